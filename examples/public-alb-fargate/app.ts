@@ -1,0 +1,28 @@
+/**
+ * Seed pattern 2 as a Wharf app: public ALB → Fargate tasks in private subnets, NAT for egress.
+ * Defaults equal the seed: NGINX from ECR Public, port 80, 256 CPU / 512 MiB, 2 tasks, service `web`.
+ *
+ *   wharf synth examples/public-alb-fargate --portable --out out/public-alb
+ *   wharf check examples/public-alb-fargate
+ */
+import { App, Stack } from 'aws-cdk-lib';
+import { LoadBalancedFargateService } from 'wharf';
+
+const app = new App();
+const stack = new Stack(app, 'PublicAlbFargate', {
+  description: 'Fargate service in private subnets behind a public Application Load Balancer',
+});
+
+new LoadBalancedFargateService(stack, 'Web', {
+  network: { profile: 'large', natGateways: 2 },
+  service: {
+    serviceName: 'web',
+    image: 'public.ecr.aws/docker/library/nginx:latest',
+    containerPort: 80,
+    cpu: 256,
+    memoryMiB: 512,
+    desiredCount: 2,
+  },
+});
+
+app.synth();

@@ -1,0 +1,263 @@
+import { type CfnResource, Token } from 'aws-cdk-lib';
+import { CfnSecurityGroup, CfnSecurityGroupIngress } from 'aws-cdk-lib/aws-ec2';
+import { CfnListener, CfnLoadBalancer, CfnTargetGroup } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { Construct } from 'constructs';
+import { PropsValidationError } from '../errors.js';
+import { type PropsOwner, requireIntegerInRange, requireListLength, requireName } from './validate.js';
+
+/** How the target group decides a task is healthy. Defaults are the seed's. */
+export interface TargetHealthCheckOptions {
+  /** HTTP path to request. @default '/' */
+  readonly path?: string;
+  /** Seconds between checks, 5-300. @default 6 */
+  readonly intervalSeconds?: number;
+  /** Seconds to wait for an answer, 2-120, less than the interval. @default 5 */
+  readonly timeoutSeconds?: number;
+  /** Consecutive successes to become healthy, 2-10. @default 2 */
+  readonly healthyThresholdCount?: number;
+  /** Consecutive failures to become unhealthy, 2-10. @default 10 */
+  readonly unhealthyThresholdCount?: number;
+  /** HTTP codes that count as healthy. @default '200' @example '200-399' */
+  readonly healthyHttpCodes?: string;
+}
+
+/** Options of the load balancer ingress that a pattern user may set. */
+export interface LoadBalancerOptions {
+  /**
+   * Seconds a connection may sit idle before the ALB closes it, 1-4000.
+   * @default 30
+   */
+  readonly idleTimeoutSeconds?: number;
+  /**
+   * ACM certificate ARN: adds an HTTPS listener on 443 (TLS policy
+   * `ELBSecurityPolicy-TLS13-1-2-2021-06`) and turns the port 80 listener into a redirect to it.
+   * @default - HTTP on port 80 only
+   * @example 'arn:aws:acm:us-east-1:123456789012:certificate/abcd-1234'
+   */
+  readonly certificateArn?: string;
+  /** Target health check. @default the seed's: '/', every 6 s, timeout 5 s, 2 healthy, 10 unhealthy */
+  readonly healthCheck?: TargetHealthCheckOptions;
+  /**
+   * Seconds the ALB keeps sending in-flight requests to a deregistering task, 0-3600.
+   * @default 0
+   */
+  readonly deregistrationDelaySeconds?: number;
+  /**
+   * S3 bucket for ALB access logs (the bucket policy must allow the ELB log delivery).
+   * @default - no access logs
+   * @example 'my-alb-logs'
+   */
+  readonly accessLogsBucket?: string;
+}
+
+/** Props of {@link LoadBalancerIngress}. */
+export interface LoadBalancerIngressProps extends LoadBalancerOptions {
+  /** @example network.vpcId */
+  readonly vpcId: string;
+  /** Public subnets for the ALB, at least two in different AZs. @example network.publicSubnetIds */
+  readonly subnetIds: string[];
+  /** The service's security group, opened to the ALB on the container port. */
+  readonly serviceSecurityGroupId: string;
+  /** The container port (the target group's port). @example 80 */
+  readonly containerPort: number;
+}
+
+/** {@link LoadBalancerOptions} with defaults applied. */
+export interface NormalizedLoadBalancerOptions {
+  readonly idleTimeoutSeconds: number;
+  readonly certificateArn?: string;
+  readonly healthCheck: Required<TargetHealthCheckOptions>;
+  readonly deregistrationDelaySeconds: number;
+  readonly accessLogsBucket?: string;
+}
+
+/** Applies the seed's defaults and the ELB API's limits; pure. */
+export function normalizeLoadBalancerOptions(
+  owner: PropsOwner,
+  options: LoadBalancerOptions = {},
+): NormalizedLoadBalancerOptions {
+  const idleTimeoutSeconds = options.idleTimeoutSeconds ?? 30;
+  requireIntegerInRange(owner, 'idleTimeoutSeconds', idleTimeoutSeconds, 1, 4000);
+  const healthCheck = {
+    path: options.healthCheck?.path ?? '/',
+    intervalSeconds: options.healthCheck?.intervalSeconds ?? 6,
+    timeoutSeconds: options.healthCheck?.timeoutSeconds ?? 5,
+    healthyThresholdCount: options.healthCheck?.healthyThresholdCount ?? 2,
+    unhealthyThresholdCount: options.healthCheck?.unhealthyThresholdCount ?? 10,
+    healthyHttpCodes: options.healthCheck?.healthyHttpCodes ?? '200',
+  };
+  // Limits: https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html
+  requireName(
+    owner,
+    'healthCheck.path',
+    healthCheck.path,
+    1024,
+    /^\/[\x21-\x7e]*$/,
+    "a path starting with '/', 1-1024 characters",
+  );
+  requireIntegerInRange(owner, 'healthCheck.intervalSeconds', healthCheck.intervalSeconds, 5, 300);
+  requireIntegerInRange(owner, 'healthCheck.timeoutSeconds', healthCheck.timeoutSeconds, 2, 120);
+  requireIntegerInRange(owner, 'healthCheck.healthyThresholdCount', healthCheck.healthyThresholdCount, 2, 10);
+  requireIntegerInRange(
+    owner,
+    'healthCheck.unhealthyThresholdCount',
+    healthCheck.unhealthyThresholdCount,
+    2,
+    10,
+  );
+  if (healthCheck.timeoutSeconds >= healthCheck.intervalSeconds) {
+    throw new PropsValidationError(
+      typeof owner === 'string' ? owner : owner.node.path,
+      'healthCheck.timeoutSeconds',
+      `${healthCheck.timeoutSeconds} must be less than healthCheck.intervalSeconds (${healthCheck.intervalSeconds}).`,
+    );
+  }
+  const deregistrationDelaySeconds = options.deregistrationDelaySeconds ?? 0;
+  requireIntegerInRange(owner, 'deregistrationDelaySeconds', deregistrationDelaySeconds, 0, 3600);
+  if (options.certificateArn !== undefined && !Token.isUnresolved(options.certificateArn)) {
+    requireName(
+      owner,
+      'certificateArn',
+      options.certificateArn,
+      2048,
+      /^arn:aws[a-z-]*:acm:/,
+      'an ACM certificate ARN (arn:aws:acm:...)',
+    );
+  }
+  return {
+    idleTimeoutSeconds,
+    certificateArn: options.certificateArn,
+    healthCheck,
+    deregistrationDelaySeconds,
+    accessLogsBucket: options.accessLogsBucket,
+  };
+}
+
+/**
+ * A public Application Load Balancer in front of a service: internet-facing ALB in the public
+ * subnets, a listener on port 80 (and 443 with a certificate) forwarding to an `ip` target group.
+ * As the load balancer half of the seed's `service.yml`, with two tightenings: the ALB's security
+ * group opens only the listener ports (the seed opens every protocol and port), and the service
+ * accepts traffic from the ALB on the container port only.
+ *
+ * Resources: `PublicLoadBalancerSG`, `PublicLoadBalancer`, `PublicLoadBalancerListener`,
+ * (`PublicLoadBalancerHttpsListener`), `ServiceTargetGroup`, `ServiceIngressfromLoadBalancer`.
+ * Connect the service with `service.addLoadBalancerTarget(ingress.target)`.
+ *
+ * **Cost** (us-east-1): $0.0225 per ALB-hour (~$16.43/month) plus $0.008 per LCU-hour, and each
+ * ALB node's public IPv4 address at $0.005/hour (two AZs: ~$7.30/month).
+ * See https://aws.amazon.com/elasticloadbalancing/pricing/.
+ *
+ * @example
+ * const ingress = new LoadBalancerIngress(stack, 'Ingress', {
+ *   vpcId: network.vpcId,
+ *   subnetIds: network.publicSubnetIds,
+ *   serviceSecurityGroupId: service.securityGroupId,
+ *   containerPort: 80,
+ * });
+ * service.addLoadBalancerTarget(ingress.target);
+ *
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/introduction.html
+ */
+export class LoadBalancerIngress extends Construct {
+  /** The URL clients use: `http://<dns>` or, with a certificate, `https://<dns>`. */
+  readonly url: string;
+  /** Escape hatches. */
+  readonly loadBalancer: CfnLoadBalancer;
+  readonly targetGroup: CfnTargetGroup;
+  readonly listener: CfnListener;
+  readonly securityGroup: CfnSecurityGroup;
+  /** What the ECS service registers in: pass to {@link Service.addLoadBalancerTarget}. */
+  readonly target: { readonly targetGroupArn: string; readonly dependsOn: CfnResource[] };
+  /** Values to publish as stack outputs: `LoadBalancerUri`. */
+  readonly outputs: Readonly<Record<string, string>>;
+
+  constructor(scope: Construct, id: string, props: LoadBalancerIngressProps) {
+    super(scope, id);
+    const o = normalizeLoadBalancerOptions(this, props);
+    requireListLength(this, 'subnetIds', props.subnetIds, 2);
+    requireIntegerInRange(this, 'containerPort', props.containerPort, 1, 65535);
+    const https = o.certificateArn !== undefined;
+    const ports = https ? [80, 443] : [80];
+
+    this.securityGroup = new CfnSecurityGroup(this, 'PublicLoadBalancerSG', {
+      groupDescription: 'Public load balancer: open to the internet on its listener ports only',
+      vpcId: props.vpcId,
+      securityGroupIngress: ports.map((port) => ({
+        cidrIp: '0.0.0.0/0',
+        ipProtocol: 'tcp',
+        fromPort: port,
+        toPort: port,
+        description: `Internet to listener port ${port}`,
+      })),
+    });
+    this.targetGroup = new CfnTargetGroup(this, 'ServiceTargetGroup', {
+      targetType: 'ip',
+      protocol: 'HTTP',
+      port: props.containerPort,
+      vpcId: props.vpcId,
+      healthCheckProtocol: 'HTTP',
+      healthCheckPath: o.healthCheck.path,
+      healthCheckIntervalSeconds: o.healthCheck.intervalSeconds,
+      healthCheckTimeoutSeconds: o.healthCheck.timeoutSeconds,
+      healthyThresholdCount: o.healthCheck.healthyThresholdCount,
+      unhealthyThresholdCount: o.healthCheck.unhealthyThresholdCount,
+      matcher: { httpCode: o.healthCheck.healthyHttpCodes },
+      targetGroupAttributes: [
+        { key: 'deregistration_delay.timeout_seconds', value: String(o.deregistrationDelaySeconds) },
+      ],
+    });
+    const attributes = [{ key: 'idle_timeout.timeout_seconds', value: String(o.idleTimeoutSeconds) }];
+    // Drop requests with header names an HTTP/1.1 parser would reject (AwsSolutions-ELB* hardening).
+    attributes.push({ key: 'routing.http.drop_invalid_header_fields.enabled', value: 'true' });
+    if (o.accessLogsBucket) {
+      attributes.push(
+        { key: 'access_logs.s3.enabled', value: 'true' },
+        { key: 'access_logs.s3.bucket', value: o.accessLogsBucket },
+      );
+    }
+    this.loadBalancer = new CfnLoadBalancer(this, 'PublicLoadBalancer', {
+      scheme: 'internet-facing',
+      type: 'application',
+      subnets: props.subnetIds,
+      securityGroups: [this.securityGroup.ref],
+      loadBalancerAttributes: attributes,
+    });
+    const forward = {
+      type: 'forward',
+      forwardConfig: { targetGroups: [{ targetGroupArn: this.targetGroup.ref, weight: 100 }] },
+    };
+    this.listener = new CfnListener(this, 'PublicLoadBalancerListener', {
+      loadBalancerArn: this.loadBalancer.ref,
+      port: 80,
+      protocol: 'HTTP',
+      defaultActions: https
+        ? [{ type: 'redirect', redirectConfig: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } }]
+        : [forward],
+    });
+    const dependsOn: CfnResource[] = [this.listener];
+    if (https) {
+      dependsOn.push(
+        new CfnListener(this, 'PublicLoadBalancerHttpsListener', {
+          loadBalancerArn: this.loadBalancer.ref,
+          port: 443,
+          protocol: 'HTTPS',
+          sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+          certificates: [{ certificateArn: o.certificateArn }],
+          defaultActions: [forward],
+        }),
+      );
+    }
+    new CfnSecurityGroupIngress(this, 'ServiceIngressfromLoadBalancer', {
+      description: `Public ALB to the service on port ${props.containerPort}`,
+      groupId: props.serviceSecurityGroupId,
+      ipProtocol: 'tcp',
+      fromPort: props.containerPort,
+      toPort: props.containerPort,
+      sourceSecurityGroupId: this.securityGroup.ref,
+    });
+    this.target = { targetGroupArn: this.targetGroup.ref, dependsOn };
+    this.url = `${https ? 'https' : 'http'}://${this.loadBalancer.attrDnsName}`;
+    this.outputs = { LoadBalancerUri: this.url };
+  }
+}

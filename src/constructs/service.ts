@@ -1,0 +1,506 @@
+import { Aws, type CfnResource, Fn, Lazy, Token } from 'aws-cdk-lib';
+import { CfnSecurityGroup } from 'aws-cdk-lib/aws-ec2';
+import { CfnService, CfnTaskDefinition } from 'aws-cdk-lib/aws-ecs';
+import { CfnPolicy } from 'aws-cdk-lib/aws-iam';
+import { CfnLogGroup } from 'aws-cdk-lib/aws-logs';
+import { CfnService as CfnDiscoveryService } from 'aws-cdk-lib/aws-servicediscovery';
+import { Construct } from 'constructs';
+import { describeFargateSizes, isValidFargateSize } from '../aws/fargate-sizes.js';
+import { PropsValidationError } from '../errors.js';
+import {
+  LOG_RETENTION_DAYS,
+  type LogRetentionDays,
+  type PropsOwner,
+  requireIntegerInRange,
+  requireListLength,
+  requireName,
+  requireOneOf,
+} from './validate.js';
+
+/** The image every seed deploys: NGINX from the ECR Public mirror of Docker Official Images. */
+export const SEED_IMAGE = 'public.ecr.aws/docker/library/nginx:latest';
+
+/**
+ * A container health check, run by ECS inside the container.
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_HealthCheck.html
+ */
+export interface ContainerHealthCheck {
+  /**
+   * The command, in ECS form: `['CMD-SHELL', '<shell command>']` or `['CMD', 'exe', 'arg']`.
+   * @example ['CMD-SHELL', 'curl -f http://localhost/ || exit 1']
+   */
+  readonly command: string[];
+  /** Seconds between checks, 5-300. @default 30 */
+  readonly intervalSeconds?: number;
+  /** Seconds before a check fails, 2-120. @default 5 */
+  readonly timeoutSeconds?: number;
+  /** Consecutive failures before the container is unhealthy, 1-10. @default 3 */
+  readonly retries?: number;
+  /** Seconds of grace after start during which failures do not count, 0-300. @default 0 */
+  readonly startPeriodSeconds?: number;
+}
+
+/**
+ * The seeds' container health check (`curl -f http://localhost/ || exit 1`, every 5 s, 3 s
+ * timeout, 2 retries). Needs `curl` in the image; NGINX's official image has it.
+ */
+export const SEED_HEALTH_CHECK: ContainerHealthCheck = {
+  command: ['CMD-SHELL', 'curl -f http://localhost/ || exit 1'],
+  intervalSeconds: 5,
+  timeoutSeconds: 3,
+  retries: 2,
+};
+
+/** How ECS replaces tasks during a deployment. */
+export interface DeploymentOptions {
+  /** Lower bound of running tasks during a deployment, as a percent of desired. @default 75 */
+  readonly minimumHealthyPercent?: number;
+  /** Upper bound of running plus starting tasks, as a percent of desired. @default 200 */
+  readonly maximumPercent?: number;
+  /**
+   * Stop a deployment whose tasks keep failing, and roll back to the last one that worked.
+   * @default { enable: true, rollback: true }
+   */
+  readonly circuitBreaker?: { readonly enable: boolean; readonly rollback: boolean };
+}
+
+/** What a service runs: the container and its resources. Shared by the service and the patterns. */
+export interface ContainerOptions {
+  /**
+   * Name of the ECS service, the task-definition family, the container and (API Gateway pattern)
+   * the Cloud Map service. Letters, digits, hyphens and underscores; at most 63 characters so it
+   * can also be a DNS label.
+   * @default 'web'
+   * @example 'orders-api'
+   */
+  readonly serviceName?: string;
+  /**
+   * Container image.
+   * @default 'public.ecr.aws/docker/library/nginx:latest'
+   * @example '123456789012.dkr.ecr.us-east-1.amazonaws.com/orders:1.4.2'
+   */
+  readonly image?: string;
+  /**
+   * The port the application listens on (1-65535).
+   * @default 80
+   * @example 8080
+   */
+  readonly containerPort?: number;
+  /**
+   * Task CPU units (1024 = 1 vCPU); must form a Fargate size with `memoryMiB`.
+   * @default 256
+   * @example 512
+   */
+  readonly cpu?: number;
+  /**
+   * Task memory in MiB; must form a Fargate size with `cpu`.
+   * @default 512
+   * @example 1024
+   */
+  readonly memoryMiB?: number;
+  /**
+   * Number of tasks to keep running (0-10000 per the ECS service quota; 0 parks the service).
+   * @default 2
+   * @example 3
+   */
+  readonly desiredCount?: number;
+  /**
+   * CPU architecture of the image. ARM64 (Graviton) is about 20% cheaper per vCPU-hour.
+   * @default 'X86_64'
+   * @example 'ARM64'
+   */
+  readonly cpuArchitecture?: 'X86_64' | 'ARM64';
+  /**
+   * Overrides the image's command.
+   * @default - the image's CMD
+   * @example ['node', 'server.js']
+   */
+  readonly command?: string[];
+  /**
+   * Plain environment variables.
+   * @default - none
+   * @example { LOG_LEVEL: 'info' }
+   */
+  readonly environment?: Record<string, string>;
+  /**
+   * Environment variables read at start from Secrets Manager or SSM Parameter Store, by ARN.
+   * The task execution role is granted read access to exactly these ARNs.
+   * @default - none
+   * @example { DB_PASSWORD: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf' }
+   */
+  readonly secrets?: Record<string, string>;
+  /**
+   * Container health check, or `false` for none.
+   * @default - none for the load balancer pattern (its target group checks health); the seeds'
+   * `curl` check for the API Gateway pattern
+   */
+  readonly healthCheck?: ContainerHealthCheck | false;
+  /**
+   * Days to keep container logs (a CloudWatch Logs retention value).
+   * @default 30
+   * @example 7
+   */
+  readonly logRetentionDays?: LogRetentionDays;
+  /** Deployment settings. @default 200% / 75% with the circuit breaker and rollback on */
+  readonly deployment?: DeploymentOptions;
+}
+
+/** Props of {@link Service}: the container plus where it runs. */
+export interface ServiceProps extends ContainerOptions {
+  /** The ECS cluster name or ARN. @example cluster.clusterName */
+  readonly cluster: string;
+  /** The VPC of the service's security group. @example network.vpcId */
+  readonly vpcId: string;
+  /** Subnets for the tasks (awsvpc networking). @example network.privateSubnetIds */
+  readonly subnetIds: string[];
+  /**
+   * Give each task a public IP: needed in public subnets without NAT to pull images.
+   * @default false
+   */
+  readonly assignPublicIp?: boolean;
+  /** ARN of the task execution role. @example cluster.executionRoleArn */
+  readonly executionRoleArn: string;
+  /**
+   * Register tasks in this Cloud Map namespace with an SRV record (IP and port), as API Gateway
+   * private integrations need.
+   * @default - no Cloud Map registration
+   * @example { namespaceId: cluster.namespaceId }
+   */
+  readonly cloudMap?: { readonly namespaceId: string };
+}
+
+/** {@link ContainerOptions} with defaults applied; every field is set. */
+export interface NormalizedContainerOptions {
+  readonly serviceName: string;
+  readonly image: string;
+  readonly containerPort: number;
+  readonly cpu: number;
+  readonly memoryMiB: number;
+  readonly desiredCount: number;
+  readonly cpuArchitecture: 'X86_64' | 'ARM64';
+  readonly command?: string[];
+  readonly environment: Record<string, string>;
+  readonly secrets: Record<string, string>;
+  readonly healthCheck: ContainerHealthCheck | false;
+  readonly logRetentionDays: LogRetentionDays;
+  readonly deployment: Required<DeploymentOptions>;
+}
+
+/**
+ * Applies defaults to container options and rejects values ECS or Fargate would refuse, with the
+ * allowed values in the message. Pure and exported so patterns and tests can call it directly.
+ *
+ * @param defaultHealthCheck the health check to use when `healthCheck` is not given
+ */
+export function normalizeContainerOptions(
+  owner: PropsOwner,
+  options: ContainerOptions = {},
+  defaultHealthCheck: ContainerHealthCheck | false = false,
+): NormalizedContainerOptions {
+  const serviceName = options.serviceName ?? 'web';
+  requireName(
+    owner,
+    'serviceName',
+    serviceName,
+    63,
+    /^[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?$/,
+    '1-63 letters, digits, hyphens and underscores, starting and ending with a letter or digit',
+  );
+  const image = options.image ?? SEED_IMAGE;
+  if (!Token.isUnresolved(image) && (image.trim() === '' || /\s/.test(image))) {
+    throw new PropsValidationError(
+      pathOf(owner),
+      'image',
+      `got ${JSON.stringify(image)}; allowed: an image reference without spaces, e.g. '${SEED_IMAGE}'.`,
+    );
+  }
+  const containerPort = options.containerPort ?? 80;
+  requireIntegerInRange(owner, 'containerPort', containerPort, 1, 65535);
+  const cpu = options.cpu ?? 256;
+  const memoryMiB = options.memoryMiB ?? 512;
+  if (!Token.isUnresolved(cpu) && !Token.isUnresolved(memoryMiB) && !isValidFargateSize(cpu, memoryMiB)) {
+    throw new PropsValidationError(
+      pathOf(owner),
+      options.cpu === undefined ? 'memoryMiB' : 'cpu',
+      `cpu ${cpu} with memoryMiB ${memoryMiB} is not a Fargate task size. Allowed: ${describeFargateSizes()}.`,
+    );
+  }
+  const desiredCount = options.desiredCount ?? 2;
+  requireIntegerInRange(owner, 'desiredCount', desiredCount, 0, 10000);
+  const cpuArchitecture = options.cpuArchitecture ?? 'X86_64';
+  requireOneOf(owner, 'cpuArchitecture', cpuArchitecture, ['X86_64', 'ARM64'] as const);
+  const logRetentionDays = options.logRetentionDays ?? 30;
+  requireOneOf<number>(owner, 'logRetentionDays', logRetentionDays, LOG_RETENTION_DAYS);
+  for (const name of [...Object.keys(options.environment ?? {}), ...Object.keys(options.secrets ?? {})]) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      throw new PropsValidationError(
+        pathOf(owner),
+        'environment',
+        `variable name '${name}' is not allowed; allowed: letters, digits and underscores, not starting with a digit.`,
+      );
+    }
+  }
+  for (const [name, arn] of Object.entries(options.secrets ?? {})) {
+    if (!Token.isUnresolved(arn) && !/^arn:aws[a-z-]*:(secretsmanager|ssm):/.test(arn)) {
+      throw new PropsValidationError(
+        pathOf(owner),
+        `secrets.${name}`,
+        `got '${arn}'; allowed: the ARN of a Secrets Manager secret or an SSM parameter.`,
+      );
+    }
+  }
+  const healthCheck = options.healthCheck ?? defaultHealthCheck;
+  if (healthCheck) {
+    if (healthCheck.command.length < 2 || !['CMD', 'CMD-SHELL'].includes(healthCheck.command[0] ?? '')) {
+      throw new PropsValidationError(
+        pathOf(owner),
+        'healthCheck.command',
+        `got ${JSON.stringify(healthCheck.command)}; allowed: ['CMD-SHELL', '<command>'] or ['CMD', '<executable>', ...args].`,
+      );
+    }
+    // Ranges from https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_HealthCheck.html
+    requireIntegerInRange(owner, 'healthCheck.intervalSeconds', healthCheck.intervalSeconds ?? 30, 5, 300);
+    requireIntegerInRange(owner, 'healthCheck.timeoutSeconds', healthCheck.timeoutSeconds ?? 5, 2, 120);
+    requireIntegerInRange(owner, 'healthCheck.retries', healthCheck.retries ?? 3, 1, 10);
+    requireIntegerInRange(
+      owner,
+      'healthCheck.startPeriodSeconds',
+      healthCheck.startPeriodSeconds ?? 0,
+      0,
+      300,
+    );
+  }
+  const deployment = {
+    minimumHealthyPercent: options.deployment?.minimumHealthyPercent ?? 75,
+    maximumPercent: options.deployment?.maximumPercent ?? 200,
+    circuitBreaker: options.deployment?.circuitBreaker ?? { enable: true, rollback: true },
+  };
+  requireIntegerInRange(owner, 'deployment.minimumHealthyPercent', deployment.minimumHealthyPercent, 0, 100);
+  requireIntegerInRange(owner, 'deployment.maximumPercent', deployment.maximumPercent, 100, 200);
+  return {
+    serviceName,
+    image,
+    containerPort,
+    cpu,
+    memoryMiB,
+    desiredCount,
+    cpuArchitecture,
+    command: options.command,
+    environment: { ...(options.environment ?? {}) },
+    secrets: { ...(options.secrets ?? {}) },
+    healthCheck,
+    logRetentionDays: logRetentionDays as LogRetentionDays,
+    deployment,
+  };
+}
+
+function pathOf(owner: PropsOwner): string {
+  return typeof owner === 'string' ? owner : owner.node.path;
+}
+
+/** Where a load balancer sends traffic to this service; see {@link Service.addLoadBalancerTarget}. */
+export interface LoadBalancerTarget {
+  /** The target group (type `ip`). */
+  readonly targetGroupArn: string;
+  /** Resources the ECS service must wait for (the listener: a target group must be attached to a
+   * load balancer before a service can use it). */
+  readonly dependsOn?: CfnResource[];
+}
+
+/**
+ * An ECS service on Fargate with awsvpc networking: a task definition, a security group, a log
+ * group and the service, registered in Cloud Map with an SRV record (API Gateway pattern) or in
+ * a load balancer target group (ALB pattern). As the seeds' `service.yml`.
+ *
+ * Resources: `TaskDefinition` (family = service name, FARGATE, awsvpc, `awslogs` driver in
+ * non-blocking mode with a 25m buffer), `Service` (deployment 200%/75%, circuit breaker with
+ * rollback), `ServiceSecurityGroup` (no ingress: ingress constructs add rules from their own
+ * security group on the container port), `LogGroup` (with retention),
+ * `ServiceDiscoveryService` (SRV, TTL 0, custom health so Cloud Map only returns tasks ECS
+ * reports healthy) and, with secrets, `ExecutionRoleSecretsPolicy`.
+ *
+ * **Cost** (us-east-1, x86): per task $0.04048/vCPU-hour and $0.004445/GB-hour, so the default
+ * 0.25 vCPU / 0.5 GB task is about $9/month and two tasks about $18/month; ARM64 is ~20% less.
+ * A task with a public IP also pays $0.005/hour (~$3.60/month) for the IPv4 address.
+ * See https://aws.amazon.com/fargate/pricing/.
+ *
+ * @example
+ * const service = new Service(stack, 'Service', {
+ *   cluster: cluster.clusterName,
+ *   vpcId: network.vpcId,
+ *   subnetIds: network.privateSubnetIds,
+ *   executionRoleArn: cluster.executionRoleArn,
+ *   image: 'public.ecr.aws/docker/library/nginx:latest',
+ * });
+ *
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_services.html
+ */
+export class Service extends Construct {
+  /** The normalized container settings. */
+  readonly settings: NormalizedContainerOptions;
+  /** The service's security group id. */
+  readonly securityGroupId: string;
+  /** The Cloud Map service ARN, when registered in Cloud Map. */
+  readonly cloudMapServiceArn?: string;
+  /** Escape hatches. */
+  readonly taskDefinition: CfnTaskDefinition;
+  readonly service: CfnService;
+  readonly securityGroup: CfnSecurityGroup;
+  readonly logGroup: CfnLogGroup;
+  readonly cloudMapService?: CfnDiscoveryService;
+  /**
+   * Values to publish as stack outputs, named as in the seeds: `ServiceSecurityGroup` and, with
+   * Cloud Map, `ServiceDiscoveryServiceArn`.
+   */
+  readonly outputs: Readonly<Record<string, string>>;
+  private readonly loadBalancers: CfnService.LoadBalancerProperty[] = [];
+
+  constructor(scope: Construct, id: string, props: ServiceProps) {
+    super(scope, id);
+    this.settings = normalizeContainerOptions(this, props);
+    requireListLength(this, 'subnetIds', props.subnetIds, 1);
+    const s = this.settings;
+
+    this.logGroup = new CfnLogGroup(this, 'LogGroup', { retentionInDays: s.logRetentionDays });
+    this.securityGroup = new CfnSecurityGroup(this, 'ServiceSecurityGroup', {
+      groupDescription: `Tasks of the ${s.serviceName} service`,
+      vpcId: props.vpcId,
+    });
+    this.securityGroupId = this.securityGroup.ref;
+    this.taskDefinition = this.createTaskDefinition(props.executionRoleArn);
+    if (Object.keys(s.secrets).length > 0) this.grantSecrets(props.executionRoleArn);
+    if (props.cloudMap) {
+      this.cloudMapService = new CfnDiscoveryService(this, 'ServiceDiscoveryService', {
+        name: s.serviceName,
+        dnsConfig: { namespaceId: props.cloudMap.namespaceId, dnsRecords: [{ type: 'SRV', ttl: 0 }] },
+        // ECS reports container health to Cloud Map, so DiscoverInstances (and API Gateway) skip
+        // tasks that are starting or failing. FailureThreshold is fixed at 1 by Cloud Map.
+        healthCheckCustomConfig: { failureThreshold: 1 },
+      });
+      this.cloudMapServiceArn = this.cloudMapService.attrArn;
+    }
+    this.service = this.createService(props);
+
+    const outputs: Record<string, string> = { ServiceSecurityGroup: this.securityGroupId };
+    if (this.cloudMapServiceArn) outputs.ServiceDiscoveryServiceArn = this.cloudMapServiceArn;
+    this.outputs = outputs;
+  }
+
+  /**
+   * Registers the service's tasks in a load balancer target group, on the container port.
+   * Call once per target group; the ECS service waits for `dependsOn`.
+   */
+  addLoadBalancerTarget(target: LoadBalancerTarget): void {
+    this.loadBalancers.push({
+      containerName: this.settings.serviceName,
+      containerPort: this.settings.containerPort,
+      targetGroupArn: target.targetGroupArn,
+    });
+    for (const dependency of target.dependsOn ?? []) this.service.addResourceDependency(dependency);
+  }
+
+  private createTaskDefinition(executionRoleArn: string): CfnTaskDefinition {
+    const s = this.settings;
+    const hc = s.healthCheck;
+    return new CfnTaskDefinition(this, 'TaskDefinition', {
+      family: s.serviceName,
+      cpu: String(s.cpu),
+      memory: String(s.memoryMiB),
+      networkMode: 'awsvpc',
+      requiresCompatibilities: ['FARGATE'],
+      runtimePlatform: { cpuArchitecture: s.cpuArchitecture, operatingSystemFamily: 'LINUX' },
+      executionRoleArn,
+      containerDefinitions: [
+        {
+          name: s.serviceName,
+          image: s.image,
+          essential: true,
+          cpu: s.cpu,
+          memory: s.memoryMiB,
+          command: s.command,
+          portMappings: [{ containerPort: s.containerPort, hostPort: s.containerPort, protocol: 'tcp' }],
+          environment: nonEmpty(sortedEntries(s.environment).map(([name, value]) => ({ name, value }))),
+          secrets: nonEmpty(sortedEntries(s.secrets).map(([name, valueFrom]) => ({ name, valueFrom }))),
+          healthCheck: hc
+            ? {
+                command: hc.command,
+                interval: hc.intervalSeconds ?? 30,
+                timeout: hc.timeoutSeconds ?? 5,
+                retries: hc.retries ?? 3,
+                startPeriod: hc.startPeriodSeconds,
+              }
+            : undefined,
+          logConfiguration: {
+            logDriver: 'awslogs',
+            options: {
+              mode: 'non-blocking',
+              'max-buffer-size': '25m',
+              'awslogs-group': this.logGroup.ref,
+              'awslogs-region': Aws.REGION,
+              'awslogs-stream-prefix': s.serviceName,
+            },
+          },
+        },
+      ],
+    });
+  }
+
+  private grantSecrets(executionRoleArn: string): void {
+    const arns = Object.values(this.settings.secrets);
+    const ssm = arns.filter((a) => a.includes(':ssm:'));
+    const secretsManager = arns.filter((a) => !a.includes(':ssm:'));
+    const statements = [];
+    if (secretsManager.length > 0) {
+      statements.push({
+        Effect: 'Allow',
+        Action: ['secretsmanager:GetSecretValue'],
+        Resource: secretsManager,
+      });
+    }
+    if (ssm.length > 0) statements.push({ Effect: 'Allow', Action: ['ssm:GetParameters'], Resource: ssm });
+    new CfnPolicy(this, 'ExecutionRoleSecretsPolicy', {
+      policyName: `${this.settings.serviceName}-secrets`,
+      policyDocument: { Version: '2012-10-17', Statement: statements },
+      // arn:aws:iam::<account>:role/<name> (the role's path is '/'), so the name is the 2nd '/' part.
+      roles: [Fn.select(1, Fn.split('/', executionRoleArn))],
+    });
+  }
+
+  private createService(props: ServiceProps): CfnService {
+    const s = this.settings;
+    const service = new CfnService(this, 'Service', {
+      serviceName: s.serviceName,
+      cluster: props.cluster,
+      launchType: 'FARGATE',
+      desiredCount: s.desiredCount,
+      taskDefinition: this.taskDefinition.ref,
+      networkConfiguration: {
+        awsvpcConfiguration: {
+          assignPublicIp: props.assignPublicIp ? 'ENABLED' : 'DISABLED',
+          securityGroups: [this.securityGroup.ref],
+          subnets: props.subnetIds,
+        },
+      },
+      deploymentConfiguration: {
+        maximumPercent: s.deployment.maximumPercent,
+        minimumHealthyPercent: s.deployment.minimumHealthyPercent,
+        deploymentCircuitBreaker: s.deployment.circuitBreaker,
+      },
+      serviceRegistries: this.cloudMapService
+        ? [{ registryArn: this.cloudMapService.attrArn, port: s.containerPort }]
+        : undefined,
+      loadBalancers: Lazy.any({
+        produce: () => (this.loadBalancers.length > 0 ? this.loadBalancers : undefined),
+      }),
+    });
+    return service;
+  }
+}
+
+function sortedEntries(record: Record<string, string>): [string, string][] {
+  return Object.entries(record).sort(([a], [b]) => a.localeCompare(b));
+}
+
+function nonEmpty<T>(list: T[]): T[] | undefined {
+  return list.length > 0 ? list : undefined;
+}

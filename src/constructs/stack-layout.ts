@@ -1,0 +1,117 @@
+import { CfnOutput, CfnParameter, Fn } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { SeedNamedNestedStack } from './seed-named-stack.js';
+
+/**
+ * How a pattern lays its parts out in CloudFormation.
+ * - `nested`: a parent stack with one nested stack per concern (`VpcStack`, `ClusterStack`,
+ *   `ServiceStack`, `ApiGatewayStack`), wired with parameters and outputs named as in the seeds.
+ * - `flat`: every resource in the stack that holds the pattern.
+ */
+export type StackLayout = 'nested' | 'flat';
+
+/** A value one part publishes for others: a string, or a list (published comma-separated). */
+type Published = { readonly value: string } | { readonly list: string[] };
+
+/** The description and CloudFormation type of a value passed between parts. */
+export interface PassedValue {
+  readonly description: string;
+  /** `String` (default) or `List<AWS::EC2::Subnet::Id>`. */
+  readonly list?: boolean;
+}
+
+/**
+ * Places the parts of a pattern (network, cluster, service, ingress) in nested stacks or in one
+ * stack, and passes values between them: in the nested layout as an output of the producer,
+ * `Fn::GetAtt Producer.Outputs.Name` in the parent and a parameter of the consumer, exactly as
+ * the seeds' `parent.yml` does; in the flat layout as the value itself.
+ */
+export class StackLayoutPlan {
+  private readonly published = new Map<Construct, Map<string, Published>>();
+
+  constructor(
+    private readonly owner: Construct,
+    readonly layout: StackLayout,
+  ) {}
+
+  /** The scope a part's constructs go in: a new nested stack named `stackId`, or the owner. */
+  part(stackId: string, description: string): Construct {
+    if (this.layout === 'flat') return this.owner;
+    const stack = new SeedNamedNestedStack(this.owner, stackId);
+    stack.templateOptions.description = description;
+    return stack;
+  }
+
+  /** Publishes a part's values (as outputs of its nested stack in the nested layout). */
+  publish(
+    part: Construct,
+    values: Record<string, string | string[]>,
+    descriptions: Record<string, string>,
+  ): void {
+    const table = this.published.get(part) ?? new Map<string, Published>();
+    this.published.set(part, table);
+    for (const [name, value] of Object.entries(values)) {
+      table.set(name, Array.isArray(value) ? { list: value } : { value });
+      if (this.layout === 'nested') {
+        const outputs =
+          (part.node.tryFindChild('Outputs') as Construct | undefined) ?? new Construct(part, 'Outputs');
+        new CfnOutput(outputs, name, {
+          value: Array.isArray(value) ? joinList(value) : value,
+          description: descriptions[name],
+        });
+      }
+    }
+  }
+
+  /** A string value published by `producer` as `name`, made available in `consumer`. */
+  importValue(consumer: Construct, producer: Construct, name: string, description: string): string {
+    const published = this.lookup(producer, name);
+    if (this.layout === 'flat') return 'value' in published ? published.value : joinList(published.list);
+    return this.wire(consumer, producer, name, { description }).valueAsString;
+  }
+
+  /** A list value (e.g. subnet ids) published by `producer`, made available in `consumer`. */
+  importList(consumer: Construct, producer: Construct, name: string, description: string): string[] {
+    const published = this.lookup(producer, name);
+    if (this.layout === 'flat') {
+      if ('list' in published) return published.list;
+      throw new Error(`internal: ${name} was published as a string, not a list`);
+    }
+    return this.wire(consumer, producer, name, { description, list: true }).valueAsList;
+  }
+
+  /** A value published by `producer`, as the parent stack (the pattern's own stack) sees it. */
+  valueInParent(producer: Construct, name: string): string {
+    const published = this.lookup(producer, name);
+    if (this.layout === 'flat') return 'value' in published ? published.value : joinList(published.list);
+    const resource = (producer as SeedNamedNestedStack).nestedStackResource;
+    if (!resource) throw new Error(`internal: ${producer.node.path} is not a nested stack`);
+    return resource.getAtt(`Outputs.${name}`).toString();
+  }
+
+  private wire(consumer: Construct, producer: Construct, name: string, passed: PassedValue): CfnParameter {
+    const existing = consumer.node.tryFindChild(name);
+    if (existing instanceof CfnParameter) return existing;
+    const parameter = new CfnParameter(consumer, name, {
+      type: passed.list ? 'List<AWS::EC2::Subnet::Id>' : 'String',
+      description: passed.description,
+    });
+    const producerStack = producer as SeedNamedNestedStack;
+    const consumerStack = consumer as SeedNamedNestedStack;
+    const resource = producerStack.nestedStackResource;
+    if (!resource) throw new Error(`internal: ${producer.node.path} is not a nested stack`);
+    consumerStack.setParameter(name, resource.getAtt(`Outputs.${name}`).toString());
+    return parameter;
+  }
+
+  private lookup(producer: Construct, name: string): Published {
+    const found = this.published.get(producer)?.get(name);
+    if (!found) throw new Error(`internal: ${producer.node.path} did not publish ${name}`);
+    return found;
+  }
+}
+
+function joinList(list: string[]): string {
+  // Fn.join of literals folds to a literal; of tokens, renders Fn::Join.
+  return Fn.join(',', list);
+}
