@@ -28,4 +28,6 @@ export interface Finding {
   readonly resourceType?: string;
   /** Property path inside the resource, e.g. `Properties.DnsConfig.DnsRecords`. */
   readonly propertyPath?: string;
+  /** Line in `file`, when the checker knows it. */
+  readonly line?: number;
 }

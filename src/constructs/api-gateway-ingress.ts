@@ -2,6 +2,7 @@ import { CfnApi, CfnIntegration, CfnRoute, CfnStage, CfnVpcLink } from 'aws-cdk-
 import { CfnSecurityGroup, CfnSecurityGroupIngress } from 'aws-cdk-lib/aws-ec2';
 import { CfnLogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { acknowledgeNag } from './nag.js';
 import {
   LOG_RETENTION_DAYS,
   type LogRetentionDays,
@@ -176,6 +177,7 @@ export class ApiGatewayIngress extends Construct {
   readonly vpcLink: CfnVpcLink;
   readonly integration: CfnIntegration;
   readonly stage: CfnStage;
+  readonly route: CfnRoute;
   readonly logGroup: CfnLogGroup;
   /** Values to publish as stack outputs, named as in the seeds: `ApiGatewayUri`. */
   readonly outputs: Readonly<Record<string, string>>;
@@ -219,11 +221,17 @@ export class ApiGatewayIngress extends Construct {
       },
       accessLogSettings: { destinationArn: this.logGroup.attrArn, format: o.accessLogFormat },
     });
-    new CfnRoute(this, 'ApiGatewayRoute', {
+    const route = new CfnRoute(this, 'ApiGatewayRoute', {
       apiId: this.api.ref,
       routeKey: '$default',
       target: `integrations/${this.integration.ref}`,
     });
+    acknowledgeNag(
+      route,
+      'AwsSolutions-APIG4',
+      'A public API by design, as in the seed: the $default route forwards every request and the service authenticates its own callers. Attach a JWT or IAM authorizer to ApiGatewayRoute (ingress.route) when the gateway must authenticate.',
+    );
+    this.route = route;
     new CfnSecurityGroupIngress(this, 'ServiceIngressFromApiGateway', {
       description: `API Gateway VPC link to the service on port ${props.containerPort}`,
       groupId: props.serviceSecurityGroupId,

@@ -4,6 +4,7 @@ import { CfnRole } from 'aws-cdk-lib/aws-iam';
 import { CfnPrivateDnsNamespace } from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
 import { PropsValidationError } from '../errors.js';
+import { acknowledgeNag } from './nag.js';
 import { type PropsOwner, requireName } from './validate.js';
 
 /** A Cloud Map private DNS namespace for service discovery. */
@@ -159,6 +160,11 @@ export class Cluster extends Construct {
         `arn:${Aws.PARTITION}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy`,
       ],
     });
+    acknowledgeNag(
+      this.executionRole,
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy]',
+      'AmazonECSTaskExecutionRolePolicy is the AWS-maintained policy for exactly this role: ECR image pulls and CloudWatch Logs writes that Fargate needs to start tasks; the role trusts ecs-tasks.amazonaws.com only for ECS resources of this account and region.',
+    );
     this.clusterName = this.cluster.ref;
     this.executionRoleArn = this.executionRole.attrArn;
 

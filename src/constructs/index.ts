@@ -3,6 +3,7 @@ export * from './api-gateway-ingress.js';
 export * from './cluster.js';
 export * from './load-balanced-fargate-service.js';
 export * from './load-balancer-ingress.js';
+export * from './nag.js';
 export * from './network.js';
 export * from './pattern-base.js';
 export * from './seed-named-stack.js';

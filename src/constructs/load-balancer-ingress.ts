@@ -3,6 +3,7 @@ import { CfnSecurityGroup, CfnSecurityGroupIngress } from 'aws-cdk-lib/aws-ec2';
 import { CfnListener, CfnLoadBalancer, CfnTargetGroup } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
 import { PropsValidationError } from '../errors.js';
+import { acknowledgeNag } from './nag.js';
 import { type PropsOwner, requireIntegerInRange, requireListLength, requireName } from './validate.js';
 
 /** How the target group decides a task is healthy. Defaults are the seed's. */
@@ -223,6 +224,18 @@ export class LoadBalancerIngress extends Construct {
       securityGroups: [this.securityGroup.ref],
       loadBalancerAttributes: attributes,
     });
+    acknowledgeNag(
+      this.securityGroup,
+      'AwsSolutions-EC23',
+      'A public load balancer must accept clients from the whole internet; the group opens only the listener ports (80, and 443 with a certificate), nothing else.',
+    );
+    if (!o.accessLogsBucket) {
+      acknowledgeNag(
+        this.loadBalancer,
+        'AwsSolutions-ELB2',
+        'ALB access logs need an S3 bucket whose policy lets ELB deliver logs; they are opt-in through loadBalancer.accessLogsBucket, and the service writes its own request logs to CloudWatch.',
+      );
+    }
     const forward = {
       type: 'forward',
       forwardConfig: { targetGroups: [{ targetGroupArn: this.targetGroup.ref, weight: 100 }] },

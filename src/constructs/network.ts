@@ -1,6 +1,7 @@
 import { Aws, type CfnResource, Fn } from 'aws-cdk-lib';
 import {
   CfnEIP,
+  CfnFlowLog,
   CfnInternetGateway,
   CfnNatGateway,
   CfnRoute,
@@ -10,9 +11,18 @@ import {
   CfnVPC,
   CfnVPCGatewayAttachment,
 } from 'aws-cdk-lib/aws-ec2';
+import { CfnRole } from 'aws-cdk-lib/aws-iam';
+import { CfnLogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { PropsValidationError } from '../errors.js';
-import { type PropsOwner, requireListLength, requireOneOf } from './validate.js';
+import { acknowledgeNag } from './nag.js';
+import {
+  LOG_RETENTION_DAYS,
+  type LogRetentionDays,
+  type PropsOwner,
+  requireListLength,
+  requireOneOf,
+} from './validate.js';
 
 /**
  * Which VPC shape to build.
@@ -58,6 +68,19 @@ export interface NetworkProps {
    */
   readonly natGateways?: 0 | 1 | 2;
   /**
+   * Record the VPC's traffic (accepted and rejected) in CloudWatch Logs, kept `flowLogRetentionDays`.
+   * Off by default as in the seeds: flow logs bill $0.50 per GB ingested.
+   * Only for a VPC Wharf creates.
+   * @default false
+   * @example true
+   */
+  readonly flowLogs?: boolean;
+  /**
+   * Days to keep flow logs.
+   * @default 30
+   */
+  readonly flowLogRetentionDays?: LogRetentionDays;
+  /**
    * Deploy into this VPC instead of creating one. Excludes `profile` and `natGateways`.
    * @default - a new VPC
    */
@@ -68,6 +91,8 @@ export interface NetworkProps {
 export interface NormalizedNetworkProps {
   readonly profile: NetworkProfile;
   readonly natGateways: 0 | 1 | 2;
+  /** Flow-log retention in days, or `undefined` without flow logs. */
+  readonly flowLogRetentionDays?: LogRetentionDays;
   readonly existing?: ExistingNetwork;
 }
 
@@ -77,11 +102,11 @@ export interface NormalizedNetworkProps {
  */
 export function normalizeNetworkProps(owner: PropsOwner, props: NetworkProps = {}): NormalizedNetworkProps {
   if (props.existing) {
-    if (props.profile !== undefined || props.natGateways !== undefined) {
+    if (props.profile !== undefined || props.natGateways !== undefined || props.flowLogs) {
       throw new PropsValidationError(
         typeof owner === 'string' ? owner : owner.node.path,
         'existing',
-        "cannot be combined with 'profile' or 'natGateways'; those describe a VPC Wharf creates.",
+        "cannot be combined with 'profile', 'natGateways' or 'flowLogs'; those describe a VPC Wharf creates.",
       );
     }
     requireListLength(owner, 'existing.publicSubnetIds', props.existing.publicSubnetIds, 2);
@@ -106,7 +131,11 @@ export function normalizeNetworkProps(owner: PropsOwner, props: NetworkProps = {
   }
   const natGateways = props.natGateways ?? (profile === 'large' ? 2 : 0);
   requireOneOf(owner, 'natGateways', natGateways, [0, 1, 2] as const);
-  return { profile, natGateways };
+  const flowLogRetentionDays = props.flowLogs ? (props.flowLogRetentionDays ?? 30) : undefined;
+  if (flowLogRetentionDays !== undefined) {
+    requireOneOf<number>(owner, 'flowLogRetentionDays', flowLogRetentionDays, LOG_RETENTION_DAYS);
+  }
+  return { profile, natGateways, flowLogRetentionDays };
 }
 
 /** The CIDR plan of the seeds' VPCs: a /16 split into four /18 quarters. */
@@ -190,6 +219,15 @@ export class Network extends Construct {
       enableDnsSupport: true,
       enableDnsHostnames: true,
     });
+    if (settings.flowLogRetentionDays !== undefined) {
+      this.createFlowLogs(vpc, settings.flowLogRetentionDays);
+    } else {
+      acknowledgeNag(
+        vpc,
+        'AwsSolutions-VPC7',
+        'Flow logs are opt-in (network.flowLogs: true), as in the seed VPCs: they bill $0.50 per GB ingested, and the tasks accept traffic only from the ingress security group, so they add little by default.',
+      );
+    }
     const publicSubnets = [
       this.createSubnet('PublicSubnetOne', vpc, CIDR.publicOne, 0, true),
       this.createSubnet('PublicSubnetTwo', vpc, CIDR.publicTwo, 1, true),
@@ -238,6 +276,45 @@ export class Network extends Construct {
       });
     }
     return { vpc, publicSubnets, privateSubnets };
+  }
+
+  private createFlowLogs(vpc: CfnVPC, retentionInDays: number): void {
+    const logGroup = new CfnLogGroup(this, 'FlowLogGroup', { retentionInDays });
+    const role = new CfnRole(this, 'FlowLogRole', {
+      assumeRolePolicyDocument: {
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'vpc-flow-logs.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+            Condition: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+          },
+        ],
+      },
+      policies: [
+        {
+          policyName: 'write-flow-logs',
+          policyDocument: {
+            Statement: [
+              {
+                Effect: 'Allow',
+                Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+                Resource: logGroup.attrArn,
+              },
+            ],
+          },
+        },
+      ],
+    });
+    // https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-cwl.html
+    new CfnFlowLog(this, 'FlowLog', {
+      resourceId: vpc.ref,
+      resourceType: 'VPC',
+      trafficType: 'ALL',
+      logDestinationType: 'cloud-watch-logs',
+      logGroupName: logGroup.ref,
+      deliverLogsPermissionArn: role.attrArn,
+    });
   }
 
   private createSubnet(id: string, vpc: CfnVPC, cidr: string, azIndex: number, isPublic: boolean): CfnSubnet {

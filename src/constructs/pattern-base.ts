@@ -2,6 +2,7 @@ import { CfnOutput } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { PropsValidationError } from '../errors.js';
 import { Cluster } from './cluster.js';
+import { enableWharfChecks } from './nag.js';
 import { Network, type NetworkProps, normalizeNetworkProps } from './network.js';
 import {
   type ContainerHealthCheck,
@@ -82,6 +83,7 @@ export interface ServiceSubnets {
  */
 export abstract class FargatePatternBase extends Construct {
   protected buildCore(props: FargatePatternProps, variant: PatternVariant): PatternCore {
+    enableWharfChecks(this);
     const layout = props.layout ?? 'nested';
     requireOneOf(this, 'layout', layout, ['nested', 'flat'] as const);
     // Check everything before creating anything, so an error names the prop, not a half-built stack.

@@ -1,0 +1,148 @@
+import { resolve } from 'node:path';
+import { UsageError } from '../errors.js';
+import { type IoHost, SILENT_IO } from '../io/io-host.js';
+import { synthesizeApp } from '../synth/synth.js';
+import { loadTemplateFile } from '../template/load.js';
+import type { LoadedApp } from '../template/model.js';
+import { validateWithCfnValidator } from './cfn-validate.js';
+import type { Finding, Severity } from './finding.js';
+import { type AcknowledgedFinding, readNagReport } from './nag-report.js';
+import { runTrapRules } from './traps/index.js';
+
+/** Options of {@link check}: a CDK app folder, or template files. */
+export interface CheckOptions {
+  /** Folder of a CDK app (with `cdk.json`). Ignored when `templates` is given. */
+  readonly dir?: string;
+  /** CloudFormation template files (YAML or JSON), each with its nested stacks. */
+  readonly templates?: readonly string[];
+  /** App command overriding `cdk.json`. */
+  readonly app?: string;
+  /** Only this stack of the CDK app. */
+  readonly stack?: string;
+  readonly io?: IoHost;
+}
+
+/** Counts of findings by severity. */
+export interface CheckSummary {
+  readonly errors: number;
+  readonly warnings: number;
+  readonly infos: number;
+  readonly acknowledged: number;
+}
+
+/** What {@link check} found. */
+export interface CheckResult {
+  /** Every finding, errors first. */
+  readonly findings: Finding[];
+  /** cdk-nag findings the app acknowledged, with reasons. */
+  readonly acknowledged: AcknowledgedFinding[];
+  readonly summary: CheckSummary;
+  /** The checkers that ran, e.g. `cfn-validate`, `cdk-nag`, `wharf-trap`. */
+  readonly checkers: string[];
+  /** The templates checked (root and nested). */
+  readonly templates: { readonly stack: string; readonly file: string }[];
+  /** True when no finding is an error. */
+  readonly passed: boolean;
+}
+
+/** CDK context `wharf check` synthesizes with: nag on, findings reported instead of thrown. */
+const CHECK_CONTEXT = {
+  '@wharf/check:nag': true,
+  '@aws-cdk/core:failSynthOnValidationErrors': false,
+  'aws:cdk:enable-path-metadata': true,
+};
+
+/**
+ * `wharf check`: validates templates before deploy with AWS's CloudFormation validator (every
+ * template, nested ones included), cdk-nag's AwsSolutions pack (CDK apps using Wharf's
+ * constructs) and Wharf's known-trap rules.
+ */
+export async function check(options: CheckOptions): Promise<CheckResult> {
+  const io = options.io ?? SILENT_IO;
+  const checkers = ['cfn-validate', 'wharf-trap'];
+  const findings: Finding[] = [];
+  let acknowledged: AcknowledgedFinding[] = [];
+  let apps: LoadedApp[];
+
+  const scan = (loaded: LoadedApp[]) => {
+    for (const app of loaded) {
+      io.notify({
+        level: 'info',
+        code: 'WHARF_CHECK_APP',
+        message: `Checking ${app.name} (${app.stacks.length} templates)…`,
+      });
+      findings.push(...validateWithCfnValidator(app), ...runTrapRules(app));
+      for (const unloaded of app.unloaded ?? []) {
+        findings.push({
+          ruleId: 'nested-stack-not-loaded',
+          origin: 'wharf-trap',
+          severity: 'warning',
+          message: `nested stack template at ${unloaded.location} (${unloaded.reason}) was not checked.`,
+          fix: 'Point the nested stack at a local file to have it checked.',
+          file: unloaded.stack.file,
+          stack: unloaded.stack.path.join('/') || unloaded.stack.name,
+          logicalId: unloaded.logicalId,
+          propertyPath: unloaded.propertyPath,
+        });
+      }
+    }
+  };
+
+  if (options.templates && options.templates.length > 0) {
+    apps = options.templates.map((file) => loadTemplateFile(resolve(file)));
+    scan(apps);
+  } else {
+    if (options.dir === undefined)
+      throw new UsageError('wharf check: give a CDK app folder or --template <file>.');
+    const synthesized = await synthesizeApp({
+      dir: options.dir,
+      app: options.app,
+      stack: options.stack,
+      context: CHECK_CONTEXT,
+      io,
+      // The built-in validator skips nested templates; Wharf validates every template itself.
+      env: { ...process.env, CDK_VALIDATION: 'false' },
+    });
+    try {
+      apps = synthesized.apps;
+      scan(apps);
+      const nag = readNagReport(synthesized.assemblyDir, apps);
+      if (nag.ran) checkers.push('cdk-nag');
+      else {
+        io.notify({
+          level: 'warn',
+          code: 'WHARF_CHECK_NO_NAG',
+          message:
+            "cdk-nag did not run: the app uses none of Wharf's pattern constructs. Call enableWharfChecks(app) in it.",
+        });
+      }
+      findings.push(...nag.findings);
+      acknowledged = nag.acknowledged;
+    } finally {
+      synthesized.dispose();
+    }
+  }
+
+  findings.sort((a, b) => rank(a.severity) - rank(b.severity));
+  const count = (s: Severity) => findings.filter((f) => f.severity === s).length;
+  const summary = {
+    errors: count('error'),
+    warnings: count('warning'),
+    infos: count('info'),
+    acknowledged: acknowledged.length,
+  };
+  return {
+    findings,
+    acknowledged,
+    summary,
+    checkers,
+    templates: apps.flatMap((app) =>
+      app.stacks.map((s) => ({ stack: s.path.join('/') || s.name, file: s.file })),
+    ),
+    passed: summary.errors === 0,
+  };
+}
+
+function rank(severity: Severity): number {
+  return severity === 'error' ? 0 : severity === 'warning' ? 1 : 2;
+}

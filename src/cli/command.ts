@@ -1,0 +1,119 @@
+import { parseArgs } from 'node:util';
+import { UsageError } from '../errors.js';
+import type { IoHost } from '../io/io-host.js';
+
+/** One command-line option. */
+export interface OptionSpec {
+  readonly type: 'string' | 'boolean';
+  readonly short?: string;
+  readonly multiple?: boolean;
+  /** Placeholder shown in help, e.g. `<dir>`. */
+  readonly value?: string;
+  readonly description: string;
+  /** Allowed values of a string option; anything else is a usage error. */
+  readonly choices?: readonly string[];
+  readonly default?: string | boolean;
+}
+
+/** What a command's `run` receives. */
+export interface CommandContext {
+  readonly positionals: string[];
+  readonly options: Record<string, string | boolean | string[] | undefined>;
+  readonly io: IoHost;
+  /** Writes data for machines or people to stdout (the command's result). */
+  readonly stdout: (text: string) => void;
+}
+
+/** A `wharf` sub-command: a thin layer from argv to a library call and an exit code. */
+export interface Command {
+  readonly name: string;
+  readonly summary: string;
+  /** Usage line after `wharf <name>`, e.g. `[dir] [options]`. */
+  readonly usage: string;
+  /** Longer description and examples for `--help`. */
+  readonly details: string;
+  readonly options: Record<string, OptionSpec>;
+  /** Most positionals accepted. */
+  readonly maxPositionals: number;
+  run(context: CommandContext): Promise<number>;
+}
+
+/** Exit codes shared by every command. */
+export const EXIT = {
+  ok: 0,
+  /** `check` found an error-level finding. */
+  findings: 1,
+  /** Bad input: arguments, props, templates, missing files. */
+  usage: 2,
+  /** A bug in Wharf. */
+  internal: 3,
+} as const;
+
+/** Parses argv for `command`, rejecting unknown flags and bad choices with a {@link UsageError}. */
+export function parseCommandArgs(
+  command: Command,
+  argv: string[],
+): Pick<CommandContext, 'positionals' | 'options'> {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
+  for (const [name, spec] of Object.entries(command.options)) {
+    options[name] = {
+      type: spec.type,
+      ...(spec.multiple ? { multiple: true } : {}),
+      ...(spec.short ? { short: spec.short } : {}),
+    };
+  }
+  options.help = { type: 'boolean', short: 'h' };
+  options.verbose ??= { type: 'boolean' };
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(
+      `wharf ${command.name}: ${(error as Error).message}. Run 'wharf ${command.name} --help'.`,
+    );
+  }
+  const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
+  for (const [name, spec] of Object.entries(command.options)) {
+    const value = values[name];
+    if (value === undefined && spec.default !== undefined) values[name] = spec.default;
+    if (spec.choices && typeof value === 'string' && !spec.choices.includes(value)) {
+      throw new UsageError(
+        `wharf ${command.name}: --${name} '${value}' is not allowed; allowed: ${spec.choices.join(', ')}.`,
+      );
+    }
+  }
+  if (!values.help && parsed.positionals.length > command.maxPositionals) {
+    throw new UsageError(
+      `wharf ${command.name}: unexpected argument '${parsed.positionals[command.maxPositionals]}'. Usage: wharf ${command.name} ${command.usage}`,
+    );
+  }
+  return { positionals: parsed.positionals, options: values };
+}
+
+/** The `--help` text of a command. */
+export function renderCommandHelp(command: Command): string {
+  const rows = Object.entries(command.options).map(([name, spec]) => {
+    const flag = `${spec.short ? `-${spec.short}, ` : '    '}--${name}${spec.value ? ` ${spec.value}` : ''}`;
+    const extra = [
+      spec.choices ? `one of: ${spec.choices.join(', ')}` : '',
+      spec.default !== undefined && spec.default !== false ? `default: ${spec.default}` : '',
+    ]
+      .filter(Boolean)
+      .join('; ');
+    return [flag, `${spec.description}${extra ? ` (${extra})` : ''}`];
+  });
+  if (!command.options.verbose) rows.push(['    --verbose', 'Show debug messages and full app output']);
+  rows.push(['-h, --help', 'Show this help']);
+  const width = Math.max(...rows.map(([flag]) => (flag ?? '').length)) + 2;
+  return [
+    `Usage: wharf ${command.name} ${command.usage}`,
+    '',
+    command.summary,
+    '',
+    command.details.trim(),
+    '',
+    'Options:',
+    ...rows.map(([flag, text]) => `  ${(flag ?? '').padEnd(width)}${text}`),
+    '',
+  ].join('\n');
+}

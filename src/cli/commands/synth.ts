@@ -1,0 +1,71 @@
+import { synth } from '../../synth/synth.js';
+import type { TemplateFormat } from '../../template/write.js';
+import { type Command, EXIT } from '../command.js';
+
+/** `wharf synth`: the CDK app's CloudFormation, written as files. */
+export const synthCommand: Command = {
+  name: 'synth',
+  summary: 'Synthesize a CDK app offline and write its CloudFormation templates.',
+  usage: '[dir] --out <dir> [options]',
+  details: `
+Runs the CDK app named by cdk.json in [dir] (default: the current folder) without AWS
+credentials or network, and writes every template (parent and nested stacks) into --out.
+
+With --portable the output has the seeds' shape: parent.yml plus one file per nested stack
+(vpc.yml, cluster.yml, service.yml, api-gateway.yml) referenced by relative TemplateURLs, so the
+seeds' own command deploys it unchanged:
+
+  sam deploy --template-file parent.yml --stack-name my-api --resolve-s3 --capabilities CAPABILITY_IAM
+
+Examples:
+  wharf synth examples/api-gateway-fargate --out out/api
+  wharf synth examples/public-alb-fargate --portable --out out/alb
+  wharf synth --app "npx tsx bin/app.ts" --format json --out cdk-templates`,
+  maxPositionals: 1,
+  options: {
+    out: { type: 'string', short: 'o', value: '<dir>', description: 'Folder to write templates into' },
+    portable: {
+      type: 'boolean',
+      description:
+        'Write parent.yml + one file per nested stack with relative paths (for sam deploy / aws cloudformation package)',
+    },
+    format: {
+      type: 'string',
+      value: '<fmt>',
+      description: 'Template format',
+      choices: ['yaml', 'json'],
+      default: 'yaml',
+    },
+    app: {
+      type: 'string',
+      value: '<command>',
+      description: 'Command that runs the CDK app (overrides cdk.json)',
+    },
+    stack: { type: 'string', value: '<name>', description: 'Only this stack' },
+    json: { type: 'boolean', description: 'Print the list of written files as JSON' },
+  },
+  async run({ positionals, options, io, stdout }) {
+    if (typeof options.out !== 'string' || options.out === '') {
+      const { UsageError } = await import('../../errors.js');
+      throw new UsageError(
+        "wharf synth: --out <dir> is required: the folder to write templates into. Run 'wharf synth --help'.",
+      );
+    }
+    const result = await synth({
+      dir: positionals[0] ?? '.',
+      app: options.app as string | undefined,
+      stack: options.stack as string | undefined,
+      out: options.out,
+      format: options.format as TemplateFormat,
+      portable: options.portable === true,
+      io,
+    });
+    if (options.json) {
+      stdout(`${JSON.stringify(result, null, 2)}\n`);
+    } else {
+      stdout(`Wrote ${result.files.length} templates to ${result.outDir}\n`);
+      for (const file of result.files) stdout(`  ${file.file}\n`);
+    }
+    return EXIT.ok;
+  },
+};

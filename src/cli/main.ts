@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { isWharfError } from '../errors.js';
+import type { IoHost, IoMessage } from '../io/io-host.js';
+import { type Command, EXIT, parseCommandArgs, renderCommandHelp } from './command.js';
+import { checkCommand } from './commands/check.js';
+import { synthCommand } from './commands/synth.js';
+
+/** Every command, in the order `wharf --help` lists them. */
+export const COMMANDS: readonly Command[] = [synthCommand, checkCommand];
+
+const VERSION = '0.1.0';
+
+function topLevelHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
+  return [
+    'Usage: wharf <command> [options]',
+    '',
+    'Wharf puts a containerized HTTP API on AWS Fargate behind API Gateway or an ALB,',
+    'checks it before you deploy, and (soon) runs the same architecture on your laptop.',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
+    '',
+    "Run 'wharf <command> --help' for a command's options.",
+    '',
+    'Exit codes: 0 ok, 1 check found errors, 2 bad input (arguments, props, templates), 3 internal error.',
+    '',
+  ].join('\n');
+}
+
+/** An IoHost for terminals: progress and warnings on stderr; `debug` only with `--verbose`. */
+export function consoleIoHost(stderr: (text: string) => void, verbose: boolean): IoHost {
+  return {
+    notify(message: IoMessage) {
+      if (message.level === 'debug' && !verbose) return;
+      if (message.level === 'result') return;
+      const prefix = message.level === 'error' ? 'error: ' : message.level === 'warn' ? 'warning: ' : '';
+      stderr(`${prefix}${message.message}\n`);
+    },
+  };
+}
+
+/** Runs `wharf` with `argv` (without node and script); resolves to the exit code. */
+export async function main(
+  argv: string[],
+  out: (text: string) => void = (t) => process.stdout.write(t),
+  err: (text: string) => void = (t) => process.stderr.write(t),
+): Promise<number> {
+  const verbose = argv.includes('--verbose');
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    out(topLevelHelp());
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === '--version' || name === '-v') {
+    out(`${VERSION}\n`);
+    return EXIT.ok;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    err(
+      `error: unknown command '${name}'. Commands: ${COMMANDS.map((c) => c.name).join(', ')}. Run 'wharf --help'.\n`,
+    );
+    return EXIT.usage;
+  }
+  const io = consoleIoHost(err, verbose);
+  try {
+    const parsed = parseCommandArgs(command, rest);
+    if (parsed.options.help) {
+      out(renderCommandHelp(command));
+      return EXIT.ok;
+    }
+    return await command.run({ ...parsed, io, stdout: out });
+  } catch (error) {
+    if (isWharfError(error) && error.source === 'user') {
+      err(`error: ${error.message}\n`);
+      const output = (error as { output?: string }).output;
+      if (verbose && output) err(`\n--- output of the app ---\n${output}\n`);
+      else if (output) err('(run with --verbose for the full output of the app)\n');
+      return EXIT.usage;
+    }
+    err(`internal error: ${(error as Error)?.stack ?? String(error)}\nPlease report this as a Wharf bug.\n`);
+    return EXIT.internal;
+  }
+}
+
+// Run when executed as the `wharf` bin, not when imported by tests.
+if (isEntryPoint()) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error) => {
+      process.stderr.write(`internal error: ${String(error)}\n`);
+      process.exitCode = EXIT.internal;
+    },
+  );
+}
+
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return pathToFileURL(realpathSync(script)).href === import.meta.url;
+  } catch {
+    return false;
+  }
+}
