@@ -1,0 +1,44 @@
+/**
+ * Wharf's known-trap rules: mistakes in the two container patterns that CloudFormation accepts
+ * but AWS punishes at deploy or run time.
+ */
+
+import type { LoadedApp } from '../../template/model.js';
+import type { Finding } from '../finding.js';
+import { albSgAllProtocols } from './alb-sg-all-protocols.js';
+import { apigwCloudmapNotSrv } from './apigw-cloudmap-not-srv.js';
+import { apigwIntegrationTarget } from './apigw-integration-target.js';
+import { fargateSize } from './fargate-size.js';
+import { healthCheckMissing } from './health-check-missing.js';
+import { logRetentionMissing } from './log-retention-missing.js';
+import { portMismatch } from './port-mismatch.js';
+import type { TrapRule } from './rule.js';
+import { serviceSgExposed } from './service-sg-exposed.js';
+import { taskNoEgress } from './task-no-egress.js';
+import { vpcLinkSingleAz } from './vpc-link-single-az.js';
+
+export type { TrapRule } from './rule.js';
+
+/** Every trap rule, in the order findings are reported. */
+export const ALL_TRAP_RULES: readonly TrapRule[] = [
+  apigwCloudmapNotSrv,
+  apigwIntegrationTarget,
+  taskNoEgress,
+  fargateSize,
+  serviceSgExposed,
+  albSgAllProtocols,
+  portMismatch,
+  healthCheckMissing,
+  logRetentionMissing,
+  vpcLinkSingleAz,
+];
+
+/**
+ * Runs trap rules over a loaded application.
+ *
+ * @param rules - the rules to run; defaults to {@link ALL_TRAP_RULES}.
+ * @returns the findings of every rule, rule by rule.
+ */
+export function runTrapRules(app: LoadedApp, rules: readonly TrapRule[] = ALL_TRAP_RULES): Finding[] {
+  return rules.flatMap((rule) => rule.check(app));
+}
