@@ -49,14 +49,24 @@ describe('wharf synth --portable', () => {
 
   it('writes JSON with --format json and keeps CDK asset URLs without --portable', () => {
     const out = tempDir();
-    const result = runWharf(['synth', 'examples/api-gateway-fargate', '--format', 'json', '--out', out, '--json']);
+    const result = runWharf([
+      'synth',
+      'examples/api-gateway-fargate',
+      '--format',
+      'json',
+      '--out',
+      out,
+      '--json',
+    ]);
     expect(result.code).toBe(0);
     const written = JSON.parse(result.stdout) as { files: { file: string; path: string[] }[] };
     expect(written.files).toHaveLength(5);
     const root = written.files.find((f) => f.path.length === 0);
     expect(root?.file.endsWith('ApiGatewayFargate.template.json')).toBe(true);
     const template = JSON.parse(readFileSync(root?.file ?? '', 'utf8'));
-    expect(JSON.stringify(template.Resources.VpcStack.Properties.TemplateURL)).toContain('cdk-hnb659fds-assets');
+    expect(JSON.stringify(template.Resources.VpcStack.Properties.TemplateURL)).toContain(
+      'cdk-hnb659fds-assets',
+    );
   });
 });
 
@@ -83,7 +93,10 @@ describe('wharf synth with bad input', () => {
 
   it.each([
     [['synth', 'examples/api-gateway-fargate'], '--out <dir> is required'],
-    [['synth', 'examples/api-gateway-fargate', '--out', 'x', '--format', 'toml'], "--format 'toml' is not allowed; allowed: yaml, json"],
+    [
+      ['synth', 'examples/api-gateway-fargate', '--out', 'x', '--format', 'toml'],
+      "--format 'toml' is not allowed; allowed: yaml, json",
+    ],
     [['synth', '--bogus'], "Unknown option '--bogus'"],
     [['synth', 'a', 'b', '--out', 'x'], "unexpected argument 'b'"],
     [['frobnicate'], "unknown command 'frobnicate'"],
