@@ -1,5 +1,6 @@
 import { check } from '../../check/check.js';
 import { renderCheckReport } from '../../check/report.js';
+import { UsageError } from '../../errors.js';
 import { type Command, EXIT } from '../command.js';
 
 /** `wharf check`: validation, security and known traps, before deploy. */
@@ -46,7 +47,6 @@ Examples:
   async run({ positionals, options, io, stdout }) {
     const templates = (options.template as string[] | undefined) ?? [];
     if (templates.length > 0 && positionals.length > 0) {
-      const { UsageError } = await import('../../errors.js');
       throw new UsageError('wharf check: give either a CDK app folder or --template files, not both.');
     }
     const result = await check({

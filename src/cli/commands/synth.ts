@@ -1,3 +1,4 @@
+import { UsageError } from '../../errors.js';
 import { synth } from '../../synth/synth.js';
 import type { TemplateFormat } from '../../template/write.js';
 import { type Command, EXIT } from '../command.js';
@@ -46,7 +47,6 @@ Examples:
   },
   async run({ positionals, options, io, stdout }) {
     if (typeof options.out !== 'string' || options.out === '') {
-      const { UsageError } = await import('../../errors.js');
       throw new UsageError(
         "wharf synth: --out <dir> is required: the folder to write templates into. Run 'wharf synth --help'.",
       );
