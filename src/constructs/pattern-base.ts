@@ -1,7 +1,7 @@
 import { CfnOutput } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { PropsValidationError } from '../errors.js';
-import { Cluster } from './cluster.js';
+import { Cluster, normalizeClusterProps } from './cluster.js';
 import { enableWharfChecks } from './nag.js';
 import { Network, type NetworkProps, normalizeNetworkProps } from './network.js';
 import {
@@ -74,7 +74,8 @@ export interface PatternVariant {
 export interface ServiceSubnets {
   readonly vpcId: string;
   readonly publicSubnetIds: string[];
-  readonly privateSubnetIds: string[];
+  /** Only imported when the tasks run there. */
+  privateSubnetIds: string[];
 }
 
 /**
@@ -90,6 +91,10 @@ export abstract class FargatePatternBase extends Construct {
     const networkProps = props.network ?? variant.defaultNetwork;
     const network = normalizeNetworkProps(`${this.node.path}/Network`, networkProps);
     normalizeContainerOptions(`${this.node.path}/Service`, props.service, variant.defaultHealthCheck);
+    normalizeClusterProps(`${this.node.path}/Cluster`, {
+      containerInsights: props.cluster?.containerInsights,
+      clusterName: props.cluster?.clusterName,
+    });
     if (variant.tasksInPrivateSubnets && network.profile !== 'large') {
       throw new PropsValidationError(
         this.node.path,
@@ -97,9 +102,20 @@ export abstract class FargatePatternBase extends Construct {
         "the load balancer pattern runs tasks in private subnets: use profile 'large' (or an existing VPC with privateSubnetIds).",
       );
     }
+    if (variant.tasksInPrivateSubnets && !network.existing && network.natGateways === 0) {
+      throw new PropsValidationError(
+        this.node.path,
+        'network.natGateways',
+        'got 0, but tasks in private subnets without a NAT gateway cannot reach any registry to pull their image; allowed: 1 or 2 (or an existing VPC whose private subnets have egress or VPC endpoints).',
+      );
+    }
 
     const plan = new StackLayoutPlan(this, layout);
-    const vpcPart = plan.part('VpcStack', 'Wharf network: VPC, subnets, internet gateway and NAT gateways');
+    // An existing VPC creates no resources, and CloudFormation rejects a template without any:
+    // its ids are passed to the other parts directly instead of through a VpcStack.
+    const vpcPart = network.existing
+      ? this
+      : plan.part('VpcStack', 'Wharf network: VPC, subnets, internet gateway and NAT gateways');
     const net = new Network(vpcPart, 'Network', networkProps);
     const networkOutputs: Record<string, string | string[]> = {
       VpcId: net.vpcId,
@@ -109,7 +125,8 @@ export abstract class FargatePatternBase extends Construct {
     plan.publish(vpcPart, networkOutputs, {
       VpcId: 'The VPC everything runs in',
       PublicSubnetIds: 'Comma-separated public subnets (route to the internet gateway)',
-      PrivateSubnetIds: 'Comma-separated private subnets (route to a NAT gateway)',
+      PrivateSubnetIds:
+        'Comma-separated private subnets (default route through a NAT gateway, when there is one)',
     });
 
     const clusterPart = plan.part(
@@ -144,12 +161,17 @@ export abstract class FargatePatternBase extends Construct {
     const subnets: ServiceSubnets = {
       vpcId: plan.importValue(servicePart, vpcPart, 'VpcId', 'The VPC the service runs in'),
       publicSubnetIds: plan.importList(servicePart, vpcPart, 'PublicSubnetIds', 'Public subnets'),
-      privateSubnetIds:
-        variant.tasksInPrivateSubnets || net.privateSubnetIds.length > 0
-          ? plan.importList(servicePart, vpcPart, 'PrivateSubnetIds', 'Private subnets for the tasks')
-          : [],
+      privateSubnetIds: [],
     };
     const usePrivate = variant.tasksInPrivateSubnets || (network.profile === 'large' && net.hasPrivateEgress);
+    if (usePrivate) {
+      subnets.privateSubnetIds = plan.importList(
+        servicePart,
+        vpcPart,
+        'PrivateSubnetIds',
+        'Private subnets for the tasks',
+      );
+    }
     const service = new Service(servicePart, 'Service', {
       ...props.service,
       healthCheck: props.service?.healthCheck ?? variant.defaultHealthCheck,

@@ -13,8 +13,8 @@ import type { Construct } from 'constructs';
  * (`TaskDefinition`, `ServiceSecurityGroup`, …) instead of CDK's path-plus-hash ids, so that the
  * synthesized templates read like the seed templates and keep stable, meaningful names.
  *
- * An id is used bare only when no other element of the same section (resources, parameters,
- * outputs, …) in this stack has the same construct id; otherwise CDK's default allocation applies,
+ * An id is used bare only when no other element of the same namespace (resources and parameters
+ * together, since `Ref` names either; outputs; …) in this stack has the same construct id; otherwise CDK's default allocation applies,
  * so two constructs can never silently share a logical id.
  *
  * The `AWS::CloudFormation::Stack` resource in the parent is named `logicalId` (e.g. `VpcStack`).
@@ -40,8 +40,8 @@ export class SeedNamedNestedStack extends NestedStack {
 }
 
 function sectionOf(element: CfnElement): string {
-  if (element instanceof CfnResource) return 'Resources';
-  if (element instanceof CfnParameter) return 'Parameters';
+  // Resources and parameters share one namespace: `Ref` names either.
+  if (element instanceof CfnResource || element instanceof CfnParameter) return 'Resources+Parameters';
   if (element instanceof CfnOutput) return 'Outputs';
   return element.constructor.name;
 }

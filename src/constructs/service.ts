@@ -5,7 +5,7 @@ import { CfnPolicy } from 'aws-cdk-lib/aws-iam';
 import { CfnLogGroup } from 'aws-cdk-lib/aws-logs';
 import { CfnService as CfnDiscoveryService } from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
-import { describeFargateSizes, isValidFargateSize } from '../aws/fargate-sizes.js';
+import { allowedMemoriesFor, describeFargateSizes, isValidFargateSize } from '../aws/fargate-sizes.js';
 import { PropsValidationError } from '../errors.js';
 import {
   LOG_RETENTION_DAYS,
@@ -221,7 +221,8 @@ export function normalizeContainerOptions(
   if (!Token.isUnresolved(cpu) && !Token.isUnresolved(memoryMiB) && !isValidFargateSize(cpu, memoryMiB)) {
     throw new PropsValidationError(
       pathOf(owner),
-      options.cpu === undefined ? 'memoryMiB' : 'cpu',
+      // Blame memory when the CPU value itself is a Fargate size.
+      allowedMemoriesFor(cpu).length > 0 ? 'memoryMiB' : 'cpu',
       `cpu ${cpu} with memoryMiB ${memoryMiB} is not a Fargate task size. Allowed: ${describeFargateSizes()}.`,
     );
   }
@@ -231,13 +232,15 @@ export function normalizeContainerOptions(
   requireOneOf(owner, 'cpuArchitecture', cpuArchitecture, ['X86_64', 'ARM64'] as const);
   const logRetentionDays = options.logRetentionDays ?? 30;
   requireOneOf<number>(owner, 'logRetentionDays', logRetentionDays, LOG_RETENTION_DAYS);
-  for (const name of [...Object.keys(options.environment ?? {}), ...Object.keys(options.secrets ?? {})]) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-      throw new PropsValidationError(
-        pathOf(owner),
-        'environment',
-        `variable name '${name}' is not allowed; allowed: letters, digits and underscores, not starting with a digit.`,
-      );
+  for (const prop of ['environment', 'secrets'] as const) {
+    for (const name of Object.keys(options[prop] ?? {})) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+        throw new PropsValidationError(
+          pathOf(owner),
+          prop,
+          `variable name '${name}' is not allowed; allowed: letters, digits and underscores, not starting with a digit.`,
+        );
+      }
     }
   }
   for (const [name, arn] of Object.entries(options.secrets ?? {})) {

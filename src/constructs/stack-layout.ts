@@ -1,5 +1,6 @@
-import { CfnOutput, CfnParameter, Fn } from 'aws-cdk-lib';
+import { CfnOutput, CfnParameter, Fn, NestedStack, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { PropsValidationError } from '../errors.js';
 import { SeedNamedNestedStack } from './seed-named-stack.js';
 
 /**
@@ -37,6 +38,22 @@ export class StackLayoutPlan {
   /** The scope a part's constructs go in: a new nested stack named `stackId`, or the owner. */
   part(stackId: string, description: string): Construct {
     if (this.layout === 'flat') return this.owner;
+    const parent = Stack.of(this.owner);
+    const taken = parent.node
+      .findAll()
+      .find(
+        (c) =>
+          c instanceof SeedNamedNestedStack &&
+          c.node.id === stackId &&
+          Stack.of(c.node.scope as Construct) === parent,
+      );
+    if (taken) {
+      throw new PropsValidationError(
+        this.owner.node.path,
+        'layout',
+        `stack ${parent.node.path} already holds a nested-layout pattern (${taken.node.path}); its nested stacks use fixed logical ids such as ${stackId}. Put each pattern in its own stack, or use layout: 'flat'.`,
+      );
+    }
     const stack = new SeedNamedNestedStack(this.owner, stackId);
     stack.templateOptions.description = description;
     return stack;
@@ -52,7 +69,7 @@ export class StackLayoutPlan {
     this.published.set(part, table);
     for (const [name, value] of Object.entries(values)) {
       table.set(name, Array.isArray(value) ? { list: value } : { value });
-      if (this.layout === 'nested') {
+      if (this.layout === 'nested' && isNestedStack(part)) {
         const outputs =
           (part.node.tryFindChild('Outputs') as Construct | undefined) ?? new Construct(part, 'Outputs');
         new CfnOutput(outputs, name, {
@@ -66,14 +83,15 @@ export class StackLayoutPlan {
   /** A string value published by `producer` as `name`, made available in `consumer`. */
   importValue(consumer: Construct, producer: Construct, name: string, description: string): string {
     const published = this.lookup(producer, name);
-    if (this.layout === 'flat') return 'value' in published ? published.value : joinList(published.list);
+    if (this.layout === 'flat' || consumer === producer)
+      return 'value' in published ? published.value : joinList(published.list);
     return this.wire(consumer, producer, name, { description }).valueAsString;
   }
 
   /** A list value (e.g. subnet ids) published by `producer`, made available in `consumer`. */
   importList(consumer: Construct, producer: Construct, name: string, description: string): string[] {
     const published = this.lookup(producer, name);
-    if (this.layout === 'flat') {
+    if (this.layout === 'flat' || consumer === producer) {
       if ('list' in published) return published.list;
       throw new Error(`internal: ${name} was published as a string, not a list`);
     }
@@ -83,8 +101,10 @@ export class StackLayoutPlan {
   /** A value published by `producer`, as the parent stack (the pattern's own stack) sees it. */
   valueInParent(producer: Construct, name: string): string {
     const published = this.lookup(producer, name);
-    if (this.layout === 'flat') return 'value' in published ? published.value : joinList(published.list);
-    const resource = (producer as SeedNamedNestedStack).nestedStackResource;
+    if (this.layout === 'flat' || !isNestedStack(producer)) {
+      return 'value' in published ? published.value : joinList(published.list);
+    }
+    const resource = producer.nestedStackResource;
     if (!resource) throw new Error(`internal: ${producer.node.path} is not a nested stack`);
     return resource.getAtt(`Outputs.${name}`).toString();
   }
@@ -96,11 +116,16 @@ export class StackLayoutPlan {
       type: passed.list ? 'List<AWS::EC2::Subnet::Id>' : 'String',
       description: passed.description,
     });
-    const producerStack = producer as SeedNamedNestedStack;
     const consumerStack = consumer as SeedNamedNestedStack;
-    const resource = producerStack.nestedStackResource;
-    if (!resource) throw new Error(`internal: ${producer.node.path} is not a nested stack`);
-    consumerStack.setParameter(name, resource.getAtt(`Outputs.${name}`).toString());
+    if (isNestedStack(producer)) {
+      const resource = producer.nestedStackResource;
+      if (!resource) throw new Error(`internal: ${producer.node.path} has no stack resource`);
+      consumerStack.setParameter(name, resource.getAtt(`Outputs.${name}`).toString());
+    } else {
+      // A part without its own stack (an existing VPC): pass its values as they are.
+      const published = this.lookup(producer, name);
+      consumerStack.setParameter(name, 'value' in published ? published.value : joinList(published.list));
+    }
     return parameter;
   }
 
@@ -109,6 +134,10 @@ export class StackLayoutPlan {
     if (!found) throw new Error(`internal: ${producer.node.path} did not publish ${name}`);
     return found;
   }
+}
+
+function isNestedStack(scope: Construct): scope is NestedStack {
+  return NestedStack.isNestedStack(scope);
 }
 
 function joinList(list: string[]): string {

@@ -1,0 +1,492 @@
+/**
+ * LoadBalancedFargateService with defaults reproduces the seed
+ * "public-facing-api-ecs-fargate-cloudformation" (parent.yml, cluster.yml, service.yml) on the
+ * seed "large-vpc-for-amazon-ecs-cluster" (vpc.yml): same nested stacks, parameter wiring, logical
+ * ids, types and property values; then the deliberate tightenings and the options that change
+ * the shape (HTTPS, NAT gateway count).
+ */
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import {
+  az,
+  expectResource,
+  getAtt,
+  loadBalancerPattern,
+  nestedTemplate,
+  ref,
+  resourceIds,
+  resourceOf,
+  templatesOf,
+} from './support.js';
+
+process.env.CDK_VALIDATION = 'false';
+
+const templates = templatesOf(loadBalancerPattern().pattern);
+const parent = templates.parent;
+const STACKS = {
+  VpcStack: nestedTemplate(templates, 'VpcStack'),
+  ClusterStack: nestedTemplate(templates, 'ClusterStack'),
+  ServiceStack: nestedTemplate(templates, 'ServiceStack'),
+};
+type StackId = keyof typeof STACKS;
+const { VpcStack: vpc, ServiceStack: service } = STACKS;
+
+/** One seed resource: [logical id, type, properties the seed sets]. */
+type SeedResource = readonly [string, string, Record<string, unknown>];
+
+const subnet = (index: number, cidr: string, isPublic: boolean) => ({
+  AvailabilityZone: az(index),
+  VpcId: ref('VPC'),
+  CidrBlock: cidr,
+  MapPublicIpOnLaunch: isPublic ? true : Match.absent(),
+});
+
+const SEED_LARGE_VPC: readonly SeedResource[] = [
+  ['VPC', 'AWS::EC2::VPC', { CidrBlock: '10.0.0.0/16', EnableDnsSupport: true, EnableDnsHostnames: true }],
+  ['PublicSubnetOne', 'AWS::EC2::Subnet', subnet(0, '10.0.0.0/18', true)],
+  ['PublicSubnetTwo', 'AWS::EC2::Subnet', subnet(1, '10.0.64.0/18', true)],
+  ['PrivateSubnetOne', 'AWS::EC2::Subnet', subnet(0, '10.0.128.0/18', false)],
+  ['PrivateSubnetTwo', 'AWS::EC2::Subnet', subnet(1, '10.0.192.0/18', false)],
+  ['InternetGateway', 'AWS::EC2::InternetGateway', {}],
+  [
+    'GatewayAttachement',
+    'AWS::EC2::VPCGatewayAttachment',
+    { VpcId: ref('VPC'), InternetGatewayId: ref('InternetGateway') },
+  ],
+  ['PublicRouteTable', 'AWS::EC2::RouteTable', { VpcId: ref('VPC') }],
+  [
+    'PublicRoute',
+    'AWS::EC2::Route',
+    {
+      RouteTableId: ref('PublicRouteTable'),
+      DestinationCidrBlock: '0.0.0.0/0',
+      GatewayId: ref('InternetGateway'),
+    },
+  ],
+  [
+    'PublicSubnetOneRouteTableAssociation',
+    'AWS::EC2::SubnetRouteTableAssociation',
+    { SubnetId: ref('PublicSubnetOne'), RouteTableId: ref('PublicRouteTable') },
+  ],
+  [
+    'PublicSubnetTwoRouteTableAssociation',
+    'AWS::EC2::SubnetRouteTableAssociation',
+    { SubnetId: ref('PublicSubnetTwo'), RouteTableId: ref('PublicRouteTable') },
+  ],
+  ['NatGatewayOneAttachment', 'AWS::EC2::EIP', { Domain: 'vpc' }],
+  ['NatGatewayTwoAttachment', 'AWS::EC2::EIP', { Domain: 'vpc' }],
+  [
+    'NatGatewayOne',
+    'AWS::EC2::NatGateway',
+    { AllocationId: getAtt('NatGatewayOneAttachment', 'AllocationId'), SubnetId: ref('PublicSubnetOne') },
+  ],
+  [
+    'NatGatewayTwo',
+    'AWS::EC2::NatGateway',
+    { AllocationId: getAtt('NatGatewayTwoAttachment', 'AllocationId'), SubnetId: ref('PublicSubnetTwo') },
+  ],
+  ['PrivateRouteTableOne', 'AWS::EC2::RouteTable', { VpcId: ref('VPC') }],
+  [
+    'PrivateRouteOne',
+    'AWS::EC2::Route',
+    {
+      RouteTableId: ref('PrivateRouteTableOne'),
+      DestinationCidrBlock: '0.0.0.0/0',
+      NatGatewayId: ref('NatGatewayOne'),
+    },
+  ],
+  [
+    'PrivateRouteTableOneAssociation',
+    'AWS::EC2::SubnetRouteTableAssociation',
+    { RouteTableId: ref('PrivateRouteTableOne'), SubnetId: ref('PrivateSubnetOne') },
+  ],
+  ['PrivateRouteTableTwo', 'AWS::EC2::RouteTable', { VpcId: ref('VPC') }],
+  [
+    'PrivateRouteTwo',
+    'AWS::EC2::Route',
+    {
+      RouteTableId: ref('PrivateRouteTableTwo'),
+      DestinationCidrBlock: '0.0.0.0/0',
+      NatGatewayId: ref('NatGatewayTwo'),
+    },
+  ],
+  [
+    'PrivateRouteTableTwoAssociation',
+    'AWS::EC2::SubnetRouteTableAssociation',
+    { RouteTableId: ref('PrivateRouteTableTwo'), SubnetId: ref('PrivateSubnetTwo') },
+  ],
+];
+
+const SEED_CLUSTER: readonly SeedResource[] = [
+  ['ECSCluster', 'AWS::ECS::Cluster', { ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }] }],
+  [
+    'ECSTaskExecutionRole',
+    'AWS::IAM::Role',
+    {
+      Path: '/',
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: ['ecs-tasks.amazonaws.com'] },
+            Action: ['sts:AssumeRole'],
+            Condition: {
+              ArnLike: { 'aws:SourceArn': Match.anyValue() },
+              StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') },
+            },
+          }),
+        ],
+      },
+      ManagedPolicyArns: [
+        {
+          'Fn::Join': [
+            '',
+            ['arn:', ref('AWS::Partition'), ':iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy'],
+          ],
+        },
+      ],
+    },
+  ],
+];
+
+const SEED_SERVICE: readonly SeedResource[] = [
+  [
+    'TaskDefinition',
+    'AWS::ECS::TaskDefinition',
+    {
+      Family: 'web',
+      Cpu: '256',
+      Memory: '512',
+      NetworkMode: 'awsvpc',
+      RequiresCompatibilities: ['FARGATE'],
+      ExecutionRoleArn: ref('ECSTaskExecutionRole'),
+      ContainerDefinitions: [
+        {
+          Name: 'web',
+          Cpu: 256,
+          Memory: 512,
+          Image: 'public.ecr.aws/docker/library/nginx:latest',
+          PortMappings: [{ ContainerPort: 80, HostPort: 80 }],
+          // The seed's ALB variant has no container health check: the target group checks health.
+          HealthCheck: Match.absent(),
+          LogConfiguration: {
+            LogDriver: 'awslogs',
+            Options: {
+              mode: 'non-blocking',
+              'max-buffer-size': '25m',
+              'awslogs-group': ref('LogGroup'),
+              'awslogs-region': ref('AWS::Region'),
+              'awslogs-stream-prefix': 'web',
+            },
+          },
+        },
+      ],
+    },
+  ],
+  [
+    'Service',
+    'AWS::ECS::Service',
+    {
+      ServiceName: 'web',
+      Cluster: ref('ClusterName'),
+      LaunchType: 'FARGATE',
+      NetworkConfiguration: {
+        AwsvpcConfiguration: {
+          AssignPublicIp: 'DISABLED',
+          SecurityGroups: [ref('ServiceSecurityGroup')],
+          Subnets: ref('PrivateSubnetIds'),
+        },
+      },
+      DeploymentConfiguration: { MaximumPercent: 200, MinimumHealthyPercent: 75 },
+      DesiredCount: 2,
+      TaskDefinition: ref('TaskDefinition'),
+      LoadBalancers: [{ ContainerName: 'web', ContainerPort: 80, TargetGroupArn: ref('ServiceTargetGroup') }],
+      ServiceRegistries: Match.absent(),
+    },
+  ],
+  ['ServiceSecurityGroup', 'AWS::EC2::SecurityGroup', { VpcId: ref('VpcId') }],
+  [
+    'ServiceTargetGroup',
+    'AWS::ElasticLoadBalancingV2::TargetGroup',
+    {
+      HealthCheckIntervalSeconds: 6,
+      HealthCheckPath: '/',
+      HealthCheckProtocol: 'HTTP',
+      HealthCheckTimeoutSeconds: 5,
+      HealthyThresholdCount: 2,
+      TargetType: 'ip',
+      Port: 80,
+      Protocol: 'HTTP',
+      UnhealthyThresholdCount: 10,
+      VpcId: ref('VpcId'),
+      TargetGroupAttributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '0' }],
+    },
+  ],
+  ['PublicLoadBalancerSG', 'AWS::EC2::SecurityGroup', { VpcId: ref('VpcId') }],
+  [
+    'PublicLoadBalancer',
+    'AWS::ElasticLoadBalancingV2::LoadBalancer',
+    {
+      Scheme: 'internet-facing',
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'idle_timeout.timeout_seconds', Value: '30' }]),
+      Subnets: ref('PublicSubnetIds'),
+      SecurityGroups: [ref('PublicLoadBalancerSG')],
+    },
+  ],
+  [
+    'PublicLoadBalancerListener',
+    'AWS::ElasticLoadBalancingV2::Listener',
+    {
+      DefaultActions: [
+        {
+          Type: 'forward',
+          ForwardConfig: { TargetGroups: [{ TargetGroupArn: ref('ServiceTargetGroup'), Weight: 100 }] },
+        },
+      ],
+      LoadBalancerArn: ref('PublicLoadBalancer'),
+      Port: 80,
+      Protocol: 'HTTP',
+    },
+  ],
+  [
+    'ServiceIngressfromLoadBalancer',
+    'AWS::EC2::SecurityGroupIngress',
+    { GroupId: ref('ServiceSecurityGroup'), SourceSecurityGroupId: ref('PublicLoadBalancerSG') },
+  ],
+  ['LogGroup', 'AWS::Logs::LogGroup', {}],
+];
+
+const NESTED: readonly { name: string; stack: StackId; seed: readonly SeedResource[] }[] = [
+  { name: 'VpcStack (seed large VPC vpc.yml)', stack: 'VpcStack', seed: SEED_LARGE_VPC },
+  { name: 'ClusterStack (seed cluster.yml)', stack: 'ClusterStack', seed: SEED_CLUSTER },
+  { name: 'ServiceStack (seed service.yml)', stack: 'ServiceStack', seed: SEED_SERVICE },
+];
+
+const outputOf = (stack: string, name: string) => getAtt(stack, `Outputs.${name}`);
+
+describe('LoadBalancedFargateService with defaults reproduces the public ALB seed on the large VPC', () => {
+  describe('parent stack (seed parent.yml)', () => {
+    it('has exactly the nested stacks VpcStack, ClusterStack and ServiceStack', () => {
+      parent.resourceCountIs('AWS::CloudFormation::Stack', 3);
+      expect(resourceIds(parent)).toEqual(['ClusterStack', 'ServiceStack', 'VpcStack']);
+    });
+
+    it.each([
+      ['VpcStack', undefined],
+      ['ClusterStack', undefined],
+      [
+        'ServiceStack',
+        {
+          VpcId: outputOf('VpcStack', 'VpcId'),
+          PublicSubnetIds: outputOf('VpcStack', 'PublicSubnetIds'),
+          PrivateSubnetIds: outputOf('VpcStack', 'PrivateSubnetIds'),
+          ClusterName: outputOf('ClusterStack', 'ClusterName'),
+          ECSTaskExecutionRole: outputOf('ClusterStack', 'ECSTaskExecutionRole'),
+        },
+      ],
+    ])('passes %s exactly the parameters the seed passes', (id, parameters) => {
+      expectResource(parent, id, 'AWS::CloudFormation::Stack', {
+        Parameters: parameters === undefined ? Match.absent() : Match.objectEquals(parameters),
+      });
+    });
+
+    it('outputs LoadBalancerUri from ServiceStack (the seed has no output)', () => {
+      parent.hasOutput('LoadBalancerUri', { Value: outputOf('ServiceStack', 'LoadBalancerUri') });
+    });
+  });
+
+  describe.each(NESTED.map(({ name, stack, seed }) => [name, stack, seed] as const))(
+    '%s',
+    (_name, stack, seed) => {
+      const template = STACKS[stack];
+      it('contains exactly the seed resources, by logical id', () => {
+        expect(resourceIds(template)).toEqual(seed.map(([id]) => id).sort());
+      });
+
+      it.each(seed)('%s is a %s with the seed property values', (id, type, properties) => {
+        expectResource(template, id, type, properties);
+      });
+    },
+  );
+
+  it.each([
+    ['PublicRoute', ['GatewayAttachement']],
+    ['NatGatewayOneAttachment', ['GatewayAttachement']],
+    ['NatGatewayTwoAttachment', ['GatewayAttachement']],
+  ])('%s waits for the gateway attachment, as in the seed', (id, dependsOn) => {
+    expect(resourceOf(vpc, id).DependsOn).toEqual(dependsOn);
+  });
+
+  it('the service waits for the listener (a target group must be attached before a service uses it)', () => {
+    expect(resourceOf(service, 'Service').DependsOn).toEqual(['PublicLoadBalancerListener']);
+  });
+
+  describe('nested stack interfaces', () => {
+    it.each([
+      ['VpcStack', []],
+      ['ClusterStack', []],
+      [
+        'ServiceStack',
+        ['ClusterName', 'ECSTaskExecutionRole', 'PrivateSubnetIds', 'PublicSubnetIds', 'VpcId'],
+      ],
+    ] as const)('%s declares exactly the seed parameters', (stack: StackId, names) => {
+      expect(Object.keys(STACKS[stack].toJSON().Parameters ?? {}).sort()).toEqual(names);
+    });
+
+    it.each([
+      ['VpcId', 'String'],
+      ['PublicSubnetIds', 'List<AWS::EC2::Subnet::Id>'],
+      ['PrivateSubnetIds', 'List<AWS::EC2::Subnet::Id>'],
+      ['ClusterName', 'String'],
+      ['ECSTaskExecutionRole', 'String'],
+    ])('ServiceStack parameter %s is a %s', (name, type) => {
+      service.hasParameter(name, { Type: type });
+    });
+
+    it.each([
+      ['VpcStack', 'VpcId', ref('VPC')],
+      [
+        'VpcStack',
+        'PublicSubnetIds',
+        { 'Fn::Join': [',', [ref('PublicSubnetOne'), ref('PublicSubnetTwo')]] },
+      ],
+      [
+        'VpcStack',
+        'PrivateSubnetIds',
+        { 'Fn::Join': [',', [ref('PrivateSubnetOne'), ref('PrivateSubnetTwo')]] },
+      ],
+      ['ClusterStack', 'ClusterName', ref('ECSCluster')],
+      ['ClusterStack', 'ECSTaskExecutionRole', getAtt('ECSTaskExecutionRole', 'Arn')],
+      [
+        'ServiceStack',
+        'LoadBalancerUri',
+        { 'Fn::Join': ['', ['http://', getAtt('PublicLoadBalancer', 'DNSName')]] },
+      ],
+    ] as const)('%s outputs %s', (stack: StackId, name, value) => {
+      STACKS[stack].hasOutput(name, { Value: value });
+    });
+  });
+});
+
+describe('deliberate tightenings over the public ALB seed', () => {
+  it('opens the load balancer to the internet on tcp/80 only (seed: IpProtocol -1, every port)', () => {
+    expectResource(service, 'PublicLoadBalancerSG', 'AWS::EC2::SecurityGroup', {
+      SecurityGroupIngress: [
+        Match.objectLike({ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 80, ToPort: 80 }),
+      ],
+    });
+  });
+
+  it('opens the service to the load balancer on tcp/80 only (seed: IpProtocol -1)', () => {
+    expectResource(service, 'ServiceIngressfromLoadBalancer', 'AWS::EC2::SecurityGroupIngress', {
+      IpProtocol: 'tcp',
+      FromPort: 80,
+      ToPort: 80,
+      SourceSecurityGroupId: ref('PublicLoadBalancerSG'),
+    });
+  });
+
+  it('drops requests with invalid header fields at the load balancer', () => {
+    expectResource(service, 'PublicLoadBalancer', 'AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([
+        { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
+      ]),
+    });
+  });
+
+  it('keeps container logs 30 days (seed: forever)', () => {
+    expectResource(service, 'LogGroup', 'AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  it('rolls a failing deployment back with the circuit breaker', () => {
+    expectResource(service, 'Service', 'AWS::ECS::Service', {
+      DeploymentConfiguration: { DeploymentCircuitBreaker: { Enable: true, Rollback: true } },
+    });
+  });
+});
+
+describe('options that change the shape', () => {
+  describe('with a certificate', () => {
+    const certificateArn = 'arn:aws:acm:us-east-1:123456789012:certificate/abc';
+    const https = templatesOf(loadBalancerPattern({ loadBalancer: { certificateArn } }).pattern);
+    const httpsService = nestedTemplate(https, 'ServiceStack');
+
+    it('adds an HTTPS listener on 443 that forwards to the target group', () => {
+      expectResource(
+        httpsService,
+        'PublicLoadBalancerHttpsListener',
+        'AWS::ElasticLoadBalancingV2::Listener',
+        {
+          Port: 443,
+          Protocol: 'HTTPS',
+          Certificates: [{ CertificateArn: certificateArn }],
+          DefaultActions: [
+            {
+              Type: 'forward',
+              ForwardConfig: { TargetGroups: [{ TargetGroupArn: ref('ServiceTargetGroup'), Weight: 100 }] },
+            },
+          ],
+        },
+      );
+    });
+
+    it('turns the port 80 listener into a permanent redirect to HTTPS', () => {
+      expectResource(httpsService, 'PublicLoadBalancerListener', 'AWS::ElasticLoadBalancingV2::Listener', {
+        Port: 80,
+        Protocol: 'HTTP',
+        DefaultActions: [
+          { Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' } },
+        ],
+      });
+    });
+
+    it('opens tcp/80 and tcp/443 to the internet, nothing else', () => {
+      expectResource(httpsService, 'PublicLoadBalancerSG', 'AWS::EC2::SecurityGroup', {
+        SecurityGroupIngress: [
+          Match.objectLike({ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 80, ToPort: 80 }),
+          Match.objectLike({ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443 }),
+        ],
+      });
+    });
+
+    it('the service waits for both listeners, and the URL is https', () => {
+      expect(resourceOf(httpsService, 'Service').DependsOn).toEqual([
+        'PublicLoadBalancerHttpsListener',
+        'PublicLoadBalancerListener',
+      ]);
+      httpsService.hasOutput('LoadBalancerUri', {
+        Value: { 'Fn::Join': ['', ['https://', getAtt('PublicLoadBalancer', 'DNSName')]] },
+      });
+    });
+  });
+
+  describe('natGateways: 1', () => {
+    const single = nestedTemplate(
+      templatesOf(loadBalancerPattern({ network: { profile: 'large', natGateways: 1 } }).pattern),
+      'VpcStack',
+    );
+
+    it('creates one Elastic IP and one NAT gateway, in the first public subnet', () => {
+      single.resourceCountIs('AWS::EC2::EIP', 1);
+      single.resourceCountIs('AWS::EC2::NatGateway', 1);
+      expectResource(single, 'NatGatewayOne', 'AWS::EC2::NatGateway', { SubnetId: ref('PublicSubnetOne') });
+    });
+
+    it.each(['One', 'Two'])('routes private route table %s to the internet through that gateway', (n) => {
+      expectResource(single, `PrivateRoute${n}`, 'AWS::EC2::Route', {
+        RouteTableId: ref(`PrivateRouteTable${n}`),
+        DestinationCidrBlock: '0.0.0.0/0',
+        NatGatewayId: ref('NatGatewayOne'),
+      });
+    });
+  });
+
+  describe('natGateways: 0', () => {
+    // Tasks in private subnets with neither NAT nor VPC endpoints could not pull their image.
+    it('throws, naming network.natGateways and what is allowed', () => {
+      expect(() => loadBalancerPattern({ network: { profile: 'large', natGateways: 0 } })).toThrow(
+        /invalid prop 'network.natGateways': got 0.*allowed: 1 or 2/,
+      );
+    });
+  });
+});

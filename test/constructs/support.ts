@@ -1,0 +1,136 @@
+/**
+ * Helpers for the construct suites: synthesize a pattern into its parent and nested templates, and
+ * assert one resource by logical id, type and properties.
+ */
+import { App, NestedStack, Stack, type StackProps } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { Construct } from 'constructs';
+import { expect } from 'vitest';
+import {
+  ApiGatewayFargateService,
+  type ApiGatewayFargateServiceProps,
+  LoadBalancedFargateService,
+  type LoadBalancedFargateServiceProps,
+} from '../../src/index.js';
+
+/** The templates of one pattern: the stack holding it and its nested stacks by logical id. */
+export interface PatternTemplates {
+  readonly parent: Template;
+  readonly nested: Readonly<Record<string, Template>>;
+}
+
+/** Synthesizes the stack holding `pattern` and every nested stack directly under the pattern. */
+export function templatesOf(pattern: Construct): PatternTemplates {
+  const nested: Record<string, Template> = {};
+  for (const child of pattern.node.children) {
+    if (NestedStack.isNestedStack(child)) nested[child.node.id] = Template.fromStack(child);
+  }
+  return { parent: Template.fromStack(Stack.of(pattern)), nested };
+}
+
+/** The nested template `id`, failing the test with the ids present when it is missing. */
+export function nestedTemplate(templates: PatternTemplates, id: string): Template {
+  const template = templates.nested[id];
+  if (!template) throw new Error(`no nested stack ${id}; have: ${Object.keys(templates.nested).join(', ')}`);
+  return template;
+}
+
+/** `{ Ref: id }` */
+export const ref = (id: string) => ({ Ref: id });
+
+/** `{ 'Fn::GetAtt': [id, attribute] }` */
+export const getAtt = (id: string, attribute: string) => ({ 'Fn::GetAtt': [id, attribute] });
+
+/** The seeds' Availability Zone choice: `Fn::Select [index, Fn::GetAZs AWS::Region]`. */
+export const az = (index: number) => ({ 'Fn::Select': [index, { 'Fn::GetAZs': { Ref: 'AWS::Region' } }] });
+
+/** Logical ids of a template's resources, sorted. */
+export function resourceIds(template: Template): string[] {
+  return Object.keys(template.toJSON().Resources ?? {}).sort();
+}
+
+/** The raw resource `logicalId` (Type, Properties, DependsOn, …). */
+export function resourceOf(template: Template, logicalId: string): Record<string, unknown> {
+  const resource = template.toJSON().Resources?.[logicalId];
+  if (!resource) throw new Error(`no resource ${logicalId}; have: ${resourceIds(template).join(', ')}`);
+  return resource;
+}
+
+/**
+ * Asserts that the resource `logicalId` exists, has `type`, and has properties matching
+ * `properties` (partially, as `hasResourceProperties` does; use `Match` for other comparisons).
+ */
+export function expectResource(
+  template: Template,
+  logicalId: string,
+  type: string,
+  properties: Record<string, unknown> = {},
+): void {
+  const resource = resourceOf(template, logicalId);
+  expect(resource.Type, `type of ${logicalId}`).toBe(type);
+  Template.fromJSON(
+    { Resources: { [logicalId]: { Properties: {}, ...resource } } },
+    { skipCyclicalDependenciesCheck: true },
+  ).hasResourceProperties(type, properties);
+}
+
+/** Counts resources by type, e.g. `{ 'AWS::EC2::Subnet': 2 }`. */
+export function countByType(templates: Template[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const template of templates) {
+    for (const resource of Object.values(template.toJSON().Resources ?? {}) as { Type: string }[]) {
+      counts[resource.Type] = (counts[resource.Type] ?? 0) + 1;
+    }
+  }
+  return counts;
+}
+
+/** A fresh app and stack holding one API Gateway pattern built with `props`. */
+export function apiGatewayPattern(props?: ApiGatewayFargateServiceProps, stackId = 'ApiGatewayFargate') {
+  const app = new App();
+  const stack = new Stack(app, stackId);
+  const pattern = new ApiGatewayFargateService(stack, 'Api', props);
+  return { app, stack, pattern };
+}
+
+/** A fresh app and stack holding one load balancer pattern built with `props`. */
+export function loadBalancerPattern(props?: LoadBalancedFargateServiceProps, stackId = 'PublicAlbFargate') {
+  const app = new App();
+  const stack = new Stack(app, stackId);
+  const pattern = new LoadBalancedFargateService(stack, 'Web', props);
+  return { app, stack, pattern };
+}
+
+/** The container both examples deploy (examples/{api-gateway-fargate,public-alb-fargate}/app.ts). */
+const EXAMPLE_SERVICE = {
+  serviceName: 'web',
+  image: 'public.ecr.aws/docker/library/nginx:latest',
+  containerPort: 80,
+  cpu: 256,
+  memoryMiB: 512,
+  desiredCount: 2,
+} as const;
+
+/** examples/api-gateway-fargate/app.ts, built in-process without its final `app.synth()`. */
+export function apiGatewayExample() {
+  const app = new App();
+  const stackProps: StackProps = {
+    description: 'Fargate service behind an API Gateway HTTP API (VPC link, Cloud Map SRV records)',
+  };
+  const stack = new Stack(app, 'ApiGatewayFargate', stackProps);
+  const pattern = new ApiGatewayFargateService(stack, 'Api', { service: EXAMPLE_SERVICE });
+  return { app, stack, pattern };
+}
+
+/** examples/public-alb-fargate/app.ts, built in-process without its final `app.synth()`. */
+export function publicAlbExample() {
+  const app = new App();
+  const stack = new Stack(app, 'PublicAlbFargate', {
+    description: 'Fargate service in private subnets behind a public Application Load Balancer',
+  });
+  const pattern = new LoadBalancedFargateService(stack, 'Web', {
+    network: { profile: 'large', natGateways: 2 },
+    service: EXAMPLE_SERVICE,
+  });
+  return { app, stack, pattern };
+}
