@@ -16,6 +16,7 @@ import {
   ref,
   resourceIds,
   resourceOf,
+  SEED_LOG_CONFIGURATION,
   templatesOf,
 } from './support.js';
 
@@ -151,16 +152,7 @@ const SEED_SERVICE: readonly SeedResource[] = [
             Retries: 2,
             Timeout: 3,
           },
-          LogConfiguration: {
-            LogDriver: 'awslogs',
-            Options: {
-              mode: 'non-blocking',
-              'max-buffer-size': '25m',
-              'awslogs-group': ref('LogGroup'),
-              'awslogs-region': ref('AWS::Region'),
-              'awslogs-stream-prefix': 'web',
-            },
-          },
+          LogConfiguration: SEED_LOG_CONFIGURATION,
         },
       ],
     },

@@ -16,6 +16,7 @@ import {
   ref,
   resourceIds,
   resourceOf,
+  SEED_LOG_CONFIGURATION,
   templatesOf,
 } from './support.js';
 
@@ -169,16 +170,7 @@ const SEED_SERVICE: readonly SeedResource[] = [
           PortMappings: [{ ContainerPort: 80, HostPort: 80 }],
           // The seed's ALB variant has no container health check: the target group checks health.
           HealthCheck: Match.absent(),
-          LogConfiguration: {
-            LogDriver: 'awslogs',
-            Options: {
-              mode: 'non-blocking',
-              'max-buffer-size': '25m',
-              'awslogs-group': ref('LogGroup'),
-              'awslogs-region': ref('AWS::Region'),
-              'awslogs-stream-prefix': 'web',
-            },
-          },
+          LogConfiguration: SEED_LOG_CONFIGURATION,
         },
       ],
     },

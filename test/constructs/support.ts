@@ -134,3 +134,15 @@ export function publicAlbExample() {
   });
   return { app, stack, pattern };
 }
+
+/** The seeds' container log configuration (both seeds): awslogs, non-blocking, 25m buffer, prefix `web`. */
+export const SEED_LOG_CONFIGURATION = {
+  LogDriver: 'awslogs',
+  Options: {
+    mode: 'non-blocking',
+    'max-buffer-size': '25m',
+    'awslogs-group': { Ref: 'LogGroup' },
+    'awslogs-region': { Ref: 'AWS::Region' },
+    'awslogs-stream-prefix': 'web',
+  },
+};
