@@ -22,7 +22,7 @@ const REGISTERED = Symbol.for('wharf.nag-registered');
  */
 export function enableWharfChecks(scope: IConstruct): void {
   const app = App.of(scope);
-  if (!app || app.node.tryGetContext(NAG_CONTEXT_KEY) !== true) return;
+  if (app?.node.tryGetContext(NAG_CONTEXT_KEY) !== true) return;
   const marked = app as unknown as Record<symbol, boolean>;
   if (marked[REGISTERED]) return;
   marked[REGISTERED] = true;
