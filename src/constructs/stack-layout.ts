@@ -83,8 +83,7 @@ export class StackLayoutPlan {
   /** A string value published by `producer` as `name`, made available in `consumer`. */
   importValue(consumer: Construct, producer: Construct, name: string, description: string): string {
     const published = this.lookup(producer, name);
-    if (this.layout === 'flat' || consumer === producer)
-      return 'value' in published ? published.value : joinList(published.list);
+    if (this.layout === 'flat' || consumer === producer) return asString(published);
     return this.wire(consumer, producer, name, { description }).valueAsString;
   }
 
@@ -102,7 +101,7 @@ export class StackLayoutPlan {
   valueInParent(producer: Construct, name: string): string {
     const published = this.lookup(producer, name);
     if (this.layout === 'flat' || !isNestedStack(producer)) {
-      return 'value' in published ? published.value : joinList(published.list);
+      return asString(published);
     }
     const resource = producer.nestedStackResource;
     if (!resource) throw new Error(`internal: ${producer.node.path} is not a nested stack`);
@@ -124,7 +123,7 @@ export class StackLayoutPlan {
     } else {
       // A part without its own stack (an existing VPC): pass its values as they are.
       const published = this.lookup(producer, name);
-      consumerStack.setParameter(name, 'value' in published ? published.value : joinList(published.list));
+      consumerStack.setParameter(name, asString(published));
     }
     return parameter;
   }
@@ -134,6 +133,11 @@ export class StackLayoutPlan {
     if (!found) throw new Error(`internal: ${producer.node.path} did not publish ${name}`);
     return found;
   }
+}
+
+/** A published value as one string (lists comma-separated, as CloudFormation passes them). */
+function asString(published: Published): string {
+  return 'value' in published ? published.value : joinList(published.list);
 }
 
 function isNestedStack(scope: Construct): scope is NestedStack {
