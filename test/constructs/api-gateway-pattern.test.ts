@@ -10,6 +10,7 @@ import {
   apiGatewayExample,
   apiGatewayPattern,
   az,
+  describeSeedResources,
   expectResource,
   getAtt,
   nestedTemplate,
@@ -17,6 +18,7 @@ import {
   resourceIds,
   resourceOf,
   SEED_LOG_CONFIGURATION,
+  type SeedResource,
   templatesOf,
 } from './support.js';
 
@@ -35,7 +37,6 @@ const STACKS = { VpcStack: vpc, ClusterStack: cluster, ServiceStack: service, Ap
 type StackId = keyof typeof STACKS;
 
 /** One seed resource: [logical id, type, properties the seed sets]. */
-type SeedResource = readonly [string, string, Record<string, unknown>];
 
 const SEED_VPC: readonly SeedResource[] = [
   ['VPC', 'AWS::EC2::VPC', { CidrBlock: '10.0.0.0/16', EnableDnsSupport: true, EnableDnsHostnames: true }],
@@ -290,19 +291,7 @@ describe('ApiGatewayFargateService with defaults reproduces the API Gateway seed
     });
   });
 
-  describe.each(NESTED.map(({ name, stack, seed }) => [name, stack, seed] as const))(
-    '%s',
-    (_name, stack, seed) => {
-      const template = STACKS[stack];
-      it('contains exactly the seed resources, by logical id', () => {
-        expect(resourceIds(template)).toEqual(seed.map(([id]) => id).sort());
-      });
-
-      it.each(seed)('%s is a %s with the seed property values', (id, type, properties) => {
-        expectResource(template, id, type, properties);
-      });
-    },
-  );
+  describeSeedResources(NESTED, STACKS);
 
   it('the public route waits for the gateway attachment, as in the seed', () => {
     expect(resourceOf(vpc, 'PublicRoute').DependsOn).toEqual(['GatewayAttachement']);

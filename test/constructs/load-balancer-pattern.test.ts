@@ -9,6 +9,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import {
   az,
+  describeSeedResources,
   expectResource,
   getAtt,
   loadBalancerPattern,
@@ -17,6 +18,7 @@ import {
   resourceIds,
   resourceOf,
   SEED_LOG_CONFIGURATION,
+  type SeedResource,
   templatesOf,
 } from './support.js';
 
@@ -33,7 +35,6 @@ type StackId = keyof typeof STACKS;
 const { VpcStack: vpc, ServiceStack: service } = STACKS;
 
 /** One seed resource: [logical id, type, properties the seed sets]. */
-type SeedResource = readonly [string, string, Record<string, unknown>];
 
 const subnet = (index: number, cidr: string, isPublic: boolean) => ({
   AvailabilityZone: az(index),
@@ -287,19 +288,7 @@ describe('LoadBalancedFargateService with defaults reproduces the public ALB see
     });
   });
 
-  describe.each(NESTED.map(({ name, stack, seed }) => [name, stack, seed] as const))(
-    '%s',
-    (_name, stack, seed) => {
-      const template = STACKS[stack];
-      it('contains exactly the seed resources, by logical id', () => {
-        expect(resourceIds(template)).toEqual(seed.map(([id]) => id).sort());
-      });
-
-      it.each(seed)('%s is a %s with the seed property values', (id, type, properties) => {
-        expectResource(template, id, type, properties);
-      });
-    },
-  );
+  describeSeedResources(NESTED, STACKS);
 
   it.each([
     ['PublicRoute', ['GatewayAttachement']],

@@ -5,7 +5,7 @@
 import { App, NestedStack, Stack, type StackProps } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { Construct } from 'constructs';
-import { expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ApiGatewayFargateService,
   type ApiGatewayFargateServiceProps,
@@ -146,3 +146,29 @@ export const SEED_LOG_CONFIGURATION = {
     'awslogs-stream-prefix': 'web',
   },
 };
+
+/** One seed resource as the tests expect it: logical id, type, property values. */
+export type SeedResource = readonly [string, string, Record<string, unknown>];
+
+/**
+ * For each nested stack: it holds exactly the seed's resources (by logical id), and each one has
+ * the seed's type and property values.
+ */
+export function describeSeedResources<Id extends string>(
+  nested: readonly { name: string; stack: Id; seed: readonly SeedResource[] }[],
+  stacks: Record<Id, Template>,
+): void {
+  describe.each(nested.map(({ name, stack, seed }) => [name, stack, seed] as const))(
+    '%s',
+    (_name, stack, seed) => {
+      const template = stacks[stack];
+      it('contains exactly the seed resources, by logical id', () => {
+        expect(resourceIds(template)).toEqual(seed.map(([id]) => id).sort());
+      });
+
+      it.each(seed)('%s is a %s with the seed property values', (id, type, properties) => {
+        expectResource(template, id, type, properties);
+      });
+    },
+  );
+}
