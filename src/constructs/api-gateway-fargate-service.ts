@@ -90,10 +90,9 @@ export class ApiGatewayFargateService extends FargatePatternBase {
     this.network = core.network;
     this.cluster = core.cluster;
     this.service = core.service;
-    this.apiGatewayUri = plan.valueInParent(part, 'ApiGatewayUri');
-    this.addParentOutput(
+    this.apiGatewayUri = plan.outputInParent(
+      part,
       'ApiGatewayUri',
-      this.apiGatewayUri,
       'The URL at which the Fargate service receives traffic',
     );
   }

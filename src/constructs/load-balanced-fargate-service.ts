@@ -79,10 +79,9 @@ export class LoadBalancedFargateService extends FargatePatternBase {
     this.network = core.network;
     this.cluster = core.cluster;
     this.service = core.service;
-    this.loadBalancerUri = core.plan.valueInParent(core.servicePart, 'LoadBalancerUri');
-    this.addParentOutput(
+    this.loadBalancerUri = core.plan.outputInParent(
+      core.servicePart,
       'LoadBalancerUri',
-      this.loadBalancerUri,
       'The URL at which the Fargate service receives traffic',
     );
   }

@@ -1,4 +1,3 @@
-import { CfnOutput } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { PropsValidationError } from '../errors.js';
 import { Cluster, normalizeClusterProps } from './cluster.js';
@@ -202,16 +201,5 @@ export abstract class FargatePatternBase extends Construct {
       ServiceDiscoveryServiceArn: 'ARN of the Cloud Map service the tasks register in',
     });
     return { plan, vpcPart, servicePart, network: net, cluster, service };
-  }
-
-  /** Publishes a value as an output of the stack holding the pattern (the parent stack). */
-  protected addParentOutput(name: string, value: string, description: string): CfnOutput {
-    const output = new CfnOutput(this, name, { value, description });
-    if (this.layoutOf() === 'nested') output.overrideLogicalId(name);
-    return output;
-  }
-
-  private layoutOf(): StackLayout {
-    return this.node.tryFindChild('VpcStack') ? 'nested' : 'flat';
   }
 }

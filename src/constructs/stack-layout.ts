@@ -97,15 +97,22 @@ export class StackLayoutPlan {
     return this.wire(consumer, producer, name, { description, list: true }).valueAsList;
   }
 
-  /** A value published by `producer`, as the parent stack (the pattern's own stack) sees it. */
-  valueInParent(producer: Construct, name: string): string {
+  /**
+   * Publishes a value of `producer` as an output of the pattern's own (parent) stack and returns
+   * it as that stack sees it. In the nested layout the output keeps its plain name (e.g.
+   * `ApiGatewayUri`, as the seeds' parent.yml); in the flat layout CDK names it.
+   */
+  outputInParent(producer: Construct, name: string, description: string): string {
     const published = this.lookup(producer, name);
-    if (this.layout === 'flat' || !isNestedStack(producer)) {
-      return asString(published);
+    let value = asString(published);
+    if (this.layout === 'nested' && isNestedStack(producer)) {
+      const resource = producer.nestedStackResource;
+      if (!resource) throw new Error(`internal: ${producer.node.path} is not a nested stack`);
+      value = resource.getAtt(`Outputs.${name}`).toString();
     }
-    const resource = producer.nestedStackResource;
-    if (!resource) throw new Error(`internal: ${producer.node.path} is not a nested stack`);
-    return resource.getAtt(`Outputs.${name}`).toString();
+    const output = new CfnOutput(this.owner, name, { value, description });
+    if (this.layout === 'nested') output.overrideLogicalId(name);
+    return value;
   }
 
   private wire(consumer: Construct, producer: Construct, name: string, passed: PassedValue): CfnParameter {

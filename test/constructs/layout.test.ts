@@ -128,6 +128,10 @@ describe('nested layout with an existing network', () => {
     });
   });
 
+  it('still outputs LoadBalancerUri from the parent stack by its plain name', () => {
+    expect(Object.keys(templates.parent.toJSON().Outputs ?? {})).toEqual(['LoadBalancerUri']);
+  });
+
   // CloudFormation rejects a template without Resources, so an existing VPC gets no VpcStack.
   it('gives every nested template at least one resource', () => {
     for (const [id, template] of Object.entries(templates.nested)) {
