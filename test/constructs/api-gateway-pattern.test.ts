@@ -7,7 +7,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import {
-  apiGatewayExample,
   apiGatewayPattern,
   az,
   describeSeedResources,
@@ -397,9 +396,9 @@ describe('deliberate tightenings over the API Gateway seed', () => {
   });
 });
 
-describe('the api-gateway-fargate example', () => {
+describe('the pattern with its defaults (the api-gateway-fargate example)', () => {
   it('synthesizes with CloudFormation validation on', () => {
-    const { app } = apiGatewayExample();
+    const { app } = apiGatewayPattern();
     const saved = process.env.CDK_VALIDATION;
     delete process.env.CDK_VALIDATION;
     try {

@@ -2,7 +2,7 @@
  * Helpers for the construct suites: synthesize a pattern into its parent and nested templates, and
  * assert one resource by logical id, type and properties.
  */
-import { App, NestedStack, Stack, type StackProps } from 'aws-cdk-lib';
+import { App, NestedStack, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
@@ -98,40 +98,6 @@ export function loadBalancerPattern(props?: LoadBalancedFargateServiceProps, sta
   const app = new App();
   const stack = new Stack(app, stackId);
   const pattern = new LoadBalancedFargateService(stack, 'Web', props);
-  return { app, stack, pattern };
-}
-
-/** The container both examples deploy (examples/{api-gateway-fargate,public-alb-fargate}/app.ts). */
-const EXAMPLE_SERVICE = {
-  serviceName: 'web',
-  image: 'public.ecr.aws/docker/library/nginx:latest',
-  containerPort: 80,
-  cpu: 256,
-  memoryMiB: 512,
-  desiredCount: 2,
-} as const;
-
-/** examples/api-gateway-fargate/app.ts, built in-process without its final `app.synth()`. */
-export function apiGatewayExample() {
-  const app = new App();
-  const stackProps: StackProps = {
-    description: 'Fargate service behind an API Gateway HTTP API (VPC link, Cloud Map SRV records)',
-  };
-  const stack = new Stack(app, 'ApiGatewayFargate', stackProps);
-  const pattern = new ApiGatewayFargateService(stack, 'Api', { service: EXAMPLE_SERVICE });
-  return { app, stack, pattern };
-}
-
-/** examples/public-alb-fargate/app.ts, built in-process without its final `app.synth()`. */
-export function publicAlbExample() {
-  const app = new App();
-  const stack = new Stack(app, 'PublicAlbFargate', {
-    description: 'Fargate service in private subnets behind a public Application Load Balancer',
-  });
-  const pattern = new LoadBalancedFargateService(stack, 'Web', {
-    network: { profile: 'large', natGateways: 2 },
-    service: EXAMPLE_SERVICE,
-  });
   return { app, stack, pattern };
 }
 
