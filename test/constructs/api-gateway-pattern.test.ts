@@ -8,7 +8,6 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import {
   apiGatewayPattern,
-  az,
   describeSeedResources,
   expectResource,
   getAtt,
@@ -16,7 +15,9 @@ import {
   ref,
   resourceIds,
   resourceOf,
+  SEED_CLUSTER_CORE,
   SEED_LOG_CONFIGURATION,
+  SEED_LOW_COST_VPC,
   type SeedResource,
   templatesOf,
 } from './support.js';
@@ -37,91 +38,8 @@ type StackId = keyof typeof STACKS;
 
 /** One seed resource: [logical id, type, properties the seed sets]. */
 
-const SEED_VPC: readonly SeedResource[] = [
-  ['VPC', 'AWS::EC2::VPC', { CidrBlock: '10.0.0.0/16', EnableDnsSupport: true, EnableDnsHostnames: true }],
-  [
-    'PublicSubnetOne',
-    'AWS::EC2::Subnet',
-    { AvailabilityZone: az(0), VpcId: ref('VPC'), CidrBlock: '10.0.0.0/18', MapPublicIpOnLaunch: true },
-  ],
-  [
-    'PublicSubnetTwo',
-    'AWS::EC2::Subnet',
-    { AvailabilityZone: az(1), VpcId: ref('VPC'), CidrBlock: '10.0.64.0/18', MapPublicIpOnLaunch: true },
-  ],
-  ['InternetGateway', 'AWS::EC2::InternetGateway', {}],
-  [
-    'GatewayAttachement',
-    'AWS::EC2::VPCGatewayAttachment',
-    { VpcId: ref('VPC'), InternetGatewayId: ref('InternetGateway') },
-  ],
-  ['PublicRouteTable', 'AWS::EC2::RouteTable', { VpcId: ref('VPC') }],
-  [
-    'PublicRoute',
-    'AWS::EC2::Route',
-    {
-      RouteTableId: ref('PublicRouteTable'),
-      DestinationCidrBlock: '0.0.0.0/0',
-      GatewayId: ref('InternetGateway'),
-    },
-  ],
-  [
-    'PublicSubnetOneRouteTableAssociation',
-    'AWS::EC2::SubnetRouteTableAssociation',
-    { SubnetId: ref('PublicSubnetOne'), RouteTableId: ref('PublicRouteTable') },
-  ],
-  [
-    'PublicSubnetTwoRouteTableAssociation',
-    'AWS::EC2::SubnetRouteTableAssociation',
-    { SubnetId: ref('PublicSubnetTwo'), RouteTableId: ref('PublicRouteTable') },
-  ],
-];
-
 const SEED_CLUSTER: readonly SeedResource[] = [
-  ['ECSCluster', 'AWS::ECS::Cluster', { ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }] }],
-  [
-    'ECSTaskExecutionRole',
-    'AWS::IAM::Role',
-    {
-      Path: '/',
-      AssumeRolePolicyDocument: {
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { Service: ['ecs-tasks.amazonaws.com'] },
-            Action: ['sts:AssumeRole'],
-            Condition: {
-              ArnLike: {
-                'aws:SourceArn': {
-                  'Fn::Join': [
-                    '',
-                    [
-                      'arn:',
-                      ref('AWS::Partition'),
-                      ':ecs:',
-                      ref('AWS::Region'),
-                      ':',
-                      ref('AWS::AccountId'),
-                      ':*',
-                    ],
-                  ],
-                },
-              },
-              StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') },
-            },
-          },
-        ],
-      },
-      ManagedPolicyArns: [
-        {
-          'Fn::Join': [
-            '',
-            ['arn:', ref('AWS::Partition'), ':iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy'],
-          ],
-        },
-      ],
-    },
-  ],
+  ...SEED_CLUSTER_CORE,
   [
     'ServiceDiscoveryNamespace',
     'AWS::ServiceDiscovery::PrivateDnsNamespace',
@@ -243,7 +161,7 @@ const SEED_API_GATEWAY: readonly SeedResource[] = [
 ];
 
 const NESTED: readonly { name: string; stack: StackId; seed: readonly SeedResource[] }[] = [
-  { name: 'VpcStack (seed vpc.yml, the low-cost VPC)', stack: 'VpcStack', seed: SEED_VPC },
+  { name: 'VpcStack (seed vpc.yml, the low-cost VPC)', stack: 'VpcStack', seed: SEED_LOW_COST_VPC },
   { name: 'ClusterStack (seed cluster.yml)', stack: 'ClusterStack', seed: SEED_CLUSTER },
   { name: 'ServiceStack (seed service.yml)', stack: 'ServiceStack', seed: SEED_SERVICE },
   { name: 'ApiGatewayStack (seed api-gateway.yml)', stack: 'ApiGatewayStack', seed: SEED_API_GATEWAY },

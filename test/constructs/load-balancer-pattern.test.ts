@@ -8,7 +8,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import {
-  az,
   describeSeedResources,
   expectResource,
   getAtt,
@@ -17,8 +16,11 @@ import {
   ref,
   resourceIds,
   resourceOf,
+  SEED_CLUSTER_CORE,
   SEED_LOG_CONFIGURATION,
+  SEED_LOW_COST_VPC,
   type SeedResource,
+  seedSubnet,
   templatesOf,
 } from './support.js';
 
@@ -36,45 +38,10 @@ const { VpcStack: vpc, ServiceStack: service } = STACKS;
 
 /** One seed resource: [logical id, type, properties the seed sets]. */
 
-const subnet = (index: number, cidr: string, isPublic: boolean) => ({
-  AvailabilityZone: az(index),
-  VpcId: ref('VPC'),
-  CidrBlock: cidr,
-  MapPublicIpOnLaunch: isPublic ? true : Match.absent(),
-});
-
 const SEED_LARGE_VPC: readonly SeedResource[] = [
-  ['VPC', 'AWS::EC2::VPC', { CidrBlock: '10.0.0.0/16', EnableDnsSupport: true, EnableDnsHostnames: true }],
-  ['PublicSubnetOne', 'AWS::EC2::Subnet', subnet(0, '10.0.0.0/18', true)],
-  ['PublicSubnetTwo', 'AWS::EC2::Subnet', subnet(1, '10.0.64.0/18', true)],
-  ['PrivateSubnetOne', 'AWS::EC2::Subnet', subnet(0, '10.0.128.0/18', false)],
-  ['PrivateSubnetTwo', 'AWS::EC2::Subnet', subnet(1, '10.0.192.0/18', false)],
-  ['InternetGateway', 'AWS::EC2::InternetGateway', {}],
-  [
-    'GatewayAttachement',
-    'AWS::EC2::VPCGatewayAttachment',
-    { VpcId: ref('VPC'), InternetGatewayId: ref('InternetGateway') },
-  ],
-  ['PublicRouteTable', 'AWS::EC2::RouteTable', { VpcId: ref('VPC') }],
-  [
-    'PublicRoute',
-    'AWS::EC2::Route',
-    {
-      RouteTableId: ref('PublicRouteTable'),
-      DestinationCidrBlock: '0.0.0.0/0',
-      GatewayId: ref('InternetGateway'),
-    },
-  ],
-  [
-    'PublicSubnetOneRouteTableAssociation',
-    'AWS::EC2::SubnetRouteTableAssociation',
-    { SubnetId: ref('PublicSubnetOne'), RouteTableId: ref('PublicRouteTable') },
-  ],
-  [
-    'PublicSubnetTwoRouteTableAssociation',
-    'AWS::EC2::SubnetRouteTableAssociation',
-    { SubnetId: ref('PublicSubnetTwo'), RouteTableId: ref('PublicRouteTable') },
-  ],
+  ...SEED_LOW_COST_VPC,
+  ['PrivateSubnetOne', 'AWS::EC2::Subnet', seedSubnet(0, '10.0.128.0/18', false)],
+  ['PrivateSubnetTwo', 'AWS::EC2::Subnet', seedSubnet(1, '10.0.192.0/18', false)],
   ['NatGatewayOneAttachment', 'AWS::EC2::EIP', { Domain: 'vpc' }],
   ['NatGatewayTwoAttachment', 'AWS::EC2::EIP', { Domain: 'vpc' }],
   [
@@ -116,38 +83,6 @@ const SEED_LARGE_VPC: readonly SeedResource[] = [
     'PrivateRouteTableTwoAssociation',
     'AWS::EC2::SubnetRouteTableAssociation',
     { RouteTableId: ref('PrivateRouteTableTwo'), SubnetId: ref('PrivateSubnetTwo') },
-  ],
-];
-
-const SEED_CLUSTER: readonly SeedResource[] = [
-  ['ECSCluster', 'AWS::ECS::Cluster', { ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }] }],
-  [
-    'ECSTaskExecutionRole',
-    'AWS::IAM::Role',
-    {
-      Path: '/',
-      AssumeRolePolicyDocument: {
-        Statement: [
-          Match.objectLike({
-            Effect: 'Allow',
-            Principal: { Service: ['ecs-tasks.amazonaws.com'] },
-            Action: ['sts:AssumeRole'],
-            Condition: {
-              ArnLike: { 'aws:SourceArn': Match.anyValue() },
-              StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') },
-            },
-          }),
-        ],
-      },
-      ManagedPolicyArns: [
-        {
-          'Fn::Join': [
-            '',
-            ['arn:', ref('AWS::Partition'), ':iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy'],
-          ],
-        },
-      ],
-    },
   ],
 ];
 
@@ -251,7 +186,7 @@ const SEED_SERVICE: readonly SeedResource[] = [
 
 const NESTED: readonly { name: string; stack: StackId; seed: readonly SeedResource[] }[] = [
   { name: 'VpcStack (seed large VPC vpc.yml)', stack: 'VpcStack', seed: SEED_LARGE_VPC },
-  { name: 'ClusterStack (seed cluster.yml)', stack: 'ClusterStack', seed: SEED_CLUSTER },
+  { name: 'ClusterStack (seed cluster.yml)', stack: 'ClusterStack', seed: SEED_CLUSTER_CORE },
   { name: 'ServiceStack (seed service.yml)', stack: 'ServiceStack', seed: SEED_SERVICE },
 ];
 

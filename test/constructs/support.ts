@@ -3,7 +3,7 @@
  * assert one resource by logical id, type and properties.
  */
 import { App, NestedStack, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import {
@@ -138,3 +138,94 @@ export function describeSeedResources<Id extends string>(
     },
   );
 }
+
+/** A seed subnet in the AZ at `index` of the region; public ones map public IPs on launch. */
+export function seedSubnet(index: number, cidr: string, isPublic: boolean) {
+  return {
+    AvailabilityZone: az(index),
+    VpcId: ref('VPC'),
+    CidrBlock: cidr,
+    MapPublicIpOnLaunch: isPublic ? true : Match.absent(),
+  };
+}
+
+/** The seeds' low-cost VPC: a /16, two public /18 subnets in the first two AZs, an internet gateway. */
+export const SEED_LOW_COST_VPC: readonly SeedResource[] = [
+  ['VPC', 'AWS::EC2::VPC', { CidrBlock: '10.0.0.0/16', EnableDnsSupport: true, EnableDnsHostnames: true }],
+  ['PublicSubnetOne', 'AWS::EC2::Subnet', seedSubnet(0, '10.0.0.0/18', true)],
+  ['PublicSubnetTwo', 'AWS::EC2::Subnet', seedSubnet(1, '10.0.64.0/18', true)],
+  ['InternetGateway', 'AWS::EC2::InternetGateway', {}],
+  [
+    'GatewayAttachement',
+    'AWS::EC2::VPCGatewayAttachment',
+    { VpcId: ref('VPC'), InternetGatewayId: ref('InternetGateway') },
+  ],
+  ['PublicRouteTable', 'AWS::EC2::RouteTable', { VpcId: ref('VPC') }],
+  [
+    'PublicRoute',
+    'AWS::EC2::Route',
+    {
+      RouteTableId: ref('PublicRouteTable'),
+      DestinationCidrBlock: '0.0.0.0/0',
+      GatewayId: ref('InternetGateway'),
+    },
+  ],
+  [
+    'PublicSubnetOneRouteTableAssociation',
+    'AWS::EC2::SubnetRouteTableAssociation',
+    { SubnetId: ref('PublicSubnetOne'), RouteTableId: ref('PublicRouteTable') },
+  ],
+  [
+    'PublicSubnetTwoRouteTableAssociation',
+    'AWS::EC2::SubnetRouteTableAssociation',
+    { SubnetId: ref('PublicSubnetTwo'), RouteTableId: ref('PublicRouteTable') },
+  ],
+];
+
+/** The seeds' cluster.yml without the Cloud Map namespace: the cluster and its execution role. */
+export const SEED_CLUSTER_CORE: readonly SeedResource[] = [
+  ['ECSCluster', 'AWS::ECS::Cluster', { ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }] }],
+  [
+    'ECSTaskExecutionRole',
+    'AWS::IAM::Role',
+    {
+      Path: '/',
+      AssumeRolePolicyDocument: {
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: ['ecs-tasks.amazonaws.com'] },
+            Action: ['sts:AssumeRole'],
+            Condition: {
+              ArnLike: {
+                'aws:SourceArn': {
+                  'Fn::Join': [
+                    '',
+                    [
+                      'arn:',
+                      ref('AWS::Partition'),
+                      ':ecs:',
+                      ref('AWS::Region'),
+                      ':',
+                      ref('AWS::AccountId'),
+                      ':*',
+                    ],
+                  ],
+                },
+              },
+              StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') },
+            },
+          },
+        ],
+      },
+      ManagedPolicyArns: [
+        {
+          'Fn::Join': [
+            '',
+            ['arn:', ref('AWS::Partition'), ':iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy'],
+          ],
+        },
+      ],
+    },
+  ],
+];
