@@ -38,6 +38,16 @@ export interface Command {
   run(context: CommandContext): Promise<number>;
 }
 
+/** How commands that run a CDK app pick it: `--app` and `--stack`. */
+export const CDK_APP_OPTIONS: Record<'app' | 'stack', OptionSpec> = {
+  app: {
+    type: 'string',
+    value: '<command>',
+    description: 'Command that runs the CDK app (overrides cdk.json)',
+  },
+  stack: { type: 'string', value: '<name>', description: 'Only this stack of the CDK app' },
+};
+
 /** Exit codes shared by every command. */
 export const EXIT = {
   ok: 0,

@@ -1,7 +1,7 @@
 import { check } from '../../check/check.js';
 import { renderCheckReport } from '../../check/report.js';
 import { UsageError } from '../../errors.js';
-import { type Command, EXIT } from '../command.js';
+import { CDK_APP_OPTIONS, type Command, EXIT } from '../command.js';
 
 /** `wharf check`: validation, security and known traps, before deploy. */
 export const checkCommand: Command = {
@@ -35,12 +35,7 @@ Examples:
       value: '<file>',
       description: 'A CloudFormation template to check instead of a CDK app (repeatable)',
     },
-    app: {
-      type: 'string',
-      value: '<command>',
-      description: 'Command that runs the CDK app (overrides cdk.json)',
-    },
-    stack: { type: 'string', value: '<name>', description: 'Only this stack of the CDK app' },
+    ...CDK_APP_OPTIONS,
     json: { type: 'boolean', description: 'Print the full result as JSON' },
     verbose: { type: 'boolean', description: 'Also show info-level findings and acknowledgments' },
   },

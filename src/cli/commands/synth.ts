@@ -1,7 +1,7 @@
 import { UsageError } from '../../errors.js';
 import { synth } from '../../synth/synth.js';
 import type { TemplateFormat } from '../../template/write.js';
-import { type Command, EXIT } from '../command.js';
+import { CDK_APP_OPTIONS, type Command, EXIT } from '../command.js';
 
 /** `wharf synth`: the CDK app's CloudFormation, written as files. */
 export const synthCommand: Command = {
@@ -37,12 +37,7 @@ Examples:
       choices: ['yaml', 'json'],
       default: 'yaml',
     },
-    app: {
-      type: 'string',
-      value: '<command>',
-      description: 'Command that runs the CDK app (overrides cdk.json)',
-    },
-    stack: { type: 'string', value: '<name>', description: 'Only this stack' },
+    ...CDK_APP_OPTIONS,
     json: { type: 'boolean', description: 'Print the list of written files as JSON' },
   },
   async run({ positionals, options, io, stdout }) {
