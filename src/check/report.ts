@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import type { CheckResult } from './check.js';
-import type { Finding, Severity } from './finding.js';
+import type { Severity } from './finding.js';
 
 /** Options of {@link renderCheckReport}. */
 export interface RenderOptions {
@@ -75,5 +75,3 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
   }
   return groups;
 }
-
-export type { Finding };

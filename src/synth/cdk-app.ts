@@ -66,8 +66,8 @@ export interface RunCdkAppOptions {
 }
 
 /**
- * Context Wharf always sets: asset metadata on nested stacks (so templates can be found), no
- * version-reporting resource, and the AZs of the placeholder region so nothing is looked up.
+ * Context Wharf always sets: asset metadata on nested stacks (so their templates can be found in
+ * the assembly) and no version-reporting resource.
  */
 export const OFFLINE_CONTEXT: Readonly<Record<string, unknown>> = {
   'aws:cdk:enable-asset-metadata': true,
