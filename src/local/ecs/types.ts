@@ -1,0 +1,123 @@
+/**
+ * ECS configuration as read from the templates (`AWS::ECS::Cluster`, `TaskDefinition`, `Service`).
+ */
+
+import type { Origin } from '../origin.js';
+
+/** A container health check (`HealthCheck` of a container definition), defaults applied. */
+export interface ContainerHealthCheckConfig {
+  /** `["CMD-SHELL", "…"]` or `["CMD", "exe", "arg"]`. */
+  readonly command: readonly string[];
+  /** 5 to 300, default 30. */
+  readonly intervalSeconds: number;
+  /** 2 to 60, default 5. */
+  readonly timeoutSeconds: number;
+  /** 1 to 10, default 3. */
+  readonly retries: number;
+  /** 0 to 300, default 0 (off). */
+  readonly startPeriodSeconds: number;
+}
+
+/** Where a container's logs go (`LogConfiguration` with the `awslogs` driver). */
+export interface ContainerLogConfig {
+  readonly logGroupName: string;
+  readonly streamPrefix?: string;
+}
+
+/** One container definition. */
+export interface ContainerConfig {
+  readonly name: string;
+  readonly image: string;
+  readonly essential: boolean;
+  readonly command?: readonly string[];
+  readonly entryPoint?: readonly string[];
+  readonly environment: Readonly<Record<string, string>>;
+  /**
+   * Names of `Secrets` entries: locally their values come from the process environment of
+   * `wharf dev` (same name), or are left unset with a warning.
+   */
+  readonly secretNames: readonly string[];
+  /** `PortMappings[].ContainerPort` (tcp). */
+  readonly containerPorts: readonly number[];
+  readonly healthCheck?: ContainerHealthCheckConfig;
+  /** `StopTimeout`, default 30 (Fargate maximum 120). */
+  readonly stopTimeoutSeconds: number;
+  /** `LinuxParameters.InitProcessEnabled`. */
+  readonly initProcessEnabled: boolean;
+  readonly workingDirectory?: string;
+  readonly user?: string;
+  readonly log?: ContainerLogConfig;
+  /**
+   * The command the process runtime runs for this container (`--process-command` or the
+   * `wharf:local:command` metadata / docker label). `undefined`: the process runtime cannot run it.
+   */
+  readonly localCommand?: string;
+}
+
+/** `AWS::ECS::TaskDefinition`. */
+export interface TaskDefinitionConfig {
+  /** `arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>` */
+  readonly arn: string;
+  readonly family: string;
+  readonly revision: number;
+  /** CPU units and MiB as strings, as the template has them. */
+  readonly cpu?: string;
+  readonly memory?: string;
+  readonly containers: readonly ContainerConfig[];
+  readonly origin?: Origin;
+}
+
+/** A `LoadBalancers` entry of a service. */
+export interface ServiceLoadBalancerConfig {
+  readonly targetGroupArn: string;
+  readonly containerName: string;
+  readonly containerPort: number;
+}
+
+/** A `ServiceRegistries` entry of a service (Cloud Map). */
+export interface ServiceRegistryConfig {
+  /** The Cloud Map service id (`srv-…`) taken from `RegistryArn`. */
+  readonly discoveryServiceId: string;
+  readonly containerName?: string;
+  readonly containerPort?: number;
+  /** `Port`, for SRV records when the container is not named. */
+  readonly port?: number;
+}
+
+/** `AWS::ECS::Service` (Fargate, rolling deployments). */
+export interface EcsServiceConfig {
+  readonly arn: string;
+  readonly name: string;
+  readonly clusterName: string;
+  readonly desiredCount: number;
+  readonly taskDefinition: TaskDefinitionConfig;
+  /** default 100 */
+  readonly minimumHealthyPercent: number;
+  /** default 200 */
+  readonly maximumPercent: number;
+  readonly circuitBreaker: { readonly enable: boolean; readonly rollback: boolean };
+  /** default 0 */
+  readonly healthCheckGracePeriodSeconds: number;
+  readonly subnetIds: readonly string[];
+  readonly securityGroupIds: readonly string[];
+  readonly assignPublicIp: boolean;
+  readonly loadBalancers: readonly ServiceLoadBalancerConfig[];
+  readonly serviceRegistries: readonly ServiceRegistryConfig[];
+  readonly origin?: Origin;
+}
+
+/** Task `lastStatus` values, in lifecycle order. */
+export const TASK_STATUSES = [
+  'PROVISIONING',
+  'PENDING',
+  'ACTIVATING',
+  'RUNNING',
+  'DEACTIVATING',
+  'STOPPING',
+  'DEPROVISIONING',
+  'STOPPED',
+] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+/** Task `healthStatus`. */
+export type TaskHealth = 'HEALTHY' | 'UNHEALTHY' | 'UNKNOWN';

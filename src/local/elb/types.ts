@@ -1,0 +1,99 @@
+/**
+ * Application Load Balancer configuration as read from the templates
+ * (`AWS::ElasticLoadBalancingV2::*`).
+ */
+
+import type { Origin } from '../origin.js';
+
+/** One target group a `forward` action sends to, with its weight. */
+export interface WeightedTargetGroup {
+  readonly targetGroupArn: string;
+  /** 0 to 999; default 1. */
+  readonly weight: number;
+}
+
+/** A listener action. Only what the two patterns use is emulated; others are rejected at resolve time. */
+export type ListenerAction =
+  | { readonly type: 'forward'; readonly targetGroups: readonly WeightedTargetGroup[] }
+  | {
+      readonly type: 'redirect';
+      readonly protocol?: string;
+      readonly port?: string;
+      readonly host?: string;
+      readonly path?: string;
+      readonly query?: string;
+      /** `HTTP_301` or `HTTP_302`. */
+      readonly statusCode: string;
+    }
+  | {
+      readonly type: 'fixed-response';
+      readonly statusCode: number;
+      readonly contentType?: string;
+      readonly messageBody?: string;
+    };
+
+/** `AWS::ElasticLoadBalancingV2::Listener` (its default actions; rules are not emulated). */
+export interface ListenerConfig {
+  readonly arn: string;
+  /** The port on AWS (80, 443); locally the listener gets a free loopback port. */
+  readonly port: number;
+  /** `HTTP` or `HTTPS` (HTTPS is served as plain HTTP locally; `X-Forwarded-Proto` still says `https`). */
+  readonly protocol: 'HTTP' | 'HTTPS';
+  readonly defaultActions: readonly ListenerAction[];
+  readonly origin?: Origin;
+}
+
+/** `AWS::ElasticLoadBalancingV2::LoadBalancer` of type `application`. */
+export interface LoadBalancerConfig {
+  readonly arn: string;
+  readonly name: string;
+  /** What `DNSName` returns on AWS. */
+  readonly dnsName: string;
+  readonly scheme: 'internet-facing' | 'internal';
+  readonly securityGroupIds: readonly string[];
+  readonly subnetIds: readonly string[];
+  /** `idle_timeout.timeout_seconds`, default 60. */
+  readonly idleTimeoutSeconds: number;
+  /** `routing.http.drop_invalid_header_fields.enabled`, default false. */
+  readonly dropInvalidHeaderFields: boolean;
+  readonly listeners: readonly ListenerConfig[];
+  readonly origin?: Origin;
+}
+
+/** Health check settings of a target group (defaults for `ip` targets per the ELB guide). */
+export interface HealthCheckConfig {
+  readonly enabled: boolean;
+  /** `HTTP` or `HTTPS`. */
+  readonly protocol: string;
+  /** default `/` */
+  readonly path: string;
+  /** `traffic-port` or a port number. */
+  readonly port: 'traffic-port' | number;
+  /** default 30 */
+  readonly intervalSeconds: number;
+  /** default 5 */
+  readonly timeoutSeconds: number;
+  /** default 5 */
+  readonly healthyThresholdCount: number;
+  /** default 2 */
+  readonly unhealthyThresholdCount: number;
+  /** `Matcher.HttpCode`: `200`, `200-299`, `200,302`; default `200`. */
+  readonly matcher: string;
+}
+
+/** `AWS::ElasticLoadBalancingV2::TargetGroup` with `TargetType: ip`. */
+export interface TargetGroupConfig {
+  readonly arn: string;
+  readonly name: string;
+  readonly port: number;
+  readonly protocol: 'HTTP' | 'HTTPS';
+  readonly healthCheck: HealthCheckConfig;
+  /** `deregistration_delay.timeout_seconds`, default 300. */
+  readonly deregistrationDelaySeconds: number;
+  /** `load_balancing.algorithm.type`, default `round_robin`. */
+  readonly algorithm: 'round_robin' | 'least_outstanding_requests';
+  readonly origin?: Origin;
+}
+
+/** Target health states as `DescribeTargetHealth` names them. */
+export type TargetState = 'initial' | 'healthy' | 'unhealthy' | 'draining' | 'unused';
