@@ -21,6 +21,8 @@ new ApiGatewayFargateService(stack, 'Api', {
     cpu: 256,
     memoryMiB: 512,
     desiredCount: 2,
+    // What `wharf dev` runs instead of the image on a machine without Docker.
+    localCommand: 'node ../local-server.mjs',
   },
 });
 

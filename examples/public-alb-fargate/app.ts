@@ -22,6 +22,8 @@ new LoadBalancedFargateService(stack, 'Web', {
     cpu: 256,
     memoryMiB: 512,
     desiredCount: 2,
+    // What `wharf dev` runs instead of the image on a machine without Docker.
+    localCommand: 'node ../local-server.mjs',
   },
 });
 

@@ -5,10 +5,11 @@ import { isWharfError } from '../errors.js';
 import type { IoHost, IoMessage } from '../io/io-host.js';
 import { type Command, EXIT, parseCommandArgs, renderCommandHelp } from './command.js';
 import { checkCommand } from './commands/check.js';
+import { devCommand } from './commands/dev.js';
 import { synthCommand } from './commands/synth.js';
 
 /** Every command, in the order `wharf --help` lists them. */
-export const COMMANDS: readonly Command[] = [synthCommand, checkCommand];
+export const COMMANDS: readonly Command[] = [synthCommand, checkCommand, devCommand];
 
 const VERSION = '0.1.0';
 
@@ -18,7 +19,7 @@ function topLevelHelp(): string {
     'Usage: wharf <command> [options]',
     '',
     'Wharf puts a containerized HTTP API on AWS Fargate behind API Gateway or an ALB,',
-    'checks it before you deploy, and (soon) runs the same architecture on your laptop.',
+    'checks it before you deploy, and runs the same architecture on your laptop.',
     '',
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),

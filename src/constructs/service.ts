@@ -143,6 +143,14 @@ export interface ContainerOptions {
   readonly logRetentionDays?: LogRetentionDays;
   /** Deployment settings. @default 200% / 75% with the circuit breaker and rollback on */
   readonly deployment?: DeploymentOptions;
+  /**
+   * The command `wharf dev --runtime process` runs in place of the image on machines without
+   * Docker, with `PORT` set to the port it must listen on. Written to the task definition's
+   * metadata as `wharf:local:command`; it has no effect on AWS.
+   * @default - none: the process runtime cannot run this service
+   * @example 'node server.mjs'
+   */
+  readonly localCommand?: string;
 }
 
 /** Props of {@link Service}: the container plus where it runs. */
@@ -184,6 +192,7 @@ export interface NormalizedContainerOptions {
   readonly healthCheck: ContainerHealthCheck | false;
   readonly logRetentionDays: LogRetentionDays;
   readonly deployment: Required<DeploymentOptions>;
+  readonly localCommand?: string;
 }
 
 /**
@@ -294,6 +303,7 @@ export function normalizeContainerOptions(
     healthCheck,
     logRetentionDays: logRetentionDays as LogRetentionDays,
     deployment,
+    localCommand: options.localCommand,
   };
 }
 
@@ -405,7 +415,7 @@ export class Service extends Construct {
   private createTaskDefinition(executionRoleArn: string): CfnTaskDefinition {
     const s = this.settings;
     const hc = s.healthCheck;
-    return new CfnTaskDefinition(this, 'TaskDefinition', {
+    const taskDefinition = new CfnTaskDefinition(this, 'TaskDefinition', {
       family: s.serviceName,
       cpu: String(s.cpu),
       memory: String(s.memoryMiB),
@@ -446,6 +456,9 @@ export class Service extends Construct {
         },
       ],
     });
+    // Read by `wharf dev --runtime process` (src/local/ecs/resolve.ts); CloudFormation ignores it.
+    if (s.localCommand) taskDefinition.cfnOptions.metadata = { 'wharf:local:command': s.localCommand };
+    return taskDefinition;
   }
 
   private grantSecrets(executionRoleArn: string): void {

@@ -1,0 +1,181 @@
+/**
+ * Serves one Wharf ingress emulator in front of the benchmark's backend, in its own process so it
+ * does not share a thread with the load generator. Started by `bench/ingress.ts`:
+ *
+ *   node --import tsx bench/serve-ingress.ts <apigateway|alb> <backend port>
+ *
+ * Prints one JSON line `{"kind":…,"url":…}` on stdout once it accepts requests, and stops when it
+ * gets SIGTERM/SIGINT or its stdin closes (so it never outlives the benchmark).
+ *
+ * The emulators are imported from the TypeScript sources (`src/`), compiled on load by tsx; the
+ * code that runs is the same JavaScript `npm run build` would emit.
+ */
+
+import { type InstanceLookup, startHttpApi, TokenBucket } from '../src/local/apigateway/index.js';
+import type { HttpApiConfig } from '../src/local/apigateway/types.js';
+import { SYSTEM_CLOCK } from '../src/local/clock.js';
+import type { InstanceRecord } from '../src/local/cloudmap/types.js';
+import { startLoadBalancer } from '../src/local/elb/load-balancer.js';
+import { TargetGroup } from '../src/local/elb/target-group.js';
+import type { LoadBalancerConfig, TargetGroupConfig } from '../src/local/elb/types.js';
+import type { NetworkPath, RouteResult } from '../src/local/network/types.js';
+
+/** The task's private address in the emulated VPC; the network maps it to the backend's port. */
+const TASK_IP = '10.0.1.10';
+const TASK_PORT = 80;
+const SERVICE_ID = 'srv-bench';
+
+/** What the ingress process serves. */
+export type IngressKind = 'apigateway' | 'alb';
+
+/** A VPC with one task: `10.0.1.10:80` is the backend on 127.0.0.1; no security groups apply. */
+function benchNetwork(backendPort: number): NetworkPath {
+  const found: RouteResult = { ok: true, host: '127.0.0.1', port: backendPort };
+  return {
+    route: (_source, ip, port) =>
+      ip === TASK_IP && port === TASK_PORT
+        ? found
+        : { ok: false, reason: 'no-such-address', message: `nothing holds ${ip}:${port}` },
+  };
+}
+
+/** Cloud Map with one healthy SRV instance of `srv-bench`. */
+function benchCloudMap(): InstanceLookup {
+  const instances: readonly InstanceRecord[] = [
+    {
+      serviceId: SERVICE_ID,
+      instanceId: 'task-1',
+      attributes: { AWS_INSTANCE_IPV4: TASK_IP, AWS_INSTANCE_PORT: String(TASK_PORT) },
+      health: 'HEALTHY',
+    },
+  ];
+  return { instancesForService: (serviceId) => (serviceId === SERVICE_ID ? instances : []) };
+}
+
+/** HTTP API: `$default` stage, `$default` route → HTTP_PROXY over a VPC link to Cloud Map. */
+const HTTP_API: HttpApiConfig = {
+  id: 'benchapi',
+  name: 'bench',
+  awsEndpoint: 'https://benchapi.execute-api.us-east-1.amazonaws.com',
+  stages: [{ name: '$default', autoDeploy: true, routeThrottles: {} }],
+  routes: [{ routeKey: '$default', integrationId: 'int1' }],
+  integrations: [
+    {
+      id: 'int1',
+      type: 'HTTP_PROXY',
+      connectionType: 'VPC_LINK',
+      uri: `arn:aws:servicediscovery:us-east-1:123456789012:service/${SERVICE_ID}`,
+      method: 'ANY',
+      timeoutMs: 30_000,
+      vpcLinkId: 'vpclink1',
+    },
+  ],
+  vpcLinks: [{ id: 'vpclink1', name: 'bench-link', securityGroupIds: [], subnetIds: [] }],
+};
+
+const TARGET_GROUP: TargetGroupConfig = {
+  arn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/bench-tg/0123456789abcdef',
+  name: 'bench-tg',
+  port: TASK_PORT,
+  protocol: 'HTTP',
+  healthCheck: {
+    enabled: true,
+    protocol: 'HTTP',
+    path: '/',
+    port: 'traffic-port',
+    // Short (AWS allows 5 s at least) so the target is healthy within a second; two probes per
+    // second while measuring are noise next to thousands of requests.
+    intervalSeconds: 0.5,
+    timeoutSeconds: 1,
+    healthyThresholdCount: 2,
+    unhealthyThresholdCount: 2,
+    matcher: '200',
+  },
+  deregistrationDelaySeconds: 0,
+  algorithm: 'round_robin',
+};
+
+const LOAD_BALANCER: LoadBalancerConfig = {
+  arn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/bench-alb/0123456789abcdef',
+  name: 'bench-alb',
+  dnsName: 'bench-alb-123456789.us-east-1.elb.amazonaws.com',
+  scheme: 'internet-facing',
+  securityGroupIds: [],
+  subnetIds: [],
+  idleTimeoutSeconds: 60,
+  dropInvalidHeaderFields: false,
+  listeners: [
+    {
+      arn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/bench-alb/0123456789abcdef/1',
+      port: 80,
+      protocol: 'HTTP',
+      defaultActions: [{ type: 'forward', targetGroups: [{ targetGroupArn: TARGET_GROUP.arn, weight: 1 }] }],
+    },
+  ],
+};
+
+/** Starts the API Gateway emulator; resolves with its URL and how to stop it. */
+async function serveApiGateway(backendPort: number): Promise<{ url: string; close(): Promise<void> }> {
+  const api = await startHttpApi(
+    HTTP_API,
+    { instances: benchCloudMap(), network: benchNetwork(backendPort) },
+    // The account limit (10,000 rps, as on AWS) would answer 429 above it: lift it so the
+    // benchmark measures the proxy, not the throttle. Everything else is the default.
+    { accountThrottle: new TokenBucket({ rateLimit: 1e9, burstLimit: 1e9 }, SYSTEM_CLOCK) },
+  );
+  return { url: api.url, close: () => api.close() };
+}
+
+/** Starts the ALB emulator with the backend registered; resolves once the target is healthy. */
+async function serveAlb(backendPort: number): Promise<{ url: string; close(): Promise<void> }> {
+  const group = new TargetGroup(TARGET_GROUP);
+  const healthy = new Promise<void>((resolve) => {
+    group.on('state', (change) => {
+      if (change.state === 'healthy') resolve();
+    });
+  });
+  group.registerTarget({ id: TASK_IP, port: TASK_PORT });
+  const alb = await startLoadBalancer(LOAD_BALANCER, new Map([[group.arn, group]]), {
+    network: benchNetwork(backendPort),
+  });
+  // Fail-open would route to an `initial` target too; waiting makes the measured path the usual one.
+  const timeout = new Promise<void>((resolve) => setTimeout(resolve, 5_000).unref());
+  await Promise.race([healthy, timeout]);
+  const state = group.describeTargetHealth()[0]?.state;
+  if (state !== 'healthy')
+    process.stderr.write(`serve-ingress: target is ${state}, measuring through fail-open\n`);
+  const listener = alb.listeners[0];
+  if (!listener) throw new Error('the load balancer has no listener');
+  return { url: listener.url, close: () => alb.close() };
+}
+
+async function main(): Promise<void> {
+  const [kind, portText] = process.argv.slice(2);
+  const backendPort = Number(portText);
+  if ((kind !== 'apigateway' && kind !== 'alb') || !Number.isInteger(backendPort) || backendPort <= 0) {
+    process.stderr.write('usage: node --import tsx bench/serve-ingress.ts <apigateway|alb> <backend port>\n');
+    process.exit(2);
+  }
+  const served = kind === 'apigateway' ? await serveApiGateway(backendPort) : await serveAlb(backendPort);
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    const force = setTimeout(() => process.exit(0), 2_000);
+    force.unref();
+    void served.close().finally(() => process.exit(0));
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.stdin.on('end', stop);
+  process.stdin.on('error', stop);
+  process.stdin.resume();
+  process.stdout.write(`${JSON.stringify({ kind, url: served.url, pid: process.pid })}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `serve-ingress: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,277 @@
+import { watch } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { UsageError } from '../../errors.js';
+import type { IoHost } from '../../io/io-host.js';
+import { type LocalCloud, type LocalCloudOptions, startLocalCloud } from '../../local/cloud.js';
+import { buildLocalModel } from '../../local/model.js';
+import { probeIngresses } from '../../local/probe.js';
+import { loadSource } from '../../local/source.js';
+import { renderTaskLines } from '../../local/status.js';
+import { resolveApp } from '../../template/evaluate.js';
+import { CDK_APP_OPTIONS, type Command, EXIT } from '../command.js';
+
+/** `Key=Value` pairs from a repeatable option, checked. */
+export function parsePairs(flag: string, values: readonly string[] | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const value of values ?? []) {
+    const at = value.indexOf('=');
+    if (at <= 0) {
+      throw new UsageError(
+        `wharf dev: --${flag} '${value}' is not Key=Value, e.g. --${flag} ${flag === 'parameter' ? 'DesiredCount=1' : 'web=my/image:dev'}.`,
+      );
+    }
+    result[value.slice(0, at)] = value.slice(at + 1);
+  }
+  return result;
+}
+
+function parseNumber(flag: string, value: unknown, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < min || number > max) {
+    throw new UsageError(
+      `wharf dev: --${flag} '${String(value)}' is not allowed; allowed: an integer from ${min} to ${max}.`,
+    );
+  }
+  return number;
+}
+
+/** `wharf dev`: the whole ingress path on this machine. */
+export const devCommand: Command = {
+  name: 'dev',
+  summary: 'Run the app locally: API Gateway or ALB, Cloud Map and ECS emulated, tasks on Docker.',
+  usage: '[dir] [--template <file>] [options]',
+  details: `
+Reads the same CloudFormation that deploys (a CDK app synthesized offline, or --template for
+hand-written YAML/JSON with nested stacks) and runs it here: each ECS service's tasks as Docker
+containers (or processes, --runtime process), Cloud Map with the attributes ECS registers, the HTTP
+API's routes, VPC link and integration, the ALB's listeners, target groups and health checks, and
+the security groups between them. Prints the local URLs in place of the stack outputs, then the
+tasks' status and logs. Ctrl-C stops and removes everything it started.
+
+Examples:
+  wharf dev examples/api-gateway-fargate
+  wharf dev --template parent.yml --parameter DesiredCount=1 --image web=my/web:dev
+  wharf dev examples/public-alb-fargate --runtime process --once`,
+  maxPositionals: 1,
+  options: {
+    template: {
+      type: 'string',
+      short: 't',
+      value: '<file>',
+      description: 'Run a CloudFormation template instead of a CDK app',
+    },
+    ...CDK_APP_OPTIONS,
+    parameter: {
+      type: 'string',
+      short: 'p',
+      multiple: true,
+      value: '<Key=Value>',
+      description: 'Root stack parameter (repeatable; lists comma-separated)',
+    },
+    runtime: {
+      type: 'string',
+      value: '<name>',
+      choices: ['auto', 'docker', 'process'],
+      default: 'auto',
+      description: 'What runs the tasks',
+    },
+    port: {
+      type: 'string',
+      value: '<n>',
+      description: 'First local port for the ingresses (default: free ports)',
+    },
+    image: {
+      type: 'string',
+      multiple: true,
+      value: '<container=image>',
+      description: 'Run this image for the container (repeatable), e.g. a locally built one',
+    },
+    'process-command': {
+      type: 'string',
+      multiple: true,
+      value: '<container=command>',
+      description: 'Command the process runtime runs for the container, with PORT set (repeatable)',
+    },
+    watch: {
+      type: 'boolean',
+      description: 'Re-synthesize the CDK app on change and roll the services like ECS',
+    },
+    once: {
+      type: 'boolean',
+      description: 'Start, wait until ready, send one request through each ingress, print, stop',
+    },
+    timeout: {
+      type: 'string',
+      value: '<seconds>',
+      description: 'How long --once waits for readiness (default 120)',
+    },
+    'log-dir': {
+      type: 'string',
+      value: '<dir>',
+      description: 'Where log files go (default <app>/.wharf/logs)',
+    },
+    'discovery-cache-ms': {
+      type: 'string',
+      value: '<ms>',
+      description: 'How long API Gateway may use a stale Cloud Map answer (default 0)',
+    },
+    json: { type: 'boolean', description: 'With --once: print the result as JSON' },
+    verbose: { type: 'boolean', description: 'Show debug messages' },
+  },
+  async run({ positionals, options, io, stdout }) {
+    if (options.template !== undefined && positionals.length > 0) {
+      throw new UsageError('wharf dev: give either a CDK app folder or --template, not both.');
+    }
+    if (options.watch && options.template !== undefined) {
+      throw new UsageError('wharf dev: --watch re-synthesizes a CDK app; it does not apply to --template.');
+    }
+    const cloudOptions: LocalCloudOptions = {
+      dir: options.template === undefined ? (positionals[0] ?? '.') : undefined,
+      template: options.template as string | undefined,
+      app: options.app as string | undefined,
+      stack: options.stack as string | undefined,
+      parameters: parsePairs('parameter', options.parameter as string[] | undefined),
+      runtime: options.runtime as 'auto' | 'docker' | 'process',
+      overrides: {
+        images: parsePairs('image', options.image as string[] | undefined),
+        commands: parsePairs('process-command', options['process-command'] as string[] | undefined),
+      },
+      port: parseNumber('port', options.port, 1, 65_535),
+      logDir: options['log-dir'] as string | undefined,
+      discoveryCacheMs: parseNumber('discovery-cache-ms', options['discovery-cache-ms'], 0, 600_000),
+      io,
+    };
+    const timeoutSeconds = parseNumber('timeout', options.timeout, 1, 3600) ?? 120;
+    const cloud = await startLocalCloud(cloudOptions);
+    if (options.once) return runOnce(cloud, timeoutSeconds, options.json === true, stdout);
+    return runInteractive(cloud, cloudOptions, options.watch === true, io, stdout);
+  },
+};
+
+function renderOutputs(cloud: LocalCloud): string {
+  const lines = [`Local cloud ${cloud.runId} (runtime: ${cloud.runtime.name})`, 'Outputs:'];
+  for (const [key, value] of Object.entries(cloud.outputs)) lines.push(`  ${key}: ${String(value)}`);
+  for (const endpoint of cloud.endpoints) {
+    lines.push(
+      `  ${endpoint.kind === 'cloud-map' ? 'Cloud Map API' : `${endpoint.kind} ${endpoint.name}`}: ${endpoint.url}`,
+    );
+  }
+  lines.push(`Logs: ${relative(process.cwd(), cloud.logDir) || '.'}`, '');
+  return lines.join('\n');
+}
+
+async function runOnce(
+  cloud: LocalCloud,
+  timeoutSeconds: number,
+  json: boolean,
+  stdout: (t: string) => void,
+): Promise<number> {
+  try {
+    if (!json) stdout(renderOutputs(cloud));
+    await cloud.waitUntilReady(timeoutSeconds * 1000);
+    const probes = await probeIngresses(cloud);
+    const ok = probes.length > 0 && probes.every((p) => p.status !== undefined && p.status < 400);
+    if (json) {
+      stdout(
+        `${JSON.stringify({ runId: cloud.runId, runtime: cloud.runtime, outputs: cloud.outputs, endpoints: cloud.endpoints, probes, status: cloud.status() }, null, 2)}\n`,
+      );
+    } else {
+      for (const line of renderTaskLines(cloud.status())) stdout(`  ${line}\n`);
+      for (const probe of probes) {
+        stdout(`GET ${probe.url} → ${probe.status ?? probe.error} ${probe.bodyFirstLine ?? ''}\n`);
+      }
+      stdout(ok ? 'All ingresses answered.\n' : 'Some ingress did not answer with success.\n');
+    }
+    return ok ? EXIT.ok : EXIT.findings;
+  } finally {
+    await cloud.stop();
+  }
+}
+
+async function runInteractive(
+  cloud: LocalCloud,
+  options: LocalCloudOptions,
+  watchChanges: boolean,
+  io: IoHost,
+  stdout: (t: string) => void,
+): Promise<number> {
+  stdout(renderOutputs(cloud));
+  stdout('Press Ctrl-C to stop and remove everything.\n');
+  let previous = new Set<string>();
+  const timer = setInterval(() => {
+    const lines = renderTaskLines(cloud.status());
+    const current = new Set(lines);
+    for (const line of lines) if (!previous.has(line)) stdout(`[status] ${line}\n`);
+    previous = current;
+  }, 500);
+  let watcher: ReturnType<typeof watch> | undefined;
+  if (watchChanges) watcher = watchApp(cloud, options, io);
+  await new Promise<void>((done) => {
+    let signals = 0;
+    const onSignal = (signal: string) => {
+      signals += 1;
+      if (signals === 1) {
+        io.notify({
+          level: 'info',
+          code: 'WHARF_DEV_STOPPING',
+          message: `${signal}: stopping tasks and servers…`,
+        });
+        done();
+      } else {
+        io.notify({
+          level: 'warn',
+          code: 'WHARF_DEV_STOPPING',
+          message: 'still stopping (tasks get SIGKILL after their stop timeout)…',
+        });
+      }
+    };
+    process.on('SIGINT', () => onSignal('SIGINT'));
+    process.on('SIGTERM', () => onSignal('SIGTERM'));
+  });
+  clearInterval(timer);
+  watcher?.close();
+  await cloud.stop();
+  io.notify({ level: 'info', code: 'WHARF_DEV_STOPPED', message: 'Stopped; nothing left running.' });
+  return EXIT.ok;
+}
+
+const IGNORED = /(^|\/)(cdk\.out|node_modules|\.wharf|\.git|dist)(\/|$)/;
+
+function watchApp(cloud: LocalCloud, options: LocalCloudOptions, io: IoHost): ReturnType<typeof watch> {
+  const dir = resolve(options.dir ?? '.');
+  let timer: NodeJS.Timeout | undefined;
+  let running = Promise.resolve();
+  const redeploy = async () => {
+    try {
+      const source = await loadSource(options, io);
+      try {
+        const model = buildLocalModel(
+          resolveApp(source.app, { parameters: options.parameters }),
+          options.overrides,
+        );
+        const changes = await cloud.update(model);
+        io.notify({
+          level: 'info',
+          code: 'WHARF_DEV_WATCH',
+          message: changes.length > 0 ? `Deploying: ${changes.join('; ')}` : 'No change to the services.',
+        });
+      } finally {
+        source.dispose();
+      }
+    } catch (error) {
+      io.notify({
+        level: 'error',
+        code: 'WHARF_DEV_WATCH',
+        message: `not redeployed: ${(error as Error).message}`,
+      });
+    }
+  };
+  return watch(dir, { recursive: true }, (_event, file) => {
+    if (file && IGNORED.test(String(file))) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      running = running.then(redeploy);
+    }, 300);
+  });
+}

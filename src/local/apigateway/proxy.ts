@@ -1,0 +1,246 @@
+/**
+ * `HTTP_PROXY`: sends the request to the chosen backend and streams the answer back.
+ *
+ * Fidelity (aws-behavior.md §1.3, §1.4, §1.5, §1.6):
+ * - to the backend over HTTP/1.1 [DOC]: the client's headers minus hop-by-hop ones, `Host` kept
+ *   for Cloud Map integrations and set to the URL's host for URL integrations [OBS], plus
+ *   `Forwarded: by=<gateway ip>;for=<client ip>;host=<Host>;proto=<http|https>` and
+ *   `Via: HTTP/1.1 AmazonAPIGateway` [OBS]. No `X-Forwarded-For` is added [OBS]; one sent by the
+ *   client is dropped, as are the client's `Forwarded` (replaced) [UNCONFIRMED both]; a client `Via`
+ *   is kept and ours appended (RFC 9110 §7.6.3) [UNCONFIRMED]. `X-Amzn-Trace-Id: Root=1-…-…` is
+ *   added; a well-formed one sent by the client is kept as is [UNCONFIRMED]. `X-Forwarded-Port`
+ *   (seen once) is not added. `by=` is the VPC link's private IP (what the task sees as the peer);
+ *   AWS shows it on execute-api hosts only [UNCONFIRMED rule]. `proto=` is a choice (see
+ *   CompileOptions.forwardedProto). `Expect` is dropped (node:http already answered `100 Continue`).
+ * - the method is the client's when `IntegrationMethod` is `ANY`, else the integration's;
+ * - the response: the backend's status and headers minus hop-by-hop ones, plus `apigw-requestid`
+ *   [OBS]; its body is streamed (AWS buffers it; the 10 MB response limit is not enforced);
+ * - no response headers within `TimeoutInMillis` → 503 `Service Unavailable` [OBS]. After the
+ *   headers are sent the same timeout applies between body chunks, and a stall cuts the connection
+ *   (AWS would have answered 503, having buffered);
+ * - connection refused or reset → 503 [UNCONFIRMED]; a response that is not valid HTTP → 500
+ *   `Internal Server Error` [OBS for integration errors];
+ * - request bodies are streamed and counted; past 10 MB the backend request is aborted and the
+ *   client gets 413 [UNCONFIRMED status]. AWS buffers the body before calling the backend.
+ */
+
+import type { IncomingMessage } from 'node:http';
+import { Transform, type TransformCallback } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import { connectionTokens, isHopByHop } from '../http/hop-by-hop.js';
+import { newTraceHeader } from '../http/trace-id.js';
+import type { CompiledApi } from './compiled-api.js';
+import { GATEWAY_ERRORS, type GatewayError, sendGatewayError } from './errors.js';
+import type { RequestContext, Upstream } from './request-context.js';
+import { MAX_PAYLOAD_BYTES } from './request-steps.js';
+
+const VIA = 'HTTP/1.1 AmazonAPIGateway';
+const TRACE_ROOT = /(?:^|;)\s*Root=1-[0-9a-fA-F]{8}-[0-9a-fA-F]{24}(?:;|$)/;
+
+/** Client headers the gateway never forwards as sent (beyond hop-by-hop ones). */
+const REPLACED = new Set(['host', 'forwarded', 'via', 'x-forwarded-for', 'x-amzn-trace-id', 'expect']);
+
+/** Counts request body bytes on their way to the backend and stops past the payload limit. */
+class PayloadMeter extends Transform {
+  constructor(private readonly ctx: RequestContext) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    const ctx = this.ctx;
+    ctx.requestLength += chunk.length;
+    if (ctx.requestLength > MAX_PAYLOAD_BYTES) {
+      ctx.bodyTooLarge = true;
+      ctx.req.unpipe(this);
+      callback(new Error(`request body exceeds the HTTP API payload limit of ${MAX_PAYLOAD_BYTES} bytes`));
+      return;
+    }
+    callback(null, chunk);
+  }
+}
+
+function ignore(): void {}
+
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  if (length !== undefined) return length !== '0';
+  return req.headers['transfer-encoding'] !== undefined;
+}
+
+/** `for=` / `by=` node of RFC 7239: IPv6 addresses are bracketed and quoted. */
+function forwardedNode(ip: string): string {
+  return ip.includes(':') ? `"[${ip}]"` : ip;
+}
+
+/** The headers sent to the backend, as a flat `[name, value, …]` list. */
+export function backendRequestHeaders(
+  ctx: RequestContext,
+  upstream: Upstream,
+  proto: 'http' | 'https',
+  nowMs: number,
+): string[] {
+  const req = ctx.req;
+  const raw = req.rawHeaders;
+  const tokens = connectionTokens(req.headers.connection);
+  const out: string[] = [];
+  let clientVia: string | undefined;
+  let clientTrace: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] as string;
+    const lower = name.toLowerCase();
+    if (isHopByHop(lower, tokens)) continue;
+    if (REPLACED.has(lower)) {
+      if (lower === 'via') clientVia = clientVia ? `${clientVia}, ${raw[i + 1]}` : raw[i + 1];
+      else if (lower === 'x-amzn-trace-id') clientTrace = raw[i + 1];
+      continue;
+    }
+    out.push(name, raw[i + 1] as string);
+  }
+  const host = upstream.host ?? req.headers.host;
+  if (host !== undefined) out.push('Host', host);
+  out.push(
+    'Forwarded',
+    `by=${forwardedNode(upstream.by)};for=${forwardedNode(ctx.sourceIp)}` +
+      `${req.headers.host === undefined ? '' : `;host=${req.headers.host}`};proto=${proto}`,
+    'Via',
+    clientVia ? `${clientVia}, ${VIA}` : VIA,
+    'X-Amzn-Trace-Id',
+    clientTrace !== undefined && TRACE_ROOT.test(clientTrace) ? clientTrace : newTraceHeader(nowMs),
+  );
+  return out;
+}
+
+/** The backend's response headers to send to the client, as a flat list, plus `apigw-requestid`. */
+export function clientResponseHeaders(raw: readonly string[], requestId: string): string[] {
+  let tokens: ReadonlySet<string> | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    if ((raw[i] as string).toLowerCase() === 'connection') {
+      tokens = connectionTokens(raw[i + 1]);
+      break;
+    }
+  }
+  const out: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] as string;
+    const lower = name.toLowerCase();
+    if (isHopByHop(lower, tokens) || lower === 'apigw-requestid') continue;
+    out.push(name, raw[i + 1] as string);
+  }
+  out.push('apigw-requestid', requestId);
+  return out;
+}
+
+/** The gateway response for a failed backend call, and the message for `$context.integrationErrorMessage`. */
+export function classifyUpstreamError(error: unknown): {
+  response: GatewayError;
+  message: string;
+  refused: boolean;
+} {
+  const code = (error as { code?: unknown } | null)?.code;
+  const name = (error as { name?: unknown } | null)?.name;
+  const text = error instanceof Error ? error.message : String(error);
+  switch (code) {
+    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'UND_ERR_BODY_TIMEOUT':
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return {
+        response: GATEWAY_ERRORS.SERVICE_UNAVAILABLE,
+        message: 'The integration timed out',
+        refused: false,
+      };
+    case 'ECONNREFUSED':
+      return {
+        response: GATEWAY_ERRORS.SERVICE_UNAVAILABLE,
+        message: `Connection refused: ${text}`,
+        refused: true,
+      };
+    default:
+      if (name === 'HTTPParserError' || (typeof code === 'string' && code.startsWith('HPE_'))) {
+        return {
+          response: GATEWAY_ERRORS.INTEGRATION_FAILURE,
+          message: `Malformed response: ${text}`,
+          refused: false,
+        };
+      }
+      return { response: GATEWAY_ERRORS.SERVICE_UNAVAILABLE, message: text, refused: false };
+  }
+}
+
+/**
+ * Forwards the request of `ctx` to `ctx.upstream` and streams the response to the client. Never
+ * throws: failures become gateway responses.
+ */
+export async function forward(ctx: RequestContext, api: CompiledApi): Promise<void> {
+  const upstream = ctx.upstream as Upstream;
+  const target = ctx.target;
+  if (!target) return;
+  const { req, res } = ctx;
+  const abort = new AbortController();
+  ctx.abort = abort;
+
+  let body: PayloadMeter | null = null;
+  if (hasBody(req)) {
+    body = new PayloadMeter(ctx);
+    // undici listens while the call runs; this keeps a late error (limit passed after the backend
+    // already answered) from becoming an uncaught 'error' event.
+    body.on('error', ignore);
+    req.pipe(body);
+  }
+  const method = target.config.method === 'ANY' ? ctx.httpMethod : target.config.method;
+  const started = performance.now();
+  let response: Dispatcher.ResponseData;
+  try {
+    response = await api.pools.get(upstream.origin).request({
+      path: upstream.path,
+      method: method as Dispatcher.HttpMethod,
+      headers: backendRequestHeaders(ctx, upstream, api.forwardedProto, api.clock.now()),
+      body,
+      headersTimeout: target.timeoutMs,
+      bodyTimeout: target.timeoutMs,
+      signal: abort.signal,
+      responseHeaders: 'raw',
+    });
+  } catch (error) {
+    ctx.integrationLatencyMs = Math.round(performance.now() - started);
+    if (abort.signal.aborted) return;
+    // The client may still be sending: read and discard the rest, keeping the connection usable.
+    if (body && !req.complete) {
+      req.unpipe(body);
+      req.resume();
+    }
+    if (ctx.bodyTooLarge) {
+      fail(ctx, GATEWAY_ERRORS.REQUEST_TOO_LARGE);
+      return;
+    }
+    const failure = classifyUpstreamError(error);
+    if (failure.refused) api.pools.evict(upstream.origin);
+    ctx.integrationErrorMessage = failure.message;
+    fail(ctx, failure.response);
+    return;
+  }
+  ctx.integrationLatencyMs = Math.round(performance.now() - started);
+  ctx.integrationStatus = response.statusCode;
+  const upstreamBody = response.body;
+  if (res.destroyed) {
+    upstreamBody.destroy();
+    return;
+  }
+  const headers = clientResponseHeaders(response.headers as unknown as string[], ctx.requestId);
+  res.writeHead(response.statusCode, headers);
+  if (api.accessLogSink && ctx.stage && api.accessLogs.has(ctx.stage)) {
+    upstreamBody.on('data', (chunk: Buffer) => {
+      ctx.responseLength += chunk.length;
+    });
+  }
+  // Plain pipe, not stream.pipeline: pipeline allocates and fires an AbortController per call,
+  // a measurable cost on this path. A client that leaves aborts the backend call (server.ts).
+  upstreamBody.on('error', () => res.destroy());
+  upstreamBody.pipe(res);
+}
+
+/** Sends a gateway error for `ctx`, recording it for the access log. */
+export function fail(ctx: RequestContext, error: GatewayError): void {
+  ctx.errorMessage = error.message;
+  ctx.responseLength = error.body.length;
+  sendGatewayError(ctx.res, error, ctx.requestId);
+}

@@ -1,0 +1,154 @@
+/**
+ * The HTTP API endpoint: a node:http server (keep-alive) that runs each request through the
+ * request steps and the proxy, and writes the stage's access log when the response ends.
+ *
+ * Fidelity (aws-behavior.md §1): the local endpoint is plain HTTP/1.1 on 127.0.0.1 where AWS
+ * serves HTTPS (HTTP/1.1 and HTTP/2) on `<api-id>.execute-api.<region>.amazonaws.com`; requests
+ * are served at the root as on the API's own endpoint (named stages as the first path segment).
+ * node:http's own header limit is raised (64 KiB) so the gateway's 10,240-byte check decides;
+ * beyond 64 KiB, or for requests node cannot parse, the socket gets a gateway-shaped 431 / 400 and
+ * is closed. node:http also sends `Keep-Alive: timeout=5`, which AWS does not. CORS, authorizers, parameter mapping, custom domains and mutual TLS are not emulated.
+ */
+
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { type CompiledApi, type CompileOptions, compileApi } from './compiled-api.js';
+import { GATEWAY_ERRORS, rawGatewayError } from './errors.js';
+import type { HttpApiDeps } from './ports.js';
+import { fail, forward } from './proxy.js';
+import { RequestContext } from './request-context.js';
+import { newRequestId } from './request-id.js';
+import { runRequestSteps } from './request-steps.js';
+import type { HttpApiConfig } from './types.js';
+
+/** node:http's limit on request line + headers; above the gateway's 10,240 bytes on purpose. */
+export const NODE_MAX_HEADER_BYTES = 64 * 1024;
+
+/** Where and how to serve one HTTP API. */
+export interface HttpApiOptions extends CompileOptions {
+  /** Address to listen on. @default '127.0.0.1' */
+  readonly host?: string;
+  /** Port to listen on; 0 picks a free one. @default 0 */
+  readonly port?: number;
+}
+
+/** Counters since start. */
+export interface HttpApiStats {
+  readonly requests: number;
+  /** Responses by status code sent. */
+  readonly responses: Readonly<Record<number, number>>;
+  /** Upstream origins with an open connection pool. */
+  readonly upstreamPools: number;
+}
+
+/** A running HTTP API. */
+export interface RunningHttpApi {
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string;
+  readonly port: number;
+  readonly emulator: HttpApiEmulator;
+  stats(): HttpApiStats;
+  /** Stops listening, ends keep-alive connections and closes backend pools. */
+  close(): Promise<void>;
+}
+
+/** One HTTP API served locally. */
+export class HttpApiEmulator {
+  /** The compiled API (routes, stages, integrations, caches). */
+  readonly api: CompiledApi;
+  private readonly server: Server;
+  private requests = 0;
+  private readonly responses: Record<number, number> = {};
+  private closing: Promise<void> | undefined;
+
+  constructor(config: HttpApiConfig, deps: HttpApiDeps, options: CompileOptions = {}) {
+    this.api = compileApi(config, deps, options);
+    this.server = createServer({ maxHeaderSize: NODE_MAX_HEADER_BYTES, keepAlive: true }, this.handle);
+    this.server.on('clientError', onClientError);
+  }
+
+  /** Starts listening; resolves with the bound port. */
+  listen(port = 0, host = '127.0.0.1'): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const onError = (error: Error) => reject(error);
+      this.server.once('error', onError);
+      this.server.listen(port, host, () => {
+        this.server.off('error', onError);
+        resolve((this.server.address() as AddressInfo).port);
+      });
+    });
+  }
+
+  /** Counters since start. */
+  stats(): HttpApiStats {
+    return { requests: this.requests, responses: { ...this.responses }, upstreamPools: this.api.pools.size };
+  }
+
+  /** Stops listening, ends every connection (idle keep-alive ones too) and closes backend pools. */
+  close(): Promise<void> {
+    this.closing ??= new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    }).then(() => this.api.pools.close());
+    return this.closing;
+  }
+
+  private readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
+    this.requests++;
+    const ctx = new RequestContext(this.api.identity, req, res, this.api.clock.now(), performance.now());
+    res.once('close', () => this.finish(ctx));
+    const error = runRequestSteps(ctx, this.api);
+    if (error) {
+      fail(ctx, error);
+      return;
+    }
+    forward(ctx, this.api).catch(() => res.destroy());
+  };
+
+  /** Runs when the response is done (or the client left): stats and the access log line. */
+  private finish(ctx: RequestContext): void {
+    const res = ctx.res;
+    if (!res.writableFinished) ctx.abort?.abort();
+    ctx.responseLatencyMs = Math.round(performance.now() - ctx.startedAt);
+    if (res.headersSent) {
+      ctx.status = res.statusCode;
+      this.responses[res.statusCode] = (this.responses[res.statusCode] ?? 0) + 1;
+    }
+    const stage = ctx.stage;
+    const sink = this.api.accessLogSink;
+    if (!stage || !sink) return;
+    const log = this.api.accessLogs.get(stage);
+    if (log) sink(log.logGroupName, log.format.render(ctx));
+  }
+}
+
+/** Answers requests node:http refused to parse with a gateway-shaped error, then closes the socket. */
+function onClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (!socket.writable || error.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  if (error.code === 'HPE_HEADER_OVERFLOW') {
+    socket.end(rawGatewayError(GATEWAY_ERRORS.REQUEST_HEADERS_TOO_LARGE, newRequestId(), new Date()));
+    return;
+  }
+  socket.end('HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+}
+
+/** Compiles `config` and serves it; resolves once listening. */
+export async function startHttpApi(
+  config: HttpApiConfig,
+  deps: HttpApiDeps,
+  options: HttpApiOptions = {},
+): Promise<RunningHttpApi> {
+  const emulator = new HttpApiEmulator(config, deps, options);
+  const host = options.host ?? '127.0.0.1';
+  const port = await emulator.listen(options.port ?? 0, host);
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    emulator,
+    stats: () => emulator.stats(),
+    close: () => emulator.close(),
+  };
+}

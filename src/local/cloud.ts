@@ -1,0 +1,408 @@
+/**
+ * The local cloud: runs one application's templates on this machine. It wires the emulators
+ * together the way AWS does: ECS services start tasks on a runtime (Docker or processes), put each
+ * task's ENI in the local VPC, register it in Cloud Map and in its target groups; the HTTP API
+ * reaches tasks through its VPC link and Cloud Map, the ALB through its target groups; security
+ * groups decide what may connect. `startLocalCloud` is what `wharf dev` calls.
+ *
+ * Nothing is left behind: everything started is stopped by `stop()`, and if start-up fails
+ * half-way, what was started is stopped before the error is rethrown. Containers carry the run's
+ * label, and the leftovers of a crashed earlier run are removed at start.
+ */
+
+import { randomBytes } from 'node:crypto';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { type IoHost, SILENT_IO } from '../io/io-host.js';
+import { resolveApp } from '../template/evaluate.js';
+import type { PlainValue } from '../template/resolved.js';
+import { type RunningHttpApi, startHttpApi } from './apigateway/server.js';
+import { type Clock, SYSTEM_CLOCK } from './clock.js';
+import { CloudMapRegistry } from './cloudmap/registry.js';
+import { type CloudMapEndpoint, startCloudMapEndpoint } from './cloudmap/server.js';
+import type { ContainerOverrides } from './ecs/resolve.js';
+import { ServiceScheduler, type ServiceSchedulerOptions } from './ecs/service-scheduler.js';
+import type { EcsServiceConfig } from './ecs/types.js';
+import { type RunningLoadBalancer, startLoadBalancer } from './elb/load-balancer.js';
+import { TargetGroup } from './elb/target-group.js';
+import { buildLocalModel, type LocalModel } from './model.js';
+import { LocalVpc } from './network/vpc.js';
+import { logGroupFolder } from './runtime/container-logs.js';
+import { selectRuntime } from './runtime/select.js';
+import { serviceAttachments } from './service-wiring.js';
+import { loadSource, type TemplateSource } from './source.js';
+import { describeStatus, type LocalStatus } from './status.js';
+
+/** Options of {@link startLocalCloud}. */
+export interface LocalCloudOptions extends TemplateSource {
+  /** Root parameter values (`--parameter Key=Value`). */
+  readonly parameters?: Readonly<Record<string, string>>;
+  /** @default 'auto' */
+  readonly runtime?: 'docker' | 'process' | 'auto';
+  /** Per-container image and process-command overrides. */
+  readonly overrides?: ContainerOverrides;
+  /**
+   * First local port for the ingresses (HTTP APIs, then ALB listeners, in template order); each
+   * further ingress takes the next port. @default - free ports
+   */
+  readonly port?: number;
+  /** Folder for log files, one sub-folder per log group. @default '<app folder>/.wharf/logs' */
+  readonly logDir?: string;
+  /** How long API Gateway may use a stale Cloud Map answer. @default 0 */
+  readonly discoveryCacheMs?: number;
+  /** Delay before Cloud Map applies a custom health update (AWS: about 30 s). @default 0 */
+  readonly healthPropagationMs?: number;
+  /** Also serve the Cloud Map API (AWS JSON 1.1) for SDK clients. @default true */
+  readonly cloudMapEndpoint?: boolean;
+  readonly io?: IoHost;
+  /** @default the system clock */
+  readonly clock?: Clock;
+  /** Label value for this run's containers. @default - random */
+  readonly runId?: string;
+  /** Scheduler tuning for tests (e.g. a shorter 40-second rule). */
+  readonly schedulerOptions?: ServiceSchedulerOptions;
+}
+
+/** One ingress URL, in place of a stack output on AWS. */
+export interface LocalEndpoint {
+  readonly kind: 'api-gateway' | 'load-balancer' | 'cloud-map';
+  /** The API or load balancer name. */
+  readonly name: string;
+  readonly url: string;
+  /** What the value is on AWS (`https://abc123.execute-api…`, the ALB DNS name). */
+  readonly awsValue?: string;
+}
+
+/** A running local cloud. */
+export interface LocalCloud {
+  readonly runId: string;
+  readonly model: LocalModel;
+  /** Which runtime runs the tasks, and why it was chosen. */
+  readonly runtime: { readonly name: 'docker' | 'process'; readonly reason: string };
+  readonly endpoints: readonly LocalEndpoint[];
+  /** The root stack's outputs, with AWS endpoints replaced by the local URLs. */
+  readonly outputs: Readonly<Record<string, PlainValue>>;
+  readonly logDir: string;
+  readonly services: ReadonlyMap<string, ServiceScheduler>;
+  status(): LocalStatus;
+  /** Resolves when every service runs its desired count of healthy tasks (or rejects on timeout). */
+  waitUntilReady(timeoutMs?: number): Promise<void>;
+  /** Rolls services to new templates: changed task definitions and desired counts deploy like ECS. */
+  update(next: LocalModel): Promise<string[]>;
+  /** Stops every task, server and pool this run started. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** Loads the templates, checks them, and starts the local cloud. */
+export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
+  const io = options.io ?? SILENT_IO;
+  const source = await loadSource(options, io);
+  const cleanups: Array<() => Promise<void> | void> = [() => source.dispose()];
+  const runStop = async () => {
+    for (const cleanup of cleanups.reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        io.notify({
+          level: 'warn',
+          code: 'WHARF_DEV_CLEANUP',
+          message: `cleanup failed: ${(error as Error).message}`,
+        });
+      }
+    }
+    cleanups.length = 0;
+  };
+  try {
+    const resolved = resolveApp(source.app, { parameters: options.parameters });
+    const model = buildLocalModel(resolved, options.overrides);
+    return await startModel(model, source.workingDir, options, io, cleanups, runStop);
+  } catch (error) {
+    await runStop();
+    throw error;
+  }
+}
+
+async function startModel(
+  model: LocalModel,
+  workingDir: string,
+  options: LocalCloudOptions,
+  io: IoHost,
+  cleanups: Array<() => Promise<void> | void>,
+  runStop: () => Promise<void>,
+): Promise<LocalCloud> {
+  const clock = options.clock ?? SYSTEM_CLOCK;
+  const runId = options.runId ?? randomBytes(4).toString('hex');
+  const logDir = resolve(options.logDir ?? join(workingDir, '.wharf', 'logs'));
+  for (const warning of model.warnings)
+    io.notify({ level: 'warn', code: 'WHARF_DEV_NOT_EMULATED', message: warning });
+  if (model.noLocalEffect.length > 0) {
+    io.notify({
+      level: 'info',
+      code: 'WHARF_DEV_NO_LOCAL_EFFECT',
+      message: `No local effect: ${model.noLocalEffect.map((t) => `${t.type} (${t.count})`).join(', ')}`,
+      data: model.noLocalEffect,
+    });
+  }
+
+  const selected = await selectRuntime(options.runtime ?? 'auto', {
+    runId,
+    io,
+    workingDir,
+    images: model.services.flatMap((s) => s.taskDefinition.containers.map((c) => c.image)),
+    processReady: model.services.every((s) => s.taskDefinition.containers.every((c) => c.localCommand)),
+  });
+  io.notify({
+    level: 'info',
+    code: 'WHARF_DEV_RUNTIME',
+    message: `Runtime: ${selected.runtime.name} (${selected.reason})`,
+    data: { runtime: selected.runtime.name, reason: selected.reason },
+  });
+  const runtime = selected.runtime;
+  cleanups.push(() => runtime.close());
+  const leftovers = await runtime.removeLeftovers();
+  if (leftovers > 0) {
+    io.notify({
+      level: 'info',
+      code: 'WHARF_DEV_LEFTOVERS',
+      message: `Removed ${leftovers} container(s) left by an earlier run`,
+    });
+  }
+
+  const vpc = new LocalVpc(model.subnets, model.securityGroups);
+  const registry = new CloudMapRegistry({
+    namespaces: model.namespaces,
+    services: model.discoveryServices,
+    clock,
+    healthPropagationMs: options.healthPropagationMs ?? 0,
+  });
+  cleanups.push(() => registry.close());
+  const endpoints: LocalEndpoint[] = [];
+  const blocked = new Set<string>();
+  const onBlocked = (message: string) => {
+    if (blocked.has(message)) return;
+    blocked.add(message);
+    io.notify({ level: 'error', code: 'WHARF_DEV_SG_BLOCKED', message });
+  };
+  let nextPort = options.port;
+  const takePort = () => (nextPort === undefined ? 0 : nextPort++);
+
+  // Target groups, and the load balancers in front of them.
+  const targetGroups = new Map(
+    model.targetGroups.map((config) => [config.arn, new TargetGroup(config, { clock })]),
+  );
+  const loadBalancers: RunningLoadBalancer[] = [];
+  for (const config of model.loadBalancers) {
+    const eni = vpc.attach(`load balancer ${config.name}`, config.subnetIds, config.securityGroupIds);
+    const ports: Record<number, number> = {};
+    for (const listener of config.listeners) ports[listener.port] = takePort();
+    const running = await startLoadBalancer(
+      config,
+      targetGroups,
+      {
+        network: vpc,
+        clock,
+        onBlocked,
+        accessLog: (line: string) => appendLine(join(logDir, 'elb', config.name, 'access.log'), line),
+      },
+      { ports, sourceIp: eni.privateIp },
+    );
+    loadBalancers.push(running);
+    cleanups.push(() => running.close());
+    for (const listener of running.listeners) {
+      endpoints.push({
+        kind: 'load-balancer',
+        name: config.name,
+        url: listener.url,
+        awsValue: config.dnsName,
+      });
+    }
+  }
+
+  // HTTP APIs, reaching tasks through their VPC links.
+  const apis: RunningHttpApi[] = [];
+  for (const config of model.httpApis) {
+    const vpcLinkSourceIps: Record<string, string> = {};
+    for (const link of config.vpcLinks) {
+      vpcLinkSourceIps[link.id] = vpc.attach(
+        `VPC link ${link.name}`,
+        link.subnetIds,
+        link.securityGroupIds,
+      ).privateIp;
+    }
+    const running = await startHttpApi(
+      config,
+      {
+        instances: registry,
+        network: vpc,
+        clock,
+        onBlocked,
+        accessLog: (logGroupName, line) =>
+          appendLine(join(logDir, logGroupFolder(logGroupName), 'access.log'), line),
+      },
+      { port: takePort(), vpcLinkSourceIps, discoveryCacheMs: options.discoveryCacheMs ?? 0 },
+    );
+    apis.push(running);
+    cleanups.push(() => running.close());
+    endpoints.push({
+      kind: 'api-gateway',
+      name: config.name,
+      url: running.url,
+      awsValue: config.awsEndpoint,
+    });
+  }
+
+  let cloudMap: CloudMapEndpoint | undefined;
+  if (options.cloudMapEndpoint !== false && model.discoveryServices.length > 0) {
+    cloudMap = await startCloudMapEndpoint(registry, {});
+    cleanups.push(() => cloudMap?.close());
+    endpoints.push({ kind: 'cloud-map', name: 'servicediscovery', url: cloudMap.url });
+  }
+
+  // ECS services last: their tasks register into everything above.
+  const services = new Map<string, ServiceScheduler>();
+  const configs = new Map<string, EcsServiceConfig>();
+  const startService = (config: EcsServiceConfig) => {
+    const wiring = serviceAttachments(config, {
+      registry,
+      targetGroups,
+      region: model.app.environment.region,
+    });
+    const scheduler = new ServiceScheduler({
+      service: config,
+      runtime,
+      clock,
+      runId,
+      attachments: wiring.attachments,
+      network: vpc,
+      onEvent: (event) =>
+        io.notify({
+          level: 'info',
+          code: 'WHARF_DEV_SERVICE_EVENT',
+          message: event.message,
+          data: { service: config.name, event },
+        }),
+      onLog: (taskId, container, line, stream) =>
+        io.notify({
+          level: 'info',
+          code: 'WHARF_DEV_LOG',
+          message: `${config.name}/${taskId.slice(0, 8)} ${line}`,
+          data: { service: config.name, taskId, container, stream, line },
+        }),
+      options: {
+        logDir,
+        // AWS backs off up to 15 minutes between failing starts; locally a minute is enough.
+        throttle: { maxDelayMs: 60_000 },
+        ...options.schedulerOptions,
+      },
+    });
+    configs.set(config.name, config);
+    wiring.connect(scheduler);
+    services.set(config.name, scheduler);
+    return scheduler;
+  };
+  // Services stop first on the way down (tasks deregister while the ingresses still run).
+  cleanups.push(async () => {
+    await Promise.all([...services.values()].map((s) => s.stop()));
+  });
+  for (const config of model.services) startService(config).start();
+
+  const outputs = localOutputs(model, endpoints);
+  let stopped: Promise<void> | undefined;
+  const cloud: LocalCloud = {
+    runId,
+    model,
+    runtime: { name: selected.runtime.name, reason: selected.reason },
+    endpoints,
+    outputs,
+    logDir,
+    services,
+    status: () => describeStatus(services, targetGroups, registry),
+    waitUntilReady: (timeoutMs = 120_000) => waitUntilReady(services, clock, timeoutMs),
+    async update(next) {
+      const changes: string[] = [];
+      for (const config of next.services) {
+        const scheduler = services.get(config.name);
+        if (!scheduler) {
+          changes.push(`${config.name}: new services need a restart of wharf dev`);
+          continue;
+        }
+        const current = configs.get(config.name) ?? config;
+        const taskDefinitionChanged =
+          JSON.stringify(current.taskDefinition) !== JSON.stringify(config.taskDefinition);
+        configs.set(config.name, config);
+        if (taskDefinitionChanged || current.desiredCount !== config.desiredCount) {
+          scheduler.updateService({
+            taskDefinition: config.taskDefinition,
+            desiredCount: config.desiredCount,
+          });
+          changes.push(
+            `${config.name}: ${taskDefinitionChanged ? 'new task definition' : ''}${taskDefinitionChanged && current.desiredCount !== config.desiredCount ? ', ' : ''}${current.desiredCount !== config.desiredCount ? `desired count ${current.desiredCount} → ${config.desiredCount}` : ''}`,
+          );
+        }
+      }
+      return changes;
+    },
+    stop() {
+      stopped ??= runStop();
+      return stopped;
+    },
+  };
+  return cloud;
+}
+
+/** Root outputs with each AWS endpoint replaced by its local URL. */
+function localOutputs(model: LocalModel, endpoints: readonly LocalEndpoint[]): Record<string, PlainValue> {
+  const replacements: Array<[string, string]> = [];
+  for (const endpoint of endpoints) {
+    if (!endpoint.awsValue) continue;
+    if (endpoint.kind === 'api-gateway') replacements.push([endpoint.awsValue, endpoint.url]);
+  }
+  for (const lb of model.loadBalancers) {
+    const listeners = endpoints.filter((e) => e.kind === 'load-balancer' && e.name === lb.name);
+    const http = listeners[0]?.url;
+    if (http) {
+      replacements.push(
+        [`https://${lb.dnsName}`, http],
+        [`http://${lb.dnsName}`, http],
+        [lb.dnsName, http.replace(/^http:\/\//, '')],
+      );
+    }
+  }
+  const replace = (value: PlainValue): PlainValue => {
+    if (typeof value !== 'string') return value;
+    for (const [from, to] of replacements) if (value.includes(from)) return value.split(from).join(to);
+    return value;
+  };
+  return Object.fromEntries(
+    Object.entries(model.app.root.outputs).map(([key, value]) => [key, replace(value)]),
+  );
+}
+
+function appendLine(file: string, line: string): void {
+  mkdirSync(resolve(file, '..'), { recursive: true });
+  appendFileSync(file, `${line}\n`);
+}
+
+async function waitUntilReady(
+  services: ReadonlyMap<string, ServiceScheduler>,
+  clock: Clock,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const pending = [...services.values()]
+      .map((s) => s.describe())
+      .filter(
+        (d) =>
+          d.tasks.filter((t) => t.lastStatus === 'RUNNING' && t.healthStatus !== 'UNHEALTHY').length <
+          d.desiredCount,
+      );
+    if (pending.length === 0) return;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `services not ready after ${timeoutMs / 1000} s: ${pending.map((d) => d.serviceName).join(', ')}`,
+      );
+    }
+    await clock.sleep(100);
+  }
+}

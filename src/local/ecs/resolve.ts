@@ -1,0 +1,174 @@
+/**
+ * Template → ECS model: `AWS::ECS::TaskDefinition` and `AWS::ECS::Service` (Fargate, awsvpc,
+ * rolling deployments). The process runtime's command for a container comes from the task
+ * definition's `Metadata['wharf:local:command']` (a string for a one-container task, or an object
+ * keyed by container name) or from `wharf dev --process-command <container>=<command>`.
+ */
+
+import type { ResolvedApp, ResolvedResource } from '../../template/resolved.js';
+import { resourcesOfType } from '../network/resolve.js';
+import { lastArnSegment, originOf, PropertyReader } from '../props.js';
+import type {
+  ContainerConfig,
+  ContainerHealthCheckConfig,
+  EcsServiceConfig,
+  ServiceLoadBalancerConfig,
+  ServiceRegistryConfig,
+  TaskDefinitionConfig,
+} from './types.js';
+
+/** Metadata key on a task definition naming the process runtime's command per container. */
+export const LOCAL_COMMAND_METADATA = 'wharf:local:command';
+
+/** What `wharf dev` may override per container. */
+export interface ContainerOverrides {
+  /** Image per container name (`--image web=my/image:dev`). */
+  readonly images?: Readonly<Record<string, string>>;
+  /** Process-runtime command per container name (`--process-command web='node server.js'`). */
+  readonly commands?: Readonly<Record<string, string>>;
+}
+
+function localCommands(resource: ResolvedResource): Record<string, string> | string | undefined {
+  const value = resource.declared.Metadata?.[LOCAL_COMMAND_METADATA];
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    return Object.fromEntries(
+      Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string'),
+    );
+  }
+  return undefined;
+}
+
+function readHealthCheck(props: PropertyReader, path: string): ContainerHealthCheckConfig | undefined {
+  if (props.raw(path) === undefined) return undefined;
+  const command = props.strings(`${path}.Command`);
+  if (command[0] !== 'CMD-SHELL' && command[0] !== 'CMD') {
+    props.fail(
+      `${path}.Command`,
+      `got ${JSON.stringify(command)}; allowed: ["CMD-SHELL", "<shell command>"] or ["CMD", "<exe>", …]`,
+    );
+  }
+  return {
+    command,
+    intervalSeconds: props.number(`${path}.Interval`, 30),
+    timeoutSeconds: props.number(`${path}.Timeout`, 5),
+    retries: props.number(`${path}.Retries`, 3),
+    startPeriodSeconds: props.number(`${path}.StartPeriod`, 0),
+  };
+}
+
+function resolveTaskDefinition(
+  resource: ResolvedResource,
+  overrides: ContainerOverrides,
+): TaskDefinitionConfig {
+  const props: PropertyReader = new PropertyReader(resource);
+  const commands = localCommands(resource);
+  const definitions = props.list('ContainerDefinitions');
+  if (definitions.length === 0)
+    props.fail('ContainerDefinitions', 'a task definition needs at least one container');
+  const containers = definitions.map((path): ContainerConfig => {
+    const name = props.string(`${path}.Name`);
+    const logDriver = props.optionalString(`${path}.LogConfiguration.LogDriver`);
+    const logGroupName = props.optionalString(`${path}.LogConfiguration.Options.awslogs-group`);
+    return {
+      name,
+      image: overrides.images?.[name] ?? props.string(`${path}.Image`),
+      essential: props.boolean(`${path}.Essential`, true),
+      command: props.raw(`${path}.Command`) === undefined ? undefined : props.strings(`${path}.Command`),
+      entryPoint:
+        props.raw(`${path}.EntryPoint`) === undefined ? undefined : props.strings(`${path}.EntryPoint`),
+      environment: props.pairs(`${path}.Environment`, 'Name'),
+      secretNames: props.list(`${path}.Secrets`).map((item) => props.string(`${item}.Name`)),
+      containerPorts: props.list(`${path}.PortMappings`).map((item) => props.number(`${item}.ContainerPort`)),
+      healthCheck: readHealthCheck(props, `${path}.HealthCheck`),
+      stopTimeoutSeconds: props.number(`${path}.StopTimeout`, 30),
+      initProcessEnabled: props.boolean(`${path}.LinuxParameters.InitProcessEnabled`, false),
+      workingDirectory: props.optionalString(`${path}.WorkingDirectory`),
+      user: props.optionalString(`${path}.User`),
+      log:
+        logDriver === 'awslogs' && logGroupName
+          ? {
+              logGroupName,
+              streamPrefix: props.optionalString(`${path}.LogConfiguration.Options.awslogs-stream-prefix`),
+            }
+          : undefined,
+      localCommand:
+        overrides.commands?.[name] ??
+        (typeof commands === 'string' ? (definitions.length === 1 ? commands : undefined) : commands?.[name]),
+    };
+  });
+  const arn = resource.ref;
+  const familyAndRevision = lastArnSegment(arn);
+  return {
+    arn,
+    family: props.optionalString('Family') ?? familyAndRevision.split(':')[0] ?? resource.logicalId,
+    revision: Number(familyAndRevision.split(':')[1] ?? 1) || 1,
+    cpu: props.optionalString('Cpu'),
+    memory: props.optionalString('Memory'),
+    containers,
+    origin: originOf(resource),
+  };
+}
+
+/** The ECS services, each with its task definition. */
+export function resolveEcsServices(app: ResolvedApp, overrides: ContainerOverrides = {}): EcsServiceConfig[] {
+  const taskDefinitions = new Map(
+    resourcesOfType(app, 'AWS::ECS::TaskDefinition').map((r) => [r.ref, resolveTaskDefinition(r, overrides)]),
+  );
+  return resourcesOfType(app, 'AWS::ECS::Service').map((resource) => {
+    const props: PropertyReader = new PropertyReader(resource);
+    const taskDefinitionRef = props.string('TaskDefinition');
+    const taskDefinition =
+      taskDefinitions.get(taskDefinitionRef) ??
+      [...taskDefinitions.values()].find(
+        (td) => `${td.family}:${td.revision}` === taskDefinitionRef || td.family === taskDefinitionRef,
+      );
+    if (!taskDefinition) {
+      props.fail(
+        'TaskDefinition',
+        `'${taskDefinitionRef}' is not a task definition declared in these templates`,
+      );
+    }
+    const launchType = props.optionalString('LaunchType');
+    if (launchType !== undefined && launchType !== 'FARGATE') {
+      props.fail('LaunchType', `got '${launchType}'; Wharf runs Fargate services locally: allowed: FARGATE`);
+    }
+    const loadBalancers = props.list('LoadBalancers').map(
+      (item): ServiceLoadBalancerConfig => ({
+        targetGroupArn: props.string(`${item}.TargetGroupArn`),
+        containerName: props.string(`${item}.ContainerName`),
+        containerPort: props.number(`${item}.ContainerPort`),
+      }),
+    );
+    const serviceRegistries = props.list('ServiceRegistries').map(
+      (item): ServiceRegistryConfig => ({
+        discoveryServiceId: lastArnSegment(props.string(`${item}.RegistryArn`)),
+        containerName: props.optionalString(`${item}.ContainerName`),
+        containerPort: props.optionalNumber(`${item}.ContainerPort`),
+        port: props.optionalNumber(`${item}.Port`),
+      }),
+    );
+    const cluster = props.optionalString('Cluster') ?? 'default';
+    const vpc = 'NetworkConfiguration.AwsvpcConfiguration';
+    return {
+      arn: resource.ref,
+      name: String(resource.attributes.Name ?? props.optionalString('ServiceName') ?? resource.logicalId),
+      clusterName: cluster.startsWith('arn:') ? lastArnSegment(cluster) : cluster,
+      desiredCount: props.number('DesiredCount', 1),
+      taskDefinition,
+      minimumHealthyPercent: props.number('DeploymentConfiguration.MinimumHealthyPercent', 100),
+      maximumPercent: props.number('DeploymentConfiguration.MaximumPercent', 200),
+      circuitBreaker: {
+        enable: props.boolean('DeploymentConfiguration.DeploymentCircuitBreaker.Enable', false),
+        rollback: props.boolean('DeploymentConfiguration.DeploymentCircuitBreaker.Rollback', false),
+      },
+      healthCheckGracePeriodSeconds: props.number('HealthCheckGracePeriodSeconds', 0),
+      subnetIds: props.strings(`${vpc}.Subnets`),
+      securityGroupIds: props.strings(`${vpc}.SecurityGroups`),
+      assignPublicIp: props.optionalString(`${vpc}.AssignPublicIp`) === 'ENABLED',
+      loadBalancers,
+      serviceRegistries,
+      origin: originOf(resource),
+    };
+  });
+}

@@ -1,0 +1,75 @@
+/**
+ * The listener actions the load balancer answers itself: `redirect` and `fixed-response`.
+ *
+ * Fidelity: a redirect expands `#{protocol}`, `#{host}`, `#{port}`, `#{path}` and `#{query}` in the
+ * configured parts (defaults `#{protocol}`, `#{host}`, `#{port}`, `/#{path}`, `#{query}`), lower-cases
+ * the protocol, always writes the port (`https://example.com:443/a?b=1`, as ALBs do) and leaves out
+ * `?` when the query is empty; the response is `HTTP_301`/`HTTP_302` with the ALB HTML page
+ * (`301 Moved Permanently`) and `Location`. `#{port}` and `#{protocol}` are the AWS listener's, so
+ * the Location points where it would on AWS, not at a local port. A fixed response sends the
+ * configured status, `Content-Type` (default `text/plain`, `; charset=utf-8` added, inferred) and
+ * body. Listener rules (conditions, priorities) and `authenticate-*` actions are not emulated.
+ */
+
+import type { ServerResponse } from 'node:http';
+import { elbErrorPage, writeElbResponse } from './errors.js';
+import type { ListenerAction } from './types.js';
+
+type RedirectAction = Extract<ListenerAction, { type: 'redirect' }>;
+type FixedResponseAction = Extract<ListenerAction, { type: 'fixed-response' }>;
+
+/** The parts of the request a redirect can reuse. */
+export interface RedirectSource {
+  /** Listener protocol, lower case. */
+  readonly protocol: string;
+  /** Host name without port. */
+  readonly host: string;
+  /** AWS listener port. */
+  readonly port: number;
+  /** Path without the leading `/`. */
+  readonly path: string;
+  /** Query string without `?` (may be empty). */
+  readonly query: string;
+}
+
+function expand(template: string, source: RedirectSource): string {
+  return template.replace(/#\{(protocol|host|port|path|query)\}/g, (_, key: keyof RedirectSource) =>
+    String(source[key]),
+  );
+}
+
+/** The `Location` of a redirect action for a request. */
+export function redirectLocation(action: RedirectAction, source: RedirectSource): string {
+  const protocol = expand(action.protocol ?? '#{protocol}', source).toLowerCase();
+  const host = expand(action.host ?? '#{host}', source);
+  const port = expand(action.port ?? '#{port}', source);
+  let path = expand(action.path ?? '/#{path}', source);
+  if (!path.startsWith('/')) path = `/${path}`;
+  const query = expand(action.query ?? '#{query}', source);
+  return `${protocol}://${host}:${port}${path}${query ? `?${query}` : ''}`;
+}
+
+/** The status code of a redirect action (`HTTP_301` → 301; anything else → 302). */
+export function redirectStatus(action: RedirectAction): number {
+  return action.statusCode === 'HTTP_301' ? 301 : 302;
+}
+
+/** Writes the redirect response; returns the Location (for the access log). */
+export function writeRedirect(
+  res: ServerResponse,
+  action: RedirectAction,
+  source: RedirectSource,
+  nowMs: number,
+): string {
+  const location = redirectLocation(action, source);
+  const status = redirectStatus(action);
+  writeElbResponse(res, status, nowMs, 'text/html', elbErrorPage(status), ['Location', location]);
+  return location;
+}
+
+/** Writes a fixed response. */
+export function writeFixedResponse(res: ServerResponse, action: FixedResponseAction, nowMs: number): void {
+  const type = action.contentType ?? 'text/plain';
+  const contentType = type.includes('charset') ? type : `${type}; charset=utf-8`;
+  writeElbResponse(res, action.statusCode, nowMs, contentType, Buffer.from(action.messageBody ?? '', 'utf8'));
+}

@@ -1,0 +1,148 @@
+/**
+ * Template → ALB model: `AWS::ElasticLoadBalancingV2::LoadBalancer` (application), its
+ * `Listener`s (default actions) and the `TargetGroup`s they forward to. Network load balancers,
+ * `instance`/`lambda` targets and listener rules are not emulated and are rejected here (rules:
+ * reported as a warning, the default actions still serve).
+ */
+
+import type { ResolvedApp, ResolvedResource } from '../../template/resolved.js';
+import { resourcesOfType } from '../network/resolve.js';
+import { originOf, PropertyReader } from '../props.js';
+import type { ListenerAction, ListenerConfig, LoadBalancerConfig, TargetGroupConfig } from './types.js';
+
+/** The ALB side of the templates. */
+export interface ResolvedLoadBalancing {
+  readonly loadBalancers: LoadBalancerConfig[];
+  readonly targetGroups: TargetGroupConfig[];
+  readonly warnings: string[];
+}
+
+function readAction(props: PropertyReader, path: string): ListenerAction {
+  const type = props.string(`${path}.Type`);
+  if (type === 'forward') {
+    const single = props.optionalString(`${path}.TargetGroupArn`);
+    const weighted = props.list(`${path}.ForwardConfig.TargetGroups`).map((item) => ({
+      targetGroupArn: props.string(`${item}.TargetGroupArn`),
+      weight: props.number(`${item}.Weight`, 1),
+    }));
+    const targetGroups =
+      weighted.length > 0 ? weighted : single ? [{ targetGroupArn: single, weight: 1 }] : [];
+    if (targetGroups.length === 0)
+      props.fail(path, 'a forward action needs TargetGroupArn or ForwardConfig.TargetGroups');
+    return { type, targetGroups };
+  }
+  if (type === 'redirect') {
+    const config = `${path}.RedirectConfig`;
+    return {
+      type,
+      protocol: props.optionalString(`${config}.Protocol`),
+      port: props.optionalString(`${config}.Port`),
+      host: props.optionalString(`${config}.Host`),
+      path: props.optionalString(`${config}.Path`),
+      query: props.optionalString(`${config}.Query`),
+      statusCode: props.string(`${config}.StatusCode`),
+    };
+  }
+  if (type === 'fixed-response') {
+    const config = `${path}.FixedResponseConfig`;
+    return {
+      type,
+      statusCode: props.number(`${config}.StatusCode`),
+      contentType: props.optionalString(`${config}.ContentType`),
+      messageBody: props.optionalString(`${config}.MessageBody`),
+    };
+  }
+  return props.fail(
+    `${path}.Type`,
+    `'${type}' actions are not emulated locally; allowed: forward, redirect, fixed-response`,
+  );
+}
+
+function resolveListener(resource: ResolvedResource): ListenerConfig {
+  const props: PropertyReader = new PropertyReader(resource);
+  const protocol = props.optionalString('Protocol') ?? 'HTTP';
+  if (protocol !== 'HTTP' && protocol !== 'HTTPS') {
+    props.fail('Protocol', `got '${protocol}'; allowed for an application load balancer: HTTP, HTTPS`);
+  }
+  return {
+    arn: resource.ref,
+    port: props.number('Port'),
+    protocol,
+    defaultActions: props.list('DefaultActions').map((path) => readAction(props, path)),
+    origin: originOf(resource),
+  };
+}
+
+function resolveTargetGroup(resource: ResolvedResource): TargetGroupConfig {
+  const props: PropertyReader = new PropertyReader(resource);
+  const targetType = props.optionalString('TargetType') ?? 'instance';
+  if (targetType !== 'ip') {
+    props.fail('TargetType', `got '${targetType}'; Fargate tasks (awsvpc) register by IP: allowed: ip`);
+  }
+  const attributes = props.pairs('TargetGroupAttributes', 'Key');
+  const protocol = (props.optionalString('Protocol') ?? 'HTTP') as 'HTTP' | 'HTTPS';
+  const healthPort = props.optionalString('HealthCheckPort') ?? 'traffic-port';
+  const algorithm = attributes['load_balancing.algorithm.type'] ?? 'round_robin';
+  if (algorithm !== 'round_robin' && algorithm !== 'least_outstanding_requests') {
+    props.fail(
+      'TargetGroupAttributes',
+      `load_balancing.algorithm.type '${algorithm}' is not emulated; allowed: round_robin, least_outstanding_requests`,
+    );
+  }
+  return {
+    arn: resource.ref,
+    name: String(resource.attributes.TargetGroupName ?? resource.logicalId),
+    port: props.number('Port', 80),
+    protocol,
+    healthCheck: {
+      enabled: props.boolean('HealthCheckEnabled', true),
+      protocol: props.optionalString('HealthCheckProtocol') ?? protocol,
+      path: props.optionalString('HealthCheckPath') ?? '/',
+      port: healthPort === 'traffic-port' ? 'traffic-port' : Number(healthPort),
+      intervalSeconds: props.number('HealthCheckIntervalSeconds', 30),
+      timeoutSeconds: props.number('HealthCheckTimeoutSeconds', 5),
+      healthyThresholdCount: props.number('HealthyThresholdCount', 5),
+      unhealthyThresholdCount: props.number('UnhealthyThresholdCount', 2),
+      matcher: props.optionalString('Matcher.HttpCode') ?? '200',
+    },
+    deregistrationDelaySeconds: Number(attributes['deregistration_delay.timeout_seconds'] ?? 300),
+    algorithm,
+    origin: originOf(resource),
+  };
+}
+
+/** The application load balancers, their listeners and target groups. */
+export function resolveLoadBalancing(app: ResolvedApp): ResolvedLoadBalancing {
+  const warnings: string[] = [];
+  const listeners = resourcesOfType(app, 'AWS::ElasticLoadBalancingV2::Listener');
+  for (const rule of resourcesOfType(app, 'AWS::ElasticLoadBalancingV2::ListenerRule')) {
+    warnings.push(
+      `${rule.stack.loaded.file}: ${rule.logicalId}: listener rules are not emulated; the listener's default actions serve every request`,
+    );
+  }
+  const loadBalancers = resourcesOfType(app, 'AWS::ElasticLoadBalancingV2::LoadBalancer').map((resource) => {
+    const props: PropertyReader = new PropertyReader(resource);
+    const type = props.optionalString('Type') ?? 'application';
+    if (type !== 'application')
+      props.fail('Type', `got '${type}'; only application load balancers are emulated`);
+    const attributes = props.pairs('LoadBalancerAttributes', 'Key');
+    return {
+      arn: resource.ref,
+      name: String(resource.attributes.LoadBalancerName ?? resource.logicalId),
+      dnsName: String(resource.attributes.DNSName),
+      scheme: (props.optionalString('Scheme') ?? 'internet-facing') as 'internet-facing' | 'internal',
+      securityGroupIds: props.strings('SecurityGroups'),
+      subnetIds: props.strings('Subnets'),
+      idleTimeoutSeconds: Number(attributes['idle_timeout.timeout_seconds'] ?? 60),
+      dropInvalidHeaderFields: attributes['routing.http.drop_invalid_header_fields.enabled'] === 'true',
+      listeners: listeners
+        .filter((listener) => new PropertyReader(listener).optionalString('LoadBalancerArn') === resource.ref)
+        .map(resolveListener),
+      origin: originOf(resource),
+    } satisfies LoadBalancerConfig;
+  });
+  const targetGroups = resourcesOfType(app, 'AWS::ElasticLoadBalancingV2::TargetGroup').map(
+    resolveTargetGroup,
+  );
+  return { loadBalancers, targetGroups, warnings };
+}

@@ -1,0 +1,183 @@
+/**
+ * The local cloud's view of an application: every emulated resource as a typed config, built
+ * from the evaluated templates by each emulator's `resolve.ts`, with cross-references checked
+ * (an integration's Cloud Map service, a service's target group, …) and every resource type that
+ * has no local effect listed once.
+ */
+
+import { TemplateError } from '../errors.js';
+import type { ResolvedApp } from '../template/resolved.js';
+import { resolveHttpApis } from './apigateway/resolve.js';
+import type { HttpApiConfig } from './apigateway/types.js';
+import { resolveDiscoveryServices, resolveNamespaces } from './cloudmap/resolve.js';
+import type { DiscoveryServiceConfig, NamespaceConfig } from './cloudmap/types.js';
+import { type ContainerOverrides, resolveEcsServices } from './ecs/resolve.js';
+import type { EcsServiceConfig } from './ecs/types.js';
+import { resolveLoadBalancing } from './elb/resolve.js';
+import type { LoadBalancerConfig, TargetGroupConfig } from './elb/types.js';
+import { resolveSecurityGroups, resolveSubnets } from './network/resolve.js';
+import type { SecurityGroupConfig, SubnetConfig } from './network/types.js';
+import { lastArnSegment } from './props.js';
+
+/** Resource types the local cloud acts on. */
+const EMULATED_TYPES = new Set([
+  'AWS::EC2::Subnet',
+  'AWS::EC2::SecurityGroup',
+  'AWS::EC2::SecurityGroupIngress',
+  'AWS::ServiceDiscovery::PrivateDnsNamespace',
+  'AWS::ServiceDiscovery::PublicDnsNamespace',
+  'AWS::ServiceDiscovery::HttpNamespace',
+  'AWS::ServiceDiscovery::Service',
+  'AWS::ApiGatewayV2::Api',
+  'AWS::ApiGatewayV2::Stage',
+  'AWS::ApiGatewayV2::Route',
+  'AWS::ApiGatewayV2::Integration',
+  'AWS::ApiGatewayV2::VpcLink',
+  'AWS::ElasticLoadBalancingV2::LoadBalancer',
+  'AWS::ElasticLoadBalancingV2::Listener',
+  'AWS::ElasticLoadBalancingV2::ListenerRule',
+  'AWS::ElasticLoadBalancingV2::TargetGroup',
+  'AWS::ECS::Cluster',
+  'AWS::ECS::TaskDefinition',
+  'AWS::ECS::Service',
+  'AWS::Logs::LogGroup',
+  'AWS::CloudFormation::Stack',
+  'AWS::Serverless::Application',
+]);
+
+/** Types that change request handling on AWS but are not emulated: a warning each. */
+const NOT_EMULATED: Record<string, string> = {
+  'AWS::ApiGatewayV2::Authorizer': 'requests are not authorized locally',
+  'AWS::ApiGatewayV2::DomainName': 'the local API answers on 127.0.0.1 only',
+  'AWS::ApiGatewayV2::ApiMapping': 'the local API answers on 127.0.0.1 only',
+  'AWS::WAFv2::WebACLAssociation': 'requests are not filtered by WAF locally',
+  'AWS::ApplicationAutoScaling::ScalingPolicy': 'the service keeps its DesiredCount locally',
+};
+
+/** A resource type with no local effect, and how many resources of it the templates have. */
+export interface NoLocalEffect {
+  readonly type: string;
+  readonly count: number;
+}
+
+/** Everything the local cloud runs. */
+export interface LocalModel {
+  readonly app: ResolvedApp;
+  readonly subnets: readonly SubnetConfig[];
+  readonly securityGroups: readonly SecurityGroupConfig[];
+  readonly namespaces: readonly NamespaceConfig[];
+  readonly discoveryServices: readonly DiscoveryServiceConfig[];
+  readonly httpApis: readonly HttpApiConfig[];
+  readonly loadBalancers: readonly LoadBalancerConfig[];
+  readonly targetGroups: readonly TargetGroupConfig[];
+  readonly services: readonly EcsServiceConfig[];
+  /** Accepted resource types that do nothing locally (IAM, routes, NAT, …), each listed once. */
+  readonly noLocalEffect: readonly NoLocalEffect[];
+  /** Things that work differently locally, each naming its file and resource. */
+  readonly warnings: readonly string[];
+}
+
+/** Builds the local model; throws a TemplateError for shapes the local cloud cannot run. */
+export function buildLocalModel(app: ResolvedApp, overrides: ContainerOverrides = {}): LocalModel {
+  const counts = new Map<string, number>();
+  const warnings: string[] = [];
+  for (const stack of app.stacks) {
+    for (const resource of stack.resources.values()) {
+      const why = NOT_EMULATED[resource.type];
+      if (why)
+        warnings.push(
+          `${stack.loaded.file}: ${resource.logicalId}: ${resource.type} is not emulated: ${why}`,
+        );
+      else if (!EMULATED_TYPES.has(resource.type))
+        counts.set(resource.type, (counts.get(resource.type) ?? 0) + 1);
+    }
+  }
+  const loadBalancing = resolveLoadBalancing(app);
+  const model: LocalModel = {
+    app,
+    subnets: resolveSubnets(app),
+    securityGroups: resolveSecurityGroups(app),
+    namespaces: resolveNamespaces(app),
+    discoveryServices: resolveDiscoveryServices(app),
+    httpApis: resolveHttpApis(app),
+    loadBalancers: loadBalancing.loadBalancers,
+    targetGroups: loadBalancing.targetGroups,
+    services: resolveEcsServices(app, overrides),
+    noLocalEffect: [...counts]
+      .map(([type, count]) => ({ type, count }))
+      .sort((a, b) => a.type.localeCompare(b.type)),
+    warnings: [...warnings, ...loadBalancing.warnings],
+  };
+  checkReferences(model);
+  return model;
+}
+
+function checkReferences(model: LocalModel): void {
+  const discovery = new Map(model.discoveryServices.map((s) => [s.id, s]));
+  const targetGroups = new Set(model.targetGroups.map((tg) => tg.arn));
+  for (const api of model.httpApis) {
+    for (const integration of api.integrations) {
+      const where = integration.origin ?? {
+        file: model.app.root.loaded.file,
+        stackName: '',
+        logicalId: integration.id,
+      };
+      if (integration.connectionType !== 'VPC_LINK') continue;
+      if (!api.vpcLinks.some((link) => link.id === integration.vpcLinkId)) {
+        throw new TemplateError(
+          { file: where.file, logicalId: where.logicalId, propertyPath: 'Properties.ConnectionId' },
+          `VPC link '${integration.vpcLinkId}' is not declared in these templates`,
+          { code: 'WHARF_LOCAL_REFERENCE' },
+        );
+      }
+      if (!integration.uri.startsWith('arn:') || !integration.uri.includes(':servicediscovery:')) {
+        throw new TemplateError(
+          { file: where.file, logicalId: where.logicalId, propertyPath: 'Properties.IntegrationUri' },
+          `got '${integration.uri}'; locally a VPC link integration must target a Cloud Map service ARN ` +
+            '(ALB/NLB listener targets through a VPC link are not emulated)',
+          { code: 'WHARF_LOCAL_UNSUPPORTED' },
+        );
+      }
+      if (!discovery.has(lastArnSegment(integration.uri))) {
+        throw new TemplateError(
+          { file: where.file, logicalId: where.logicalId, propertyPath: 'Properties.IntegrationUri' },
+          `Cloud Map service '${integration.uri}' is not declared in these templates`,
+          { code: 'WHARF_LOCAL_REFERENCE' },
+        );
+      }
+    }
+  }
+  for (const service of model.services) {
+    const where = service.origin ?? {
+      file: model.app.root.loaded.file,
+      stackName: '',
+      logicalId: service.name,
+    };
+    service.loadBalancers.forEach((lb, index) => {
+      if (!targetGroups.has(lb.targetGroupArn)) {
+        throw new TemplateError(
+          {
+            file: where.file,
+            logicalId: where.logicalId,
+            propertyPath: `Properties.LoadBalancers.${index}.TargetGroupArn`,
+          },
+          `target group '${lb.targetGroupArn}' is not declared in these templates`,
+          { code: 'WHARF_LOCAL_REFERENCE' },
+        );
+      }
+    });
+    service.serviceRegistries.forEach((registry, index) => {
+      if (!discovery.has(registry.discoveryServiceId)) {
+        throw new TemplateError(
+          {
+            file: where.file,
+            logicalId: where.logicalId,
+            propertyPath: `Properties.ServiceRegistries.${index}.RegistryArn`,
+          },
+          `Cloud Map service '${registry.discoveryServiceId}' is not declared in these templates`,
+          { code: 'WHARF_LOCAL_REFERENCE' },
+        );
+      }
+    });
+  }
+}

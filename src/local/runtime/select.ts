@@ -1,0 +1,130 @@
+/**
+ * Choosing the task runtime: Docker when its daemon answers, else local processes (`auto`), or
+ * the one the user asked for.
+ */
+
+import Docker from 'dockerode';
+import { WharfError } from '../../errors.js';
+import type { IoHost } from '../../io/io-host.js';
+import { DockerRuntime } from './docker.js';
+import { errorText, imageExists } from './docker-image.js';
+import { ProcessRuntime } from './process.js';
+import type { TaskRuntime } from './types.js';
+
+/** Options of {@link selectRuntime}. */
+export interface SelectRuntimeOptions {
+  /** The run id (container labels). */
+  readonly runId: string;
+  readonly io?: IoHost;
+  /** The Docker client to probe and use. @default `new Docker()` (honours `DOCKER_HOST`) */
+  readonly docker?: Docker;
+  /** Image pull progress lines (Docker runtime). */
+  readonly pullProgress?: (message: string) => void;
+  /** Folder the process runtime runs commands in. @default `process.cwd()` */
+  readonly workingDir?: string;
+  /** Images the run needs: with Docker, those not on this machine are named in the reason. */
+  readonly images?: readonly string[];
+  /**
+   * Whether every container has a local command. When `false`, `auto` without Docker fails with
+   * `WHARF_DOCKER_UNAVAILABLE` instead of choosing a process runtime that could not start them.
+   * @default true
+   */
+  readonly processReady?: boolean;
+  /** How long the daemon has to answer a ping, in ms. @default 2000 */
+  readonly pingTimeoutMs?: number;
+}
+
+/** The chosen runtime and a sentence saying why. */
+export interface SelectedRuntime {
+  readonly runtime: TaskRuntime;
+  readonly reason: string;
+}
+
+/** Where the Docker client connects: its socket path, or `protocol://host:port`. */
+export async function dockerAddress(docker: Docker): Promise<string> {
+  const modem = docker.modem as {
+    socketPath?: unknown;
+    host?: string;
+    port?: string | number;
+    protocol?: string;
+  };
+  if (modem.host) return `${modem.protocol ?? 'http'}://${modem.host}${modem.port ? `:${modem.port}` : ''}`;
+  let socket = modem.socketPath;
+  if (typeof socket === 'function') socket = await (socket as () => Promise<string>)();
+  return typeof socket === 'string' ? socket : (process.env.DOCKER_HOST ?? '/var/run/docker.sock');
+}
+
+/**
+ * Pings the daemon; resolves `undefined` when it answers within `timeoutMs`, else the reason
+ * (e.g. `connect ENOENT /var/run/docker.sock`).
+ */
+export async function pingDocker(docker: Docker, timeoutMs = 2000): Promise<string | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
+    });
+    await Promise.race([docker.ping(), timeout]);
+    return undefined;
+  } catch (error) {
+    return errorText(error);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Picks the runtime. `auto`: Docker when the daemon answers a ping within 2 s, else processes.
+ * `docker` without a daemon rejects with `WHARF_DOCKER_UNAVAILABLE` and how to fix it.
+ */
+export async function selectRuntime(
+  choice: 'docker' | 'process' | 'auto',
+  options: SelectRuntimeOptions,
+): Promise<SelectedRuntime> {
+  const processRuntime = () =>
+    new ProcessRuntime({ runId: options.runId, io: options.io, cwd: options.workingDir });
+  if (choice === 'process') return { runtime: processRuntime(), reason: 'asked for the process runtime' };
+
+  const docker = options.docker ?? new Docker();
+  const address = await dockerAddress(docker);
+  const failure = await pingDocker(docker, options.pingTimeoutMs ?? 2000);
+  if (failure === undefined) {
+    const runtime = new DockerRuntime({
+      runId: options.runId,
+      docker,
+      io: options.io,
+      pullProgress: options.pullProgress,
+    });
+    const why = choice === 'docker' ? 'asked for Docker; ' : '';
+    return {
+      runtime,
+      reason: `${why}Docker daemon at ${address} answered${await missingImages(docker, options.images)}`,
+    };
+  }
+  const fix =
+    'Start Docker (e.g. `sudo systemctl start docker`, or Docker Desktop), point DOCKER_HOST at a daemon, ' +
+    'or use the process runtime (--runtime process) with a local command per container ' +
+    '(--process-command <container>=<command> or the wharf:local:command metadata).';
+  if (choice === 'docker') {
+    throw new WharfError(
+      'WHARF_DOCKER_UNAVAILABLE',
+      `Docker is not available at ${address}: ${failure}. ${fix}`,
+    );
+  }
+  if (options.processReady === false) {
+    throw new WharfError(
+      'WHARF_DOCKER_UNAVAILABLE',
+      `No Docker daemon at ${address} (${failure}), and some containers have no local command for the process runtime. ${fix}`,
+    );
+  }
+  const detail = failure.includes(address) ? failure : `${failure} (${address})`;
+  return { runtime: processRuntime(), reason: `no Docker daemon: ${detail}` };
+}
+
+async function missingImages(docker: Docker, images: readonly string[] | undefined): Promise<string> {
+  if (!images || images.length === 0) return '';
+  const unique = [...new Set(images)];
+  const present = await Promise.all(unique.map((image) => imageExists(docker, image).catch(() => false)));
+  const missing = unique.filter((_, index) => !present[index]);
+  return missing.length === 0 ? '' : `; not on this machine yet (will be pulled): ${missing.join(', ')}`;
+}

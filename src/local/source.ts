@@ -1,0 +1,57 @@
+/**
+ * Where the local cloud's templates come from: a CDK app folder (synthesized offline, the
+ * assembly kept until the run ends) or a template file with its nested stacks.
+ */
+
+import { resolve } from 'node:path';
+import { UsageError } from '../errors.js';
+import { type IoHost, SILENT_IO } from '../io/io-host.js';
+import { synthesizeApp } from '../synth/synth.js';
+import { loadTemplateFile } from '../template/load.js';
+import type { LoadedApp } from '../template/model.js';
+
+/** What to run: a CDK app folder or a template file. */
+export interface TemplateSource {
+  /** CDK app folder with `cdk.json`. @default '.' when `template` is not given */
+  readonly dir?: string;
+  /** A CloudFormation template (YAML or JSON) with nested stacks by local path. */
+  readonly template?: string;
+  /** App command overriding `cdk.json`. */
+  readonly app?: string;
+  /** Which stack of the CDK app, when it has several. */
+  readonly stack?: string;
+}
+
+/** A loaded application and how to release what loading it created. */
+export interface LoadedSource {
+  readonly app: LoadedApp;
+  /** The folder relative commands (process runtime) run in: the app folder or the template's folder. */
+  readonly workingDir: string;
+  dispose(): void;
+}
+
+/** Loads the one application `source` names; a CDK app with several stacks needs `stack`. */
+export async function loadSource(source: TemplateSource, io: IoHost = SILENT_IO): Promise<LoadedSource> {
+  if (source.template !== undefined) {
+    if (source.dir !== undefined)
+      throw new UsageError('give either a CDK app folder or --template, not both.');
+    const file = resolve(source.template);
+    return { app: loadTemplateFile(file), workingDir: resolve(file, '..'), dispose() {} };
+  }
+  const dir = resolve(source.dir ?? '.');
+  const synthesized = await synthesizeApp({
+    dir,
+    app: source.app,
+    stack: source.stack,
+    io,
+    env: { ...process.env, CDK_VALIDATION: 'false' },
+  });
+  if (synthesized.apps.length > 1) {
+    synthesized.dispose();
+    throw new UsageError(
+      `the CDK app in ${dir} has ${synthesized.apps.length} stacks (${synthesized.apps.map((a) => a.name).join(', ')}); ` +
+        'choose one with --stack <name>.',
+    );
+  }
+  return { app: synthesized.apps[0] as LoadedApp, workingDir: dir, dispose: () => synthesized.dispose() };
+}
