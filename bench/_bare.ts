@@ -4,7 +4,7 @@ import { startBackendNginx, startProxyNginx } from './nginx.js';
 import { startChild, stopAll } from './processes.js';
 const backend = await startBackendNginx();
 const proxy = await startProxyNginx(backend.port);
-const child = startChild('bare', process.execPath, ['/tmp/bare-proxy.mjs', String(backend.port)], { cwd: '/work/main' });
+const child = startChild('bare', process.execPath, ['bench/_bare-proxy.mjs', String(backend.port)], { cwd: '/work/main' });
 const line = await new Promise<string>((r) => createInterface({ input: child.process.stdout! }).once('line', r));
 const bare = JSON.parse(line).url;
 for (let i = 0; i < 2; i++) for (const [n, u] of [['nginx', proxy.url], ['bare', bare]]) {

@@ -11,15 +11,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** A busybox web server: `hello from <hostname>` on `/`, port `$PORT` or 80. */
-export const WEB_IMAGE = 'wharf-test/web:1';
+export const WEB_IMAGE = 'wharf-test/web:3';
 /** Exits with status 1 one second after start, every time. */
 export const CRASH_IMAGE = 'wharf-test/crash:1';
 
-// `curl -f[s] URL` → `wget -q -O /dev/null URL` (busybox has wget, not curl).
+// `curl -f[s] URL` → `wget -q -O /dev/null URL` (busybox has wget, not curl). `localhost` becomes
+// 127.0.0.1: a static glibc busybox cannot resolve names in a scratch image (no NSS modules).
 const CURL_SHIM = `#!/bin/sh
 url=""
 for arg in "$@"; do case "$arg" in -*) ;; *) url="$arg" ;; esac; done
-exec wget -q -O /dev/null -T 2 "$url"
+url=$(echo "$url" | sed 's#//localhost#//127.0.0.1#')
+exec wget -q -O /dev/null "$url"
 `;
 
 // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion, not a JS template.

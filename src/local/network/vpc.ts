@@ -13,6 +13,7 @@
  * Subnet addresses skip the five AWS reserves (network, .1 router, .2 DNS, .3 future, broadcast).
  */
 
+import { relative } from 'node:path';
 import { WharfError } from '../../errors.js';
 import { describeOrigin } from '../origin.js';
 import type {
@@ -151,23 +152,30 @@ export class LocalVpc implements NetworkPath {
     const targets = eni.securityGroupIds.map((id) => this.describeGroup(id)).join(', ');
     const sources =
       source.securityGroupIds.map((id) => this.describeGroup(id)).join(', ') || 'no security group';
-    const first = this.groups.get(eni.securityGroupIds[0] ?? '');
-    const sourceGroup = this.groups.get(source.securityGroupIds[0] ?? '');
+    const first = eni.securityGroupIds[0];
+    const sourceGroup = source.securityGroupIds[0];
     const fix =
       first && sourceGroup
-        ? ` Add to ${first.origin.file} an AWS::EC2::SecurityGroupIngress with GroupId: !Ref ${first.origin.logicalId}, ` +
-          `SourceSecurityGroupId: ${sourceGroup.origin.file === first.origin.file ? `!Ref ${sourceGroup.origin.logicalId}` : sourceGroup.id}, ` +
-          `IpProtocol: tcp, FromPort: ${port}, ToPort: ${port}.`
+        ? ` Add an AWS::EC2::SecurityGroupIngress with GroupId = ${this.nameGroup(first)}, ` +
+          `SourceSecurityGroupId = ${this.nameGroup(sourceGroup)}, IpProtocol tcp, FromPort ${port}, ToPort ${port}.`
         : '';
     return (
-      `security group rule missing: ${source.label} (${source.sourceIp}, ${sources}) cannot reach task ${eni.ownerId} ` +
-      `at ${eni.placement.privateIp}:${port}: no ingress rule of ${targets} allows tcp port ${port} from it.${fix}`
+      `security group rule missing: ${source.label} (${source.sourceIp}; ${sources}) cannot reach task ` +
+      `${eni.ownerId.slice(0, 8)} at ${eni.placement.privateIp}:${port}: no ingress rule of ${targets} allows tcp port ${port} from it.${fix}`
     );
   }
 
+  /** `sg-… (LogicalId in file)`. */
   private describeGroup(id: string): string {
+    return this.groups.has(id) ? `${id} (${this.nameGroup(id)})` : id;
+  }
+
+  /** `LogicalId in file` for a declared group, else the id. */
+  private nameGroup(id: string): string {
     const group = this.groups.get(id);
-    return group ? `${id} (${group.origin.logicalId} in ${group.origin.file})` : id;
+    if (!group) return id;
+    const file = relative(process.cwd(), group.origin.file);
+    return `${group.origin.logicalId} in ${file.startsWith('..') || file === '' ? group.origin.file : file}`;
   }
 
   private allocate(pool: SubnetPool): EniPlacement {

@@ -326,7 +326,9 @@ class ContainerWatch {
       if (this.exitSeen) return;
       try {
         const info = await this.handle.inspect();
-        this.setHealth(info.State.Health?.Status);
+        // Docker marks a container's health `unhealthy` when it exits; that is an exit, not a
+        // failed health check, and the exit watch reports it.
+        if (info.State.Running) this.setHealth(info.State.Health?.Status);
       } catch {
         // The container is going away; the exit watch reports that.
       }
