@@ -13,6 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { WharfError } from '../errors.js';
 import { type IoHost, SILENT_IO } from '../io/io-host.js';
 import { resolveApp } from '../template/evaluate.js';
 import type { PlainValue } from '../template/resolved.js';
@@ -149,6 +150,9 @@ async function startModel(
     io,
     workingDir,
     images: model.services.flatMap((s) => s.taskDefinition.containers.map((c) => c.image)),
+    imageContainers: Object.fromEntries(
+      model.services.flatMap((s) => s.taskDefinition.containers.map((c) => [c.image, c.name])),
+    ),
     processReady: model.services.every((s) => s.taskDefinition.containers.every((c) => c.localCommand)),
   });
   io.notify({
@@ -317,7 +321,7 @@ async function startModel(
     logDir,
     services,
     status: () => describeStatus(services, targetGroups, registry),
-    waitUntilReady: (timeoutMs = 120_000) => waitUntilReady(services, clock, timeoutMs),
+    waitUntilReady: (timeoutMs = 120_000) => waitUntilReady(services, configs, clock, timeoutMs),
     async update(next) {
       const changes: string[] = [];
       for (const config of next.services) {
@@ -383,24 +387,37 @@ function appendLine(file: string, line: string): void {
   appendFileSync(file, `${line}\n`);
 }
 
+/**
+ * Ready: every service runs its desired count of tasks, and tasks whose essential containers have
+ * a health check report HEALTHY (load balancer health is not awaited: the ALB fails open while
+ * targets are initial, §2.2).
+ */
 async function waitUntilReady(
   services: ReadonlyMap<string, ServiceScheduler>,
+  configs: ReadonlyMap<string, EcsServiceConfig>,
   clock: Clock,
   timeoutMs: number,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const pending = [...services.values()]
-      .map((s) => s.describe())
-      .filter(
-        (d) =>
-          d.tasks.filter((t) => t.lastStatus === 'RUNNING' && t.healthStatus !== 'UNHEALTHY').length <
-          d.desiredCount,
+    const pending = [...services.entries()].filter(([name, scheduler]) => {
+      const description = scheduler.describe();
+      const checked = configs.get(name)?.taskDefinition.containers.some((c) => c.essential && c.healthCheck);
+      const ready = description.tasks.filter(
+        (t) =>
+          t.lastStatus === 'RUNNING' &&
+          (checked ? t.healthStatus === 'HEALTHY' : t.healthStatus !== 'UNHEALTHY'),
       );
+      return ready.length < description.desiredCount;
+    });
     if (pending.length === 0) return;
     if (Date.now() > deadline) {
-      throw new Error(
-        `services not ready after ${timeoutMs / 1000} s: ${pending.map((d) => d.serviceName).join(', ')}`,
+      const detail = pending
+        .map(([name, s]) => `${name}: ${s.describe().events[0]?.message ?? 'no event yet'}`)
+        .join('; ');
+      throw new WharfError(
+        'WHARF_DEV_NOT_READY',
+        `services not ready after ${Math.round(timeoutMs / 1000)} s (${detail}). See the task logs and stopped reasons above.`,
       );
     }
     await clock.sleep(100);

@@ -151,12 +151,26 @@ export function processEnvironment(
   return env;
 }
 
-/** Rewrites `localhost:<containerPort>` and `127.0.0.1:<containerPort>` to the host port. */
+/**
+ * Rewrites `localhost:<containerPort>` and `127.0.0.1:<containerPort>` to the host port, and
+ * `http://localhost/` (no port: 80) or `https://localhost/` (443) when that is a container port,
+ * so the seeds' `curl -f http://localhost/` check probes the process.
+ */
 export function rewriteLocalPorts(text: string, hostPorts: ReadonlyMap<number, number>): string {
-  return text.replace(/\b(localhost|127\.0\.0\.1):(\d+)\b/g, (whole, host: string, port: string) => {
-    const hostPort = hostPorts.get(Number(port));
-    return hostPort === undefined ? whole : `${host}:${hostPort}`;
-  });
+  const explicit = text.replace(
+    /\b(localhost|127\.0\.0\.1):(\d+)\b/g,
+    (whole, host: string, port: string) => {
+      const hostPort = hostPorts.get(Number(port));
+      return hostPort === undefined ? whole : `${host}:${hostPort}`;
+    },
+  );
+  return explicit.replace(
+    /\b(https?):\/\/(localhost|127\.0\.0\.1)(?![:\w.-])/g,
+    (whole, scheme: string, host: string) => {
+      const hostPort = hostPorts.get(scheme === 'https' ? 443 : 80);
+      return hostPort === undefined ? whole : `${scheme}://${host}:${hostPort}`;
+    },
+  );
 }
 
 /** One container as a process group: output, health, exit, stop. */

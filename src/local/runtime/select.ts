@@ -4,10 +4,10 @@
  */
 
 import Docker from 'dockerode';
-import { WharfError } from '../../errors.js';
+import { isWharfError, WharfError } from '../../errors.js';
 import type { IoHost } from '../../io/io-host.js';
 import { DockerRuntime } from './docker.js';
-import { errorText, imageExists } from './docker-image.js';
+import { ensureImage, errorText, imageExists } from './docker-image.js';
 import { ProcessRuntime } from './process.js';
 import type { TaskRuntime } from './types.js';
 
@@ -22,8 +22,10 @@ export interface SelectRuntimeOptions {
   readonly pullProgress?: (message: string) => void;
   /** Folder the process runtime runs commands in. @default `process.cwd()` */
   readonly workingDir?: string;
-  /** Images the run needs: with Docker, those not on this machine are named in the reason. */
+  /** Images the run needs: with Docker, those not on this machine are pulled before anything starts. */
   readonly images?: readonly string[];
+  /** The container that uses each image, for messages. */
+  readonly imageContainers?: Readonly<Record<string, string>>;
   /**
    * Whether every container has a local command. When `false`, `auto` without Docker fails with
    * `WHARF_DOCKER_UNAVAILABLE` instead of choosing a process runtime that could not start them.
@@ -89,17 +91,27 @@ export async function selectRuntime(
   const address = await dockerAddress(docker);
   const failure = await pingDocker(docker, options.pingTimeoutMs ?? 2000);
   if (failure === undefined) {
+    const why = choice === 'docker' ? 'asked for Docker; ' : '';
+    const missing = await missingImages(docker, options.images);
+    // Pull what is missing now, before anything starts: a task that cannot start is bad input.
+    const unavailable = await pullAll(docker, missing, options);
+    if (unavailable) {
+      if (choice === 'auto' && options.processReady !== false) {
+        return {
+          runtime: processRuntime(),
+          reason: `Docker daemon at ${address} answered, but: ${unavailable.message.replace(/\.$/, '')}; every container has a local command, so the process runtime runs them`,
+        };
+      }
+      throw unavailable;
+    }
     const runtime = new DockerRuntime({
       runId: options.runId,
       docker,
       io: options.io,
       pullProgress: options.pullProgress,
     });
-    const why = choice === 'docker' ? 'asked for Docker; ' : '';
-    return {
-      runtime,
-      reason: `${why}Docker daemon at ${address} answered${await missingImages(docker, options.images)}`,
-    };
+    const pulled = missing.length === 0 ? '' : `; pulled ${missing.join(', ')}`;
+    return { runtime, reason: `${why}Docker daemon at ${address} answered${pulled}` };
   }
   const fix =
     'Start Docker (e.g. `sudo systemctl start docker`, or Docker Desktop), point DOCKER_HOST at a daemon, ' +
@@ -121,10 +133,29 @@ export async function selectRuntime(
   return { runtime: processRuntime(), reason: `no Docker daemon: ${detail}` };
 }
 
-async function missingImages(docker: Docker, images: readonly string[] | undefined): Promise<string> {
-  if (!images || images.length === 0) return '';
+async function missingImages(docker: Docker, images: readonly string[] | undefined): Promise<string[]> {
+  if (!images || images.length === 0) return [];
   const unique = [...new Set(images)];
   const present = await Promise.all(unique.map((image) => imageExists(docker, image).catch(() => false)));
-  const missing = unique.filter((_, index) => !present[index]);
-  return missing.length === 0 ? '' : `; not on this machine yet (will be pulled): ${missing.join(', ')}`;
+  return unique.filter((_, index) => !present[index]);
+}
+
+/** Pulls each image; the first failure (a `WHARF_IMAGE_UNAVAILABLE` error) is returned, not thrown. */
+async function pullAll(
+  docker: Docker,
+  images: readonly string[],
+  options: SelectRuntimeOptions,
+): Promise<WharfError | undefined> {
+  for (const image of images) {
+    try {
+      await ensureImage(docker, image, options.imageContainers?.[image] ?? 'unknown', {
+        io: options.io,
+        pullProgress: options.pullProgress,
+      });
+    } catch (error) {
+      if (isWharfError(error)) return error;
+      throw error;
+    }
+  }
+  return undefined;
 }

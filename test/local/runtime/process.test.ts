@@ -175,6 +175,17 @@ describe('ProcessRuntime', () => {
     );
   });
 
+  it("rewrites a port-less http://localhost/ to container port 80's host port (the seeds' curl check)", () => {
+    const ports = new Map([[80, 40003]]);
+    expect(rewriteLocalPorts('curl -f http://localhost/ || exit 1', ports)).toBe(
+      'curl -f http://localhost:40003/ || exit 1',
+    );
+    expect(rewriteLocalPorts('curl http://localhost', ports)).toBe('curl http://localhost:40003');
+    expect(rewriteLocalPorts('curl http://localhost.example/ https://localhost/', ports)).toBe(
+      'curl http://localhost.example/ https://localhost/',
+    );
+  });
+
   it.skipIf(process.platform !== 'linux')('leaves no process behind after close()', async () => {
     const spec = taskSpec('test', [
       containerConfig({ name: 'a', image: 'x', localCommand: 'sleep 60 & sleep 60' }),

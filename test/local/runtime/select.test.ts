@@ -4,7 +4,7 @@ import Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
 import { isWharfError } from '../../../src/errors.js';
 import { selectRuntime } from '../../../src/local/runtime/select.js';
-import { requireDocker } from '../../support/docker.js';
+import { buildBusyboxImage, requireDocker } from '../../support/docker.js';
 
 const hasDocker = await requireDocker();
 const NO_DAEMON = '/tmp/wharf-no-such-docker.sock';
@@ -46,14 +46,42 @@ describe('selectRuntime', () => {
   });
 
   it.skipIf(!hasDocker)(
-    'auto chooses Docker when the daemon answers, naming it and images to pull',
+    'auto chooses Docker when the daemon answers and the images are present or pullable',
     async () => {
-      const selected = await selectRuntime('auto', { runId: 't', images: ['wharf-test/not-here:0'] });
+      const image = await buildBusyboxImage();
+      const selected = await selectRuntime('auto', { runId: 't', images: [image] });
       expect(selected.runtime.name).toBe('docker');
+      expect(selected.reason).toMatch(/^Docker daemon at \S+ answered$/);
+      await selected.runtime.close();
+    },
+  );
+
+  it.skipIf(!hasDocker)(
+    'auto falls back to processes when an image cannot be pulled and every container has a local command',
+    async () => {
+      const selected = await selectRuntime('auto', {
+        runId: 't',
+        images: ['wharf-test/not-here:0'],
+        imageContainers: { 'wharf-test/not-here:0': 'web' },
+      });
+      expect(selected.runtime.name).toBe('process');
       expect(selected.reason).toMatch(
-        /^Docker daemon at \S+ answered; not on this machine yet \(will be pulled\): wharf-test\/not-here:0$/,
+        /^Docker daemon at \S+ answered, but: Image 'wharf-test\/not-here:0' of container 'web' is not on this machine and could not be pulled: .*; every container has a local command, so the process runtime runs them$/,
       );
       await selected.runtime.close();
+    },
+  );
+
+  it.skipIf(!hasDocker)(
+    'docker rejects with WHARF_IMAGE_UNAVAILABLE before anything starts when an image cannot be pulled',
+    async () => {
+      await expect(
+        selectRuntime('docker', {
+          runId: 't',
+          images: ['wharf-test/not-here:0'],
+          imageContainers: { 'wharf-test/not-here:0': 'web' },
+        }),
+      ).rejects.toMatchObject({ code: 'WHARF_IMAGE_UNAVAILABLE' });
     },
   );
 });
