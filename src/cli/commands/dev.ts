@@ -1,13 +1,10 @@
-import { watch } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { relative } from 'node:path';
 import { UsageError } from '../../errors.js';
 import type { IoHost } from '../../io/io-host.js';
 import { type LocalCloud, type LocalCloudOptions, startLocalCloud } from '../../local/cloud.js';
-import { buildLocalModel } from '../../local/model.js';
 import { probeIngresses } from '../../local/probe.js';
-import { loadSource } from '../../local/source.js';
 import { renderTaskLines } from '../../local/status.js';
-import { resolveApp } from '../../template/evaluate.js';
+import { watchApp } from '../../local/watch.js';
 import { CDK_APP_OPTIONS, type Command, EXIT } from '../command.js';
 
 /** `Key=Value` pairs from a repeatable option, checked. */
@@ -205,8 +202,7 @@ async function runInteractive(
     for (const line of lines) if (!previous.has(line)) stdout(`[status] ${line}\n`);
     previous = current;
   }, 500);
-  let watcher: ReturnType<typeof watch> | undefined;
-  if (watchChanges) watcher = watchApp(cloud, options, io);
+  const watcher = watchChanges ? watchApp(cloud, options, io) : undefined;
   await new Promise<void>((done) => {
     let signals = 0;
     const onSignal = (signal: string) => {
@@ -234,44 +230,4 @@ async function runInteractive(
   await cloud.stop();
   io.notify({ level: 'info', code: 'WHARF_DEV_STOPPED', message: 'Stopped; nothing left running.' });
   return EXIT.ok;
-}
-
-const IGNORED = /(^|\/)(cdk\.out|node_modules|\.wharf|\.git|dist)(\/|$)/;
-
-function watchApp(cloud: LocalCloud, options: LocalCloudOptions, io: IoHost): ReturnType<typeof watch> {
-  const dir = resolve(options.dir ?? '.');
-  let timer: NodeJS.Timeout | undefined;
-  let running = Promise.resolve();
-  const redeploy = async () => {
-    try {
-      const source = await loadSource(options, io);
-      try {
-        const model = buildLocalModel(
-          resolveApp(source.app, { parameters: options.parameters }),
-          options.overrides,
-        );
-        const changes = await cloud.update(model);
-        io.notify({
-          level: 'info',
-          code: 'WHARF_DEV_WATCH',
-          message: changes.length > 0 ? `Deploying: ${changes.join('; ')}` : 'No change to the services.',
-        });
-      } finally {
-        source.dispose();
-      }
-    } catch (error) {
-      io.notify({
-        level: 'error',
-        code: 'WHARF_DEV_WATCH',
-        message: `not redeployed: ${(error as Error).message}`,
-      });
-    }
-  };
-  return watch(dir, { recursive: true }, (_event, file) => {
-    if (file && IGNORED.test(String(file))) return;
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      running = running.then(redeploy);
-    }, 300);
-  });
 }

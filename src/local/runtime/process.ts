@@ -144,6 +144,8 @@ export function processEnvironment(
   for (const [key, value] of Object.entries(base)) if (value !== undefined) env[key] = value;
   Object.assign(env, spec.environment ?? {}, container.environment);
   env.HOST = '127.0.0.1';
+  // Processes share one hostname; this tells them apart (what a container's hostname does on Docker).
+  env.WHARF_TASK_ID = spec.taskId;
   for (const [port, hostPort] of hostPorts) env[`PORT_${port}`] = String(hostPort);
   const first = container.containerPorts[0];
   const firstHost = first === undefined ? undefined : hostPorts.get(first);
