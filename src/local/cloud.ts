@@ -145,6 +145,7 @@ async function startModel(
     });
   }
 
+  if (options.runtime === 'process') requireLocalCommands(model);
   const selected = await selectRuntime(options.runtime ?? 'auto', {
     runId,
     io,
@@ -421,5 +422,24 @@ async function waitUntilReady(
       );
     }
     await clock.sleep(100);
+  }
+}
+
+/** The process runtime needs a command for every container: say which ones lack it, before anything starts. */
+function requireLocalCommands(model: LocalModel): void {
+  const missing = model.services.flatMap((service) =>
+    service.taskDefinition.containers
+      .filter((container) => !container.localCommand)
+      .map((container) => {
+        const where = service.taskDefinition.origin;
+        return `container '${container.name}' of service ${service.name}${where ? ` (${where.file}: ${where.logicalId})` : ''}`;
+      }),
+  );
+  if (missing.length > 0) {
+    throw new WharfError(
+      'WHARF_PROCESS_NO_COMMAND',
+      `the process runtime has no command for ${missing.join(', ')}. Give one with --process-command <container>=<command> ` +
+        "(it gets PORT in its environment), set the task definition's 'wharf:local:command' metadata (the constructs' localCommand prop), or use --runtime docker.",
+    );
   }
 }
