@@ -44,7 +44,8 @@ apt_update_once() {
 
 # 1. Packages.
 missing=()
-command -v docker >/dev/null 2>&1 || missing+=(docker.io)
+# Both the CLI and the daemon: some images ship a docker CLI without dockerd.
+{ command -v docker >/dev/null 2>&1 && command -v dockerd >/dev/null 2>&1; } || missing+=(docker.io)
 [ -x /bin/busybox ] || missing+=(busybox-static)
 if [ "${#missing[@]}" -gt 0 ]; then
   can_apt || die "missing ${missing[*]} and cannot install it (needs root and apt-get). Install Docker and busybox-static (/bin/busybox), then run again."

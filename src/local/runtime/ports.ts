@@ -5,22 +5,45 @@
 
 import { createServer } from 'node:net';
 
+/** Ports handed out recently: the process they are for may not have bound them yet. */
+const recentlyGiven = new Map<number, number>();
+const RESERVE_MS = 30_000;
 /**
- * Asks the kernel for a free TCP port on 127.0.0.1 (listen on port 0, read it, close).
- * Another process may take the port before the caller binds it; callers bind right away.
+ * Ports are drawn from 20000-29999, below Linux's ephemeral range (32768-60999), where the kernel
+ * places `port 0` listeners such as Docker's published ports; a process runtime port taken there
+ * could be grabbed by a container starting at the same moment.
  */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+const RANGE_START = 20_000;
+const RANGE_SIZE = 10_000;
+
+/**
+ * A free TCP port on 127.0.0.1, never one this process handed out in the last 30 s (two tasks
+ * starting together would otherwise be able to get the same port before either binds it).
+ * Another program may still take the port before the caller binds it; callers bind right away.
+ */
+export async function freePort(): Promise<number> {
+  const now = Date.now();
+  for (const [port, at] of recentlyGiven) if (now - at > RESERVE_MS) recentlyGiven.delete(port);
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const candidate = RANGE_START + Math.floor(Math.random() * RANGE_SIZE);
+    if (recentlyGiven.has(candidate)) continue;
+    if (await canListen(candidate)) {
+      recentlyGiven.set(candidate, now);
+      return candidate;
+    }
+  }
+  throw new Error(
+    `no free port on 127.0.0.1 between ${RANGE_START} and ${RANGE_START + RANGE_SIZE - 1} after 50 attempts`,
+  );
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
     server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => {
-        if (port > 0) resolve(port);
-        else reject(new Error('the kernel did not report a port for a listener on 127.0.0.1:0'));
-      });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => {
+      server.close(() => resolve(true));
     });
   });
 }

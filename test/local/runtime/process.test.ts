@@ -161,7 +161,13 @@ describe('ProcessRuntime', () => {
     ]);
     const [web, admin] = spec.containers;
     const webEnv = processEnvironment(spec, web as never, ports, {});
-    expect(webEnv).toEqual({ PORT: '40001', PORT_8080: '40001', PORT_9090: '40002', HOST: '127.0.0.1' });
+    expect(webEnv).toEqual({
+      PORT: '40001',
+      PORT_8080: '40001',
+      PORT_9090: '40002',
+      HOST: '127.0.0.1',
+      WHARF_TASK_ID: spec.taskId,
+    });
     expect(processEnvironment(spec, admin as never, ports, {}).PORT).toBe('40002');
   });
 
