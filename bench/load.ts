@@ -6,39 +6,23 @@
  *   its next request as soon as the previous answer is in), giving the most requests/s a target
  *   serves;
  * - **fixed rate**: an open-loop generator on undici that starts requests on a schedule (in 1 ms
- *   batches) whatever the answers do, on a keep-alive pool of `connections`. autocannon's own rate
- *   limit (`-R`) is not used for this: it lets each connection send its share of a second
+ *   batches) whatever the answers do, on a keep-alive pool of up to `connections`. autocannon's own
+ *   rate limit (`-R`) is not used for this: it lets each connection send its share of a second
  *   back-to-back and then idle until the next second (node_modules/autocannon/lib/httpClient.js),
  *   so its latencies are those of a saturated target for part of every second.
  *
  * Both record every response's latency as a float (µs resolution; autocannon's own histogram
- * keeps whole milliseconds), and count a response as an error unless it is a 200 with the
- * expected body length.
+ * keeps whole milliseconds), per slice, so slices can be compared and pooled. A response counts as failed unless it is a 200 (and, at a fixed rate, carries the
+ * expected number of body bytes).
  */
 
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { type Dispatcher, Pool } from 'undici';
 
-/** Latency percentiles (ms) and counts of one measured run. */
-export interface LoadResult {
-  /** Responses counted per second of measurement. */
-  readonly rps: number;
-  /** Responses measured (200 with the expected body). */
-  readonly ok: number;
-  /** Errors, timeouts, non-200 answers and bodies of the wrong length. */
-  readonly failed: number;
-  readonly p50: number;
-  readonly p90: number;
-  readonly p99: number;
-  readonly max: number;
-  /** Seconds measured. */
-  readonly seconds: number;
-}
-
-/** Collects latencies (ms) into a growable Float64Array. */
-class Latencies {
-  private values = new Float64Array(1 << 16);
+/** Latencies (ms) of the responses of one slice, growable. */
+export class Latencies {
+  private values = new Float64Array(1 << 14);
   count = 0;
 
   add(ms: number): void {
@@ -50,35 +34,87 @@ class Latencies {
     this.values[this.count++] = ms;
   }
 
-  /** Percentiles by the nearest-rank method. */
-  summary(): { p50: number; p90: number; p99: number; max: number } {
+  /** The latencies of all `parts` together. */
+  static merge(parts: readonly Latencies[]): Latencies {
+    const merged = new Latencies();
+    merged.values = new Float64Array(
+      Math.max(
+        1,
+        parts.reduce((sum, p) => sum + p.count, 0),
+      ),
+    );
+    for (const part of parts) {
+      merged.values.set(part.values.subarray(0, part.count), merged.count);
+      merged.count += part.count;
+    }
+    return merged;
+  }
+
+  /** p50, p90, p99 and max by the nearest-rank method; NaN when empty. */
+  summary(): Percentiles {
     const sorted = this.values.slice(0, this.count).sort();
-    const at = (p: number): number =>
-      sorted.length === 0
-        ? Number.NaN
-        : sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
-    return {
-      p50: at(0.5),
-      p90: at(0.9),
-      p99: at(0.99),
-      max: sorted.length ? sorted[sorted.length - 1] : Number.NaN,
-    };
+    const n = sorted.length;
+    const at = (p: number): number => (n === 0 ? Number.NaN : sorted[Math.min(n - 1, Math.ceil(p * n) - 1)]);
+    return { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: n ? sorted[n - 1] : Number.NaN };
   }
 }
 
-/** Settings of a saturation run. */
+/** Latency percentiles, ms. */
+export interface Percentiles {
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+/** One measured slice. */
+export interface Slice {
+  /** 200 responses (with the expected body at a fixed rate): the ones whose latency was kept. */
+  readonly ok: number;
+  /** Errors, timeouts, other statuses, bodies of the wrong length, requests never answered. */
+  readonly failed: number;
+  /** Seconds measured. */
+  readonly seconds: number;
+  readonly latencies: Latencies;
+}
+
+/** Slices of one target pooled, with each slice's own figures kept. */
+export interface LoadResult extends Percentiles {
+  /** Good responses per second over all slices. */
+  readonly rps: number;
+  readonly ok: number;
+  readonly failed: number;
+  readonly seconds: number;
+  /** Each slice's good responses per second and percentiles, in order. */
+  readonly slices: readonly (Percentiles & { readonly rps: number })[];
+}
+
+/** Pools `slices`: throughput over all of them, percentiles of all their latencies together. */
+export function combine(slices: readonly Slice[]): LoadResult {
+  const ok = slices.reduce((sum, s) => sum + s.ok, 0);
+  const seconds = slices.reduce((sum, s) => sum + s.seconds, 0);
+  return {
+    rps: ok / seconds,
+    ok,
+    failed: slices.reduce((sum, s) => sum + s.failed, 0),
+    seconds,
+    slices: slices.map((s) => ({ rps: s.ok / s.seconds, ...s.latencies.summary() })),
+    ...Latencies.merge(slices.map((s) => s.latencies)).summary(),
+  };
+}
+
+/** Settings of a saturation slice. */
 export interface SaturationOptions {
   readonly url: string;
   readonly connections: number;
   readonly pipelining: number;
   readonly seconds: number;
-  /** Bytes a good response body has. */
-  readonly bodyBytes: number;
 }
 
-/** Runs autocannon closed-loop against `url`; resolves with req/s and latency percentiles. */
-export function saturate(options: SaturationOptions): Promise<LoadResult> {
-  const latencies = new Latencies();
+/** Runs autocannon closed-loop against `url` for one slice. */
+export function saturate(options: SaturationOptions): Promise<Slice> {
+  const into = new Latencies();
+  let ok = 0;
   let failed = 0;
   return new Promise((resolve, reject) => {
     const instance = autocannon(
@@ -90,44 +126,29 @@ export function saturate(options: SaturationOptions): Promise<LoadResult> {
         timeout: 10,
       },
       (error, result) => {
-        if (error) {
-          reject(error);
-          return;
-        }
-        const seconds = result.duration;
-        resolve({
-          rps: latencies.count / seconds,
-          ok: latencies.count,
-          failed: failed + result.errors + result.timeouts,
-          seconds,
-          ...latencies.summary(),
-        });
+        if (error) reject(error);
+        else
+          resolve({
+            ok,
+            failed: failed + result.errors + result.timeouts,
+            seconds: result.duration,
+            latencies: into,
+          });
       },
     );
-    // autocannon reports the size of the whole response (head and body): its body share is not
-    // known, so only the status is checked here; the fixed-rate runs check body lengths.
+    // autocannon reports the size of the whole response (head and body), not the body's: only the
+    // status is checked here; the fixed-rate slices check body lengths.
     instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
-      if (statusCode === 200) latencies.add(responseTime);
-      else failed++;
+      if (statusCode === 200) {
+        ok++;
+        into.add(responseTime);
+      } else failed++;
     });
   });
 }
 
-/** Settings of a fixed-rate run. */
-export interface FixedRateOptions {
-  readonly url: string;
-  /** Requests started per second. */
-  readonly rate: number;
-  /** Seconds measured, after `warmupSeconds` at the same rate that are not. */
-  readonly seconds: number;
-  readonly warmupSeconds: number;
-  /** Most connections the generator opens (requests queue in the pool beyond that). */
-  readonly connections: number;
-  readonly bodyBytes: number;
-}
-
 /**
- * One request's handler: records its latency when the body has arrived. It uses undici's
+ * One request's handler: records its latency once the body has arrived. It uses undici's
  * original handler callbacks, which the pool calls directly (the newer `onRequestStart` style goes
  * through an adapter that parses every response's headers: work the generator does not need).
  */
@@ -137,8 +158,7 @@ class TimedRequest implements Dispatcher.DispatchHandler {
 
   constructor(
     private readonly startedAt: number,
-    private readonly done: (request: TimedRequest, ok: boolean, ms: number) => void,
-    private readonly bodyBytes: number,
+    private readonly slice: FixedRateSlice,
     readonly measured: boolean,
   ) {}
 
@@ -155,74 +175,108 @@ class TimedRequest implements Dispatcher.DispatchHandler {
   }
 
   onComplete(): void {
-    const ok = this.status === 200 && this.bytes === this.bodyBytes;
-    this.done(this, ok, performance.now() - this.startedAt);
+    this.slice.done(
+      this,
+      this.status === 200 && this.bytes === this.slice.bodyBytes,
+      performance.now() - this.startedAt,
+    );
   }
 
   onError(): void {
-    this.done(this, false, performance.now() - this.startedAt);
+    this.slice.done(this, false, performance.now() - this.startedAt);
   }
 }
 
-/**
- * Starts `rate` requests per second for `warmupSeconds + seconds` (in batches on a 1 ms timer),
- * each measured from the moment it is handed to the pool, queueing included, to its last byte.
- */
-export async function fixedRate(options: FixedRateOptions): Promise<LoadResult> {
-  const target = new URL(options.url);
-  const pool = new Pool(target.origin, { connections: options.connections, keepAliveTimeout: 60_000 });
-  const path = `${target.pathname}${target.search}`;
-  const request: Dispatcher.DispatchOptions = { path, method: 'GET' };
-  const latencies = new Latencies();
-  const warmupCount = Math.round(options.rate * options.warmupSeconds);
-  const total = warmupCount + Math.round(options.rate * options.seconds);
-  let failed = 0;
-  let started = 0;
-  let finished = 0;
-  let measureStart = 0;
-  let measureEnd = 0;
-  let allDone: () => void = () => {};
-  const finishedAll = new Promise<void>((resolve) => {
-    allDone = resolve;
+/** Book-keeping of one fixed-rate slice. */
+class FixedRateSlice {
+  ok = 0;
+  failed = 0;
+  finished = 0;
+  lastAnswerAt = 0;
+  private resolveAll: () => void = () => {};
+  readonly allAnswered = new Promise<void>((resolve) => {
+    this.resolveAll = resolve;
   });
-  const done = (req: TimedRequest, ok: boolean, ms: number): void => {
-    finished++;
-    if (req.measured) {
-      if (ok) latencies.add(ms);
-      else failed++;
+
+  constructor(
+    readonly total: number,
+    readonly bodyBytes: number,
+    private readonly into: Latencies,
+  ) {}
+
+  done(request: TimedRequest, ok: boolean, ms: number): void {
+    this.finished++;
+    if (request.measured) {
+      if (ok) {
+        this.ok++;
+        this.into.add(ms);
+      } else this.failed++;
     }
-    if (finished === total) {
-      measureEnd = performance.now();
-      allDone();
+    if (this.finished === this.total) {
+      this.lastAnswerAt = performance.now();
+      this.resolveAll();
     }
-  };
-  const begin = performance.now();
-  await new Promise<void>((resolve) => {
-    const tick = (): void => {
-      const now = performance.now();
-      const due = Math.min(total, Math.floor(((now - begin) * options.rate) / 1000));
-      while (started < due) {
-        const measured = started >= warmupCount;
-        if (started === warmupCount) measureStart = now;
-        started++;
-        pool.dispatch(request, new TimedRequest(now, done, options.bodyBytes, measured));
-      }
-      if (started < total) setTimeout(tick, 1);
-      else resolve();
+  }
+}
+
+/** An open-loop client for one URL; keeps its keep-alive pool between slices. */
+export class FixedRateClient {
+  private readonly pool: Pool;
+  private readonly request: Dispatcher.DispatchOptions;
+
+  constructor(
+    url: string,
+    connections: number,
+    private readonly bodyBytes: number,
+  ) {
+    const target = new URL(url);
+    this.pool = new Pool(target.origin, { connections, keepAliveTimeout: 60_000 });
+    this.request = { path: `${target.pathname}${target.search}`, method: 'GET' };
+  }
+
+  /**
+   * Starts `rate` requests per second for `warmupSeconds + seconds` (in batches on a 1 ms timer);
+   * each of the last `seconds`' requests (none when `seconds` is 0: a warm-up) is measured from the moment it is handed to the pool,
+   * queueing for a connection included, to its last byte.
+   */
+  async run(rate: number, seconds: number, warmupSeconds: number): Promise<Slice> {
+    const into = new Latencies();
+    const warmupCount = Math.round(rate * warmupSeconds);
+    const total = warmupCount + Math.round(rate * seconds);
+    const slice = new FixedRateSlice(total, this.bodyBytes, into);
+    let started = 0;
+    let measureStart = 0;
+    const begin = performance.now();
+    await new Promise<void>((resolve) => {
+      const tick = (): void => {
+        const now = performance.now();
+        const due = Math.min(total, Math.floor(((now - begin) * rate) / 1000));
+        while (started < due) {
+          if (started === warmupCount) measureStart = now;
+          const measured = started >= warmupCount;
+          started++;
+          this.pool.dispatch(this.request, new TimedRequest(now, slice, measured));
+        }
+        if (started < total) setTimeout(tick, 1);
+        else resolve();
+      };
+      tick();
+    });
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, 15_000).unref());
+    await Promise.race([slice.allAnswered, timeout]);
+    if (total === warmupCount) return { ok: 0, failed: 0, seconds: 0, latencies: into };
+    const measuredCount = total - warmupCount;
+    const unanswered = measuredCount - slice.ok - slice.failed;
+    const end = slice.lastAnswerAt || performance.now();
+    return {
+      ok: slice.ok,
+      failed: slice.failed + unanswered,
+      seconds: (end - measureStart) / 1000,
+      latencies: into,
     };
-    tick();
-  });
-  // Seconds measured: from the first measured request to the last answer (or the schedule's end).
-  const timeout = new Promise<void>((resolve) => setTimeout(resolve, 15_000).unref());
-  await Promise.race([finishedAll, timeout]);
-  const lost = total - finished;
-  await pool.destroy().catch(() => {});
-  const seconds = ((measureEnd || performance.now()) - measureStart) / 1000;
-  return {
-    rps: latencies.count / seconds,
-    ok: latencies.count,
-    failed: failed + lost,
-    seconds,
-    ...latencies.summary(),
-  };
+  }
+
+  close(): Promise<void> {
+    return this.pool.destroy().catch(() => {});
+  }
 }

@@ -20,6 +20,8 @@ export const BODY_BYTES = 1024;
 
 /** A running nginx. */
 export interface RunningNginx {
+  /** The master's pid (its worker is its child). */
+  readonly pid: number;
   readonly port: number;
   readonly url: string;
   stop(): Promise<void>;
@@ -93,7 +95,7 @@ async function startNginx(
     await stop();
     throw error;
   }
-  return { port, url: `http://127.0.0.1:${port}`, stop };
+  return { pid: child.process.pid ?? 0, port, url: `http://127.0.0.1:${port}`, stop };
 }
 
 /** The backend: every path answers 200 with the same {@link BODY_BYTES}-byte static file. */

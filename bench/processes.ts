@@ -5,6 +5,7 @@
 
 import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 
 /** A process the benchmark started. */
@@ -111,5 +112,39 @@ export async function waitForPort(port: number, child: Child, timeoutMs = 10_000
     if (Date.now() > deadline)
       throw new Error(`${child.name} did not listen on port ${port} within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Kernel clock ticks per second for /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
+const CLOCK_TICKS = 100;
+
+/**
+ * CPU seconds (user + system) used so far by `pid` and its children (nginx's master and worker),
+ * from /proc; `undefined` where /proc is not available (not Linux).
+ */
+export function cpuSeconds(pid: number): number | undefined {
+  try {
+    let ticks = 0;
+    for (const id of [pid, ...childPids(pid)]) {
+      const stat = readFileSync(`/proc/${id}/stat`, 'utf8');
+      // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    }
+    return ticks / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+
+function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
   }
 }

@@ -4,18 +4,18 @@
  * as bench/ingress.ts, and prints the functions with the most self time (and the files they are
  * in, summed).
  *
- *   npx tsx bench/profile-ingress.ts <apigateway|alb> [--seconds N]
+ *   npx tsx bench/profile-ingress.ts <apigateway|alb|node-proxy> [--seconds N]
  *
  * The raw profile is kept (its path is printed) for Chrome DevTools or speedscope.
  */
 
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { saturate } from './load.js';
-import { BODY_BYTES, startBackendNginx } from './nginx.js';
+import { combine, saturate } from './load.js';
+import { startBackendNginx } from './nginx.js';
 import { startChild, stopAll } from './processes.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -60,8 +60,8 @@ function shorten(url: string): string {
 
 async function main(): Promise<void> {
   const [kind, flag, value] = process.argv.slice(2);
-  if (kind !== 'apigateway' && kind !== 'alb') {
-    throw new Error('usage: npx tsx bench/profile-ingress.ts <apigateway|alb> [--seconds N]');
+  if (kind !== 'apigateway' && kind !== 'alb' && kind !== 'node-proxy') {
+    throw new Error('usage: npx tsx bench/profile-ingress.ts <apigateway|alb|node-proxy> [--seconds N]');
   }
   const seconds = flag === '--seconds' ? Number(value) : 10;
   const profileDir = await mkdtemp(join(tmpdir(), 'wharf-profile-'));
@@ -86,13 +86,16 @@ async function main(): Promise<void> {
     createInterface({ input: stdout }).once('line', resolve),
   );
   const url = `${(JSON.parse(line) as { url: string }).url}/bench`;
-  const result = await saturate({ url, connections: 32, pipelining: 1, seconds, bodyBytes: BODY_BYTES });
+  const result = combine([await saturate({ url, connections: 32, pipelining: 1, seconds })]);
   process.stdout.write(
     `${kind}: ${Math.round(result.rps)} req/s, p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms (while profiling)\n`,
   );
   await child.stop();
   await backend.stop();
-  const file = (await readdir(profileDir)).find((name) => name.endsWith('.cpuprofile'));
+  // The main thread's profile is the largest (tsx's module loader thread writes one too).
+  const profiles = (await readdir(profileDir)).filter((name) => name.endsWith('.cpuprofile'));
+  const sizes = await Promise.all(profiles.map(async (name) => (await stat(join(profileDir, name))).size));
+  const file = profiles[sizes.indexOf(Math.max(...sizes))];
   if (!file) throw new Error(`no profile written to ${profileDir}`);
   const profile = JSON.parse(await readFile(join(profileDir, file), 'utf8')) as CpuProfile;
   const { functions, files } = summarize(profile);

@@ -25,9 +25,16 @@ export const TARGETS = {
 export interface BenchSettings {
   readonly connections: number;
   readonly pipelining: number;
+  /** Interleaved rounds: each measures every target once, in a rotated order. */
+  readonly rounds: number;
   readonly warmupSeconds: number;
+  /** Measured seconds of each saturation slice. */
   readonly saturationSeconds: number;
+  /** Unmeasured seconds at the rate before a target's first fixed-rate slice. */
+  readonly rateFirstWarmupSeconds: number;
+  /** Unmeasured seconds at the rate before each fixed-rate slice. */
   readonly rateWarmupSeconds: number;
+  /** Measured seconds of each fixed-rate slice. */
   readonly rateSeconds: number;
   readonly bodyBytes: number;
   readonly path: string;
@@ -38,11 +45,20 @@ export interface TargetResult {
   readonly name: string;
   /** True for the Wharf emulators (the targets apply to them). */
   readonly wharf: boolean;
+  /** Saturation slices pooled. */
   readonly saturation: LoadResult;
-  /** At half of this target's saturation rate. */
-  readonly halfRate: LoadResult;
+  /** Median over rounds of this target's saturation req/s divided by nginx's in the same round. */
+  readonly ratioToNginx: number;
+  /**
+   * CPU time (user + system) the target's own process(es) used per request served during the
+   * saturation slices, µs; for the direct row, the backend's. NaN without /proc.
+   */
+  readonly cpuMicrosPerRequest: number;
+  /** Half of this target's saturation req/s. */
   readonly rate: number;
-  /** The backend measured directly at the same rate (absent for the direct row itself). */
+  /** Fixed-rate slices at {@link rate} pooled. */
+  readonly halfRate: LoadResult;
+  /** The backend measured directly at the same rate, interleaved (absent for the direct row). */
   readonly directAtRate?: LoadResult;
 }
 
@@ -70,55 +86,83 @@ export function describeMachine(): string {
   return `${model}, ${list.length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Linux ${release()}`;
 }
 
-/** Saturation throughput relative to the nginx reverse proxy's. */
-function ratio(result: TargetResult, nginx: TargetResult | undefined): number {
-  return nginx ? result.saturation.rps / nginx.saturation.rps : Number.NaN;
+/** The median of `values` (NaN when empty). */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-function addedP99(result: TargetResult): number {
-  return result.directAtRate ? result.halfRate.p99 - result.directAtRate.p99 : Number.NaN;
+/** p99 at the rate minus the direct p99 in the same round, per round. */
+function addedP99PerRound(result: TargetResult): number[] {
+  const direct = result.directAtRate;
+  if (!direct) return [];
+  return result.halfRate.slices.map((slice, i) => slice.p99 - (direct.slices[i]?.p99 ?? Number.NaN));
 }
+
+const range = (values: readonly number[]): string =>
+  values.length ? `${int(Math.min(...values))}–${int(Math.max(...values))}` : '—';
 
 /** The Markdown section (without the markers). */
 export function renderReport(report: Report): string {
   const { settings: s } = report;
-  const nginx = report.results.find((r) => r.name.startsWith('nginx'));
   const lines: string[] = [];
-  lines.push(`### Latest run: ${report.date.toISOString().replace(/\.\d+Z$/, 'Z')}`);
-  lines.push('');
-  lines.push(`- Command: \`${report.command}\` (whole run: ${Math.round(report.elapsedSeconds)} s)`);
-  lines.push(`- Machine: ${describeMachine()}; Node ${report.nodeVersion}; ${report.nginxVersion}`);
-  lines.push(
-    `- Load: saturation = autocannon, ${s.connections} connections, pipelining ${s.pipelining}, ` +
-      `${s.warmupSeconds} s warm-up then ${s.saturationSeconds} s measured; half rate = open-loop ` +
-      `generator at ½ of that target's saturation req/s, ${s.rateWarmupSeconds} s unmeasured then ` +
-      `${s.rateSeconds} s measured, up to ${s.connections} connections; GET ${s.path}, ${s.bodyBytes}-byte body`,
+  const add = (...more: string[]) => lines.push(...more);
+  add(`### Latest run: ${report.date.toISOString().replace(/\.\d+Z$/, 'Z')}`, '');
+  add(
+    `- Command: \`${report.command}\` (whole run: ${Math.round(report.elapsedSeconds)} s)`,
+    `- Machine: ${describeMachine()}; Node ${report.nodeVersion}; ${report.nginxVersion}`,
+    `- Request: GET ${s.path}, ${s.bodyBytes}-byte static body from the nginx backend; ${s.connections} keep-alive connections.`,
+    '',
+    `**Saturation** (autocannon, pipelining ${s.pipelining}; ${s.warmupSeconds} s warm-up per target, then ` +
+      `${s.rounds} interleaved rounds of ${s.saturationSeconds} s per target; latencies pooled over the rounds):`,
+    '',
+    '| Target | req/s | req/s per round | p50 ms | p99 ms | × nginx proxy (median of rounds) | CPU µs per request | Failed |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
   );
-  lines.push('');
-  lines.push(
-    '| Target | Saturation req/s | p50 ms | p99 ms | × nginx proxy | Half rate req/s | p50 ms | p99 ms | direct p99 ms at that rate | Added p99 ms | Failed |',
-  );
-  lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of report.results) {
-    const failed = r.saturation.failed + r.halfRate.failed + (r.directAtRate?.failed ?? 0);
-    lines.push(
-      `| ${r.name} | ${int(r.saturation.rps)} | ${ms(r.saturation.p50)} | ${ms(r.saturation.p99)} | ` +
-        `${ratio(r, nginx).toFixed(2)}× | ${int(r.rate)} | ${ms(r.halfRate.p50)} | ${ms(r.halfRate.p99)} | ` +
-        `${r.directAtRate ? ms(r.directAtRate.p99) : '—'} | ${signedMs(addedP99(r))} | ${failed} |`,
+    add(
+      `| ${r.name} | ${int(r.saturation.rps)} | ${range(r.saturation.slices.map((x) => x.rps))} | ` +
+        `${ms(r.saturation.p50)} | ${ms(r.saturation.p99)} | ${r.ratioToNginx.toFixed(2)}× | ` +
+        `${int(r.cpuMicrosPerRequest)} | ${r.saturation.failed} |`,
     );
   }
-  lines.push('');
-  lines.push(
-    `Targets (issue 3): throughput ≥ ${TARGETS.minThroughputRatio}× nginx's; added p99 < ${TARGETS.maxAddedP99Ms} ms at half of saturation.`,
+  add(
+    '',
+    "CPU µs per request: user + system CPU time of the target's own process(es) during the saturation " +
+      "rounds divided by the requests served (for the direct row, the backend nginx's; for the " +
+      "proxies, the backend's share is not included).",
+    '',
+    `**Half of saturation** (open-loop generator at ½ of the target's own saturation req/s; ${s.rounds} ` +
+      `rounds of ${s.rateSeconds} s measured after ${s.rateWarmupSeconds} s unmeasured (${s.rateFirstWarmupSeconds} s ` +
+      'more before the first), each next to a ' +
+      'slice of the backend reached directly at the same rate):',
+    '',
+    '| Target | Rate req/s | p50 ms | p99 ms | Direct p50 ms | Direct p99 ms | Added p50 ms | Added p99 ms per round | Added p99 ms (median of rounds) | Failed |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   );
-  lines.push('');
+  for (const r of report.results) {
+    const d = r.directAtRate;
+    const perRound = addedP99PerRound(r);
+    const failed = r.halfRate.failed + (d?.failed ?? 0);
+    add(
+      `| ${r.name} | ${int(r.rate)} | ${ms(r.halfRate.p50)} | ${ms(r.halfRate.p99)} | ` +
+        `${d ? ms(d.p50) : '—'} | ${d ? ms(d.p99) : '—'} | ${d ? signedMs(r.halfRate.p50 - d.p50) : '—'} | ` +
+        `${perRound.length ? perRound.map(signedMs).join(', ') : '—'} | ${d ? signedMs(median(perRound)) : '—'} | ${failed} |`,
+    );
+  }
+  add(
+    '',
+    `Targets (issue 3): throughput ≥ ${TARGETS.minThroughputRatio}× nginx's; added p99 < ${TARGETS.maxAddedP99Ms} ms at half of saturation.`,
+    '',
+  );
   for (const r of report.results.filter((x) => x.wharf)) {
-    const throughput = ratio(r, nginx);
-    const added = addedP99(r);
-    const tOk = throughput >= TARGETS.minThroughputRatio;
+    const added = median(addedP99PerRound(r));
+    const tOk = r.ratioToNginx >= TARGETS.minThroughputRatio;
     const lOk = added < TARGETS.maxAddedP99Ms;
-    lines.push(
-      `- ${r.name}: throughput ${throughput.toFixed(2)}× nginx — ${tOk ? '**met**' : '**missed**'}; ` +
+    add(
+      `- ${r.name}: throughput ${r.ratioToNginx.toFixed(2)}× nginx — ${tOk ? '**met**' : '**missed**'}; ` +
         `added p99 ${signedMs(added)} ms at ${int(r.rate)} req/s — ${lOk ? '**met**' : '**missed**'}.`,
     );
   }

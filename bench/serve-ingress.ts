@@ -2,7 +2,7 @@
  * Serves one Wharf ingress emulator in front of the benchmark's backend, in its own process so it
  * does not share a thread with the load generator. Started by `bench/ingress.ts`:
  *
- *   node --import tsx bench/serve-ingress.ts <apigateway|alb> <backend port>
+ *   node --import tsx bench/serve-ingress.ts <apigateway|alb|node-proxy> <backend port>
  *
  * Prints one JSON line `{"kind":…,"url":…}` on stdout once it accepts requests, and stops when it
  * gets SIGTERM/SIGINT or its stdin closes (so it never outlives the benchmark).
@@ -11,6 +11,10 @@
  * code that runs is the same JavaScript `npm run build` would emit.
  */
 
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type Dispatcher, Pool } from 'undici';
 import { type InstanceLookup, startHttpApi, TokenBucket } from '../src/local/apigateway/index.js';
 import type { HttpApiConfig } from '../src/local/apigateway/types.js';
 import { SYSTEM_CLOCK } from '../src/local/clock.js';
@@ -25,8 +29,14 @@ const TASK_IP = '10.0.1.10';
 const TASK_PORT = 80;
 const SERVICE_ID = 'srv-bench';
 
-/** What the ingress process serves. */
-export type IngressKind = 'apigateway' | 'alb';
+/**
+ * What the ingress process serves: one of the emulators, or `node-proxy`, a minimal reverse proxy
+ * on the same stack (node:http server, undici `Pool` to the backend) that shows what part of the
+ * distance to nginx is Node's own.
+ */
+export type IngressKind = 'apigateway' | 'alb' | 'node-proxy';
+
+const KINDS: readonly string[] = ['apigateway', 'alb', 'node-proxy'] satisfies IngressKind[];
 
 /** A VPC with one task: `10.0.1.10:80` is the backend on 127.0.0.1; no security groups apply. */
 function benchNetwork(backendPort: number): NetworkPath {
@@ -149,14 +159,59 @@ async function serveAlb(backendPort: number): Promise<{ url: string; close(): Pr
   return { url: listener.url, close: () => alb.close() };
 }
 
+/** The minimal Node reverse proxy: status, headers (minus hop-by-hop ones) and body passed through. */
+async function serveNodeProxy(backendPort: number): Promise<{ url: string; close(): Promise<void> }> {
+  const pool = new Pool(`http://127.0.0.1:${backendPort}`, { keepAliveTimeout: 60_000 });
+  const server = createServer({ keepAlive: true }, (req, res) => {
+    const headers = { ...req.headers };
+    delete headers.connection;
+    delete headers['keep-alive'];
+    const hasBody =
+      req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
+    pool
+      .request({
+        path: req.url ?? '/',
+        method: (req.method ?? 'GET') as Dispatcher.HttpMethod,
+        headers,
+        body: hasBody ? req : null,
+      })
+      .then(
+        ({ statusCode, headers: answer, body }) => {
+          delete answer.connection;
+          delete answer['keep-alive'];
+          delete answer['transfer-encoding'];
+          res.writeHead(statusCode, answer);
+          body.pipe(res);
+        },
+        () => res.writeHead(502).end(),
+      );
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await pool.destroy();
+    },
+  };
+}
+
 async function main(): Promise<void> {
   const [kind, portText] = process.argv.slice(2);
   const backendPort = Number(portText);
-  if ((kind !== 'apigateway' && kind !== 'alb') || !Number.isInteger(backendPort) || backendPort <= 0) {
-    process.stderr.write('usage: node --import tsx bench/serve-ingress.ts <apigateway|alb> <backend port>\n');
+  if (!KINDS.includes(kind) || !Number.isInteger(backendPort) || backendPort <= 0) {
+    process.stderr.write(
+      `usage: node --import tsx bench/serve-ingress.ts <${KINDS.join('|')}> <backend port>\n`,
+    );
     process.exit(2);
   }
-  const served = kind === 'apigateway' ? await serveApiGateway(backendPort) : await serveAlb(backendPort);
+  const serve = { apigateway: serveApiGateway, alb: serveAlb, 'node-proxy': serveNodeProxy }[
+    kind as IngressKind
+  ];
+  const served = await serve(backendPort);
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
