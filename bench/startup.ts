@@ -168,7 +168,7 @@ async function main(): Promise<void> {
   const table = [
     `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores), Node ${process.version}, Docker ${docker}; ${RUNS} runs each; image already present.`,
     '',
-    'Command: `npm run build && npx tsx bench/startup.ts --runs ' + RUNS + '`',
+    `Command: \`npm run build && npx tsx bench/startup.ts --runs ${RUNS}\``,
     '',
     '| Case | median | min | max | under 3 s |',
     '|---|---:|---:|---:|---|',

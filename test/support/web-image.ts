@@ -24,8 +24,8 @@ url=$(echo "$url" | sed 's#//localhost#//127.0.0.1#')
 exec wget -q -O /dev/null "$url"
 `;
 
-// biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion, not a JS template.
 const WEB_START =
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion, not a JS template.
   'mkdir -p /www && echo "hello from $(hostname)" > /www/index.html && exec httpd -f -p "${PORT:-80}" -h /www';
 
 function imageExists(tag: string): boolean {
