@@ -110,24 +110,42 @@ export function backendRequestHeaders(
   return out;
 }
 
-/** The backend's response headers to send to the client, as a flat list, plus `apigw-requestid`. */
-export function clientResponseHeaders(raw: readonly string[], requestId: string): string[] {
-  let tokens: ReadonlySet<string> | undefined;
-  for (let i = 0; i < raw.length; i += 2) {
-    if ((raw[i] as string).toLowerCase() === 'connection') {
-      tokens = connectionTokens(raw[i + 1]);
-      break;
-    }
-  }
+/**
+ * The backend's response headers to send to the client, as a flat list, plus `apigw-requestid`.
+ * `raw` is undici's raw list (names and values as `Buffer`s, or already strings).
+ */
+export function clientResponseHeaders(raw: readonly (string | Buffer)[], requestId: string): string[] {
   const out: string[] = [];
+  let connection: string | undefined;
   for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i] as string;
+    const name = headerName(raw[i] as string | Buffer);
+    const value = headerValue(raw[i + 1] as string | Buffer);
+    if (connection === undefined && name.length === 10 && name.toLowerCase() === 'connection') {
+      connection = value;
+    }
+    out.push(name, value);
+  }
+  const tokens = connection === undefined ? undefined : connectionTokens(connection);
+  let kept = 0;
+  for (let i = 0; i < out.length; i += 2) {
+    const name = out[i] as string;
     const lower = name.toLowerCase();
     if (isHopByHop(lower, tokens) || lower === 'apigw-requestid') continue;
-    out.push(name, raw[i + 1] as string);
+    out[kept++] = name;
+    out[kept++] = out[i + 1] as string;
   }
+  out.length = kept;
   out.push('apigw-requestid', requestId);
   return out;
+}
+
+/** undici's own conversions for raw response headers (`responseHeaders: 'raw'`). */
+function headerName(name: string | Buffer): string {
+  return typeof name === 'string' ? name : name.toString();
+}
+
+function headerValue(value: string | Buffer): string {
+  return typeof value === 'string' ? value : value.toString('latin1');
 }
 
 /** The gateway response for a failed backend call, and the message for `$context.integrationErrorMessage`. */
@@ -168,16 +186,14 @@ export function classifyUpstreamError(error: unknown): {
 
 /**
  * Forwards the request of `ctx` to `ctx.upstream` and streams the response to the client. Never
- * throws: failures become gateway responses.
+ * throws: failures become gateway responses. A client that leaves aborts the backend call
+ * (server.ts calls `ctx.abort`).
  */
-export async function forward(ctx: RequestContext, api: CompiledApi): Promise<void> {
+export function forward(ctx: RequestContext, api: CompiledApi): void {
   const upstream = ctx.upstream as Upstream;
   const target = ctx.target;
   if (!target) return;
-  const { req, res } = ctx;
-  const abort = new AbortController();
-  ctx.abort = abort;
-
+  const req = ctx.req;
   let body: PayloadMeter | null = null;
   if (hasBody(req)) {
     body = new PayloadMeter(ctx);
@@ -187,23 +203,106 @@ export async function forward(ctx: RequestContext, api: CompiledApi): Promise<vo
     req.pipe(body);
   }
   const method = target.config.method === 'ANY' ? ctx.httpMethod : target.config.method;
-  const started = performance.now();
-  let response: Dispatcher.ResponseData;
+  const exchange = new BackendExchange(ctx, api, upstream.origin, body);
+  ctx.abort = exchange;
   try {
-    response = await api.pools.get(upstream.origin).request({
-      path: upstream.path,
-      method: method as Dispatcher.HttpMethod,
-      headers: backendRequestHeaders(ctx, upstream, api.forwardedProto, api.clock.now()),
-      body,
-      headersTimeout: target.timeoutMs,
-      bodyTimeout: target.timeoutMs,
-      signal: abort.signal,
-      responseHeaders: 'raw',
-    });
+    api.pools.get(upstream.origin).dispatch(
+      {
+        path: upstream.path,
+        method: method as Dispatcher.HttpMethod,
+        headers: backendRequestHeaders(ctx, upstream, api.forwardedProto, api.clock.now()),
+        body,
+        headersTimeout: target.timeoutMs,
+        bodyTimeout: target.timeoutMs,
+      },
+      exchange,
+    );
   } catch (error) {
-    ctx.integrationLatencyMs = Math.round(performance.now() - started);
-    if (abort.signal.aborted) return;
+    exchange.onError(error as Error);
+  }
+}
+
+/**
+ * One backend call: an undici dispatch handler writing into the client response. It uses undici's
+ * `onConnect`/`onHeaders`/`onData` handler form, which undici runs as is (the `onRequestStart` form
+ * is wrapped per request and gets its headers parsed into an object); there is no promise, no
+ * `AbortController` and no response body stream per request.
+ */
+class BackendExchange implements Dispatcher.DispatchHandler {
+  private abortUpstream: ((error?: Error) => void) | undefined;
+  private resume: (() => void) | undefined;
+  private aborted = false;
+  private started: number;
+  private countLength = false;
+
+  constructor(
+    private readonly ctx: RequestContext,
+    private readonly api: CompiledApi,
+    private readonly origin: string,
+    private readonly body: PayloadMeter | null,
+  ) {
+    this.started = performance.now();
+  }
+
+  /** The client went away: cut the backend call (now, or as soon as it is connected). */
+  abort(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.abortUpstream?.(new Error('the client closed the connection'));
+  }
+
+  onConnect(abort: (error?: Error) => void): void {
+    this.abortUpstream = abort;
+    if (this.aborted) abort(new Error('the client closed the connection'));
+  }
+
+  onHeaders(statusCode: number, headers: Buffer[], resume: () => void): boolean {
+    // 1xx answers are not forwarded (node:http answered the client's `Expect` itself).
+    if (statusCode < 200) return true;
+    const ctx = this.ctx;
+    ctx.integrationLatencyMs = Math.round(performance.now() - this.started);
+    ctx.integrationStatus = statusCode;
+    const res = ctx.res;
+    if (res.destroyed) {
+      // Cut after undici has finished with this callback.
+      queueMicrotask(() => this.abort());
+      return false;
+    }
+    this.resume = resume;
+    res.writeHead(statusCode, clientResponseHeaders(headers, ctx.requestId));
+    this.countLength =
+      this.api.accessLogSink !== undefined && ctx.stage !== undefined && this.api.accessLogs.has(ctx.stage);
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    const ctx = this.ctx;
+    if (this.countLength) ctx.responseLength += chunk.length;
+    const res = ctx.res;
+    // A client that left: the 'close' handler in server.ts aborts the call; drop what still comes.
+    if (res.destroyed) return true;
+    if (res.write(chunk)) return true;
+    res.once('drain', this.resume as () => void);
+    return false;
+  }
+
+  onComplete(): void {
+    this.ctx.res.end();
+  }
+
+  onError(error: Error): void {
+    const ctx = this.ctx;
+    const res = ctx.res;
+    if (res.headersSent) {
+      // The response has started: all that can be done is cutting the client connection.
+      res.destroy();
+      return;
+    }
+    ctx.integrationLatencyMs = Math.round(performance.now() - this.started);
+    if (this.aborted) return;
     // The client may still be sending: read and discard the rest, keeping the connection usable.
+    const body = this.body;
+    const req = ctx.req;
     if (body && !req.complete) {
       req.unpipe(body);
       req.resume();
@@ -213,29 +312,10 @@ export async function forward(ctx: RequestContext, api: CompiledApi): Promise<vo
       return;
     }
     const failure = classifyUpstreamError(error);
-    if (failure.refused) api.pools.evict(upstream.origin);
+    if (failure.refused) this.api.pools.evict(this.origin);
     ctx.integrationErrorMessage = failure.message;
     fail(ctx, failure.response);
-    return;
   }
-  ctx.integrationLatencyMs = Math.round(performance.now() - started);
-  ctx.integrationStatus = response.statusCode;
-  const upstreamBody = response.body;
-  if (res.destroyed) {
-    upstreamBody.destroy();
-    return;
-  }
-  const headers = clientResponseHeaders(response.headers as unknown as string[], ctx.requestId);
-  res.writeHead(response.statusCode, headers);
-  if (api.accessLogSink && ctx.stage && api.accessLogs.has(ctx.stage)) {
-    upstreamBody.on('data', (chunk: Buffer) => {
-      ctx.responseLength += chunk.length;
-    });
-  }
-  // Plain pipe, not stream.pipeline: pipeline allocates and fires an AbortController per call,
-  // a measurable cost on this path. A client that leaves aborts the backend call (server.ts).
-  upstreamBody.on('error', () => res.destroy());
-  upstreamBody.pipe(res);
 }
 
 /** Sends a gateway error for `ctx`, recording it for the access log. */

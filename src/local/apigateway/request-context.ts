@@ -53,7 +53,7 @@ export class RequestContext implements AccessLogRecord {
   /** The status sent to the client; `undefined` until sent (or when the client left first). */
   status: number | undefined;
   /** Aborts the backend call when the client goes away. */
-  abort: AbortController | undefined;
+  abort: { abort(): void } | undefined;
   responseLength = 0;
   requestLength = 0;
   /** Set once the request body passed the payload limit (the 413 is then sent). */

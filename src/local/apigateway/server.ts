@@ -102,7 +102,7 @@ export class HttpApiEmulator {
       fail(ctx, error);
       return;
     }
-    forward(ctx, this.api).catch(() => res.destroy());
+    forward(ctx, this.api);
   };
 
   /** Runs when the response is done (or the client left): stats and the access log line. */

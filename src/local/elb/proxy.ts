@@ -185,7 +185,7 @@ export function forwardRequest(
       exchange,
     );
   } catch (error) {
-    exchange.onResponseError(undefined, error as Error);
+    exchange.onError(error as Error);
   }
 }
 
@@ -225,9 +225,16 @@ function statusForUpstreamError(error: Error): number {
     : 502;
 }
 
-/** One request in flight to a target: an undici dispatch handler writing into the client response. */
+/**
+ * One request in flight to a target: an undici dispatch handler writing into the client response.
+ * It uses undici's `onConnect`/`onHeaders`/`onData` handler form, which undici runs as is (the
+ * `onRequestStart` form is wrapped per request and gets its headers parsed into an object).
+ */
 class ForwardExchange implements Dispatcher.DispatchHandler, InFlightRequest {
-  private controller: Dispatcher.DispatchController | undefined;
+  previousInFlight: InFlightRequest | undefined = undefined;
+  nextInFlight: InFlightRequest | undefined = undefined;
+  private abortUpstream: ((error?: Error) => void) | undefined;
+  private resume: (() => void) | undefined;
   private finished = false;
   private clientGone = false;
   private cutByDeregistration = false;
@@ -245,52 +252,55 @@ class ForwardExchange implements Dispatcher.DispatchHandler, InFlightRequest {
 
   abortForDeregistration(): void {
     this.cutByDeregistration = true;
-    this.controller?.abort(new Error('the deregistration delay elapsed'));
+    this.abortUpstream?.(new Error('the deregistration delay elapsed'));
   }
 
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.controller = controller;
-    if (this.clientGone) controller.abort(new Error('the client closed the connection'));
-    else if (this.cutByDeregistration) controller.abort(new Error('the deregistration delay elapsed'));
+  onConnect(abort: (error?: Error) => void): void {
+    this.abortUpstream = abort;
+    if (this.clientGone) abort(new Error('the client closed the connection'));
+    else if (this.cutByDeregistration) abort(new Error('the deregistration delay elapsed'));
   }
 
-  onResponseStart(
-    _controller: Dispatcher.DispatchController,
-    statusCode: number,
-    headers: Record<string, string | string[] | undefined>,
-    statusMessage?: string,
-  ): void {
-    if (statusCode < 200 || this.clientGone) return;
+  onHeaders(statusCode: number, headers: Buffer[], resume: () => void, statusText: string): boolean {
+    if (statusCode < 200 || this.clientGone) return true;
+    this.resume = resume;
     this.record.answeredPerf = performance.now();
     this.record.targetStatus = statusCode;
-    const tokens = connectionTokens(headers.connection);
-    const out: Array<string | string[]> = [];
-    for (const name in headers) {
-      const value = headers[name];
-      if (value === undefined || isHopByHop(name, tokens)) continue;
+    const out: string[] = [];
+    let connection: string | undefined;
+    for (let i = 0; i < headers.length; i += 2) {
+      // Names in lower case, values as latin1: what undici's parsed headers held.
+      const name = (headers[i] as Buffer).toString().toLowerCase();
+      const value = (headers[i + 1] as Buffer).toString('latin1');
+      if (name === 'connection') connection = connection === undefined ? value : `${connection},${value}`;
       out.push(name, value);
     }
-    out.push(
-      'Connection',
-      this.res.req?.headers.connection?.toLowerCase() === 'close' ? 'close' : 'keep-alive',
-    );
-    this.res.writeHead(statusCode, statusMessage || undefined, out as string[]);
-  }
-
-  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    if (this.clientGone) return;
-    if (!this.res.write(chunk)) {
-      controller.pause();
-      this.res.once('drain', () => controller.resume());
+    const tokens = connectionTokens(connection);
+    let kept = 0;
+    for (let i = 0; i < out.length; i += 2) {
+      const name = out[i] as string;
+      if (isHopByHop(name, tokens)) continue;
+      out[kept++] = name;
+      out[kept++] = out[i + 1] as string;
     }
+    out.length = kept;
+    out.push('Connection', this.req.headers.connection?.toLowerCase() === 'close' ? 'close' : 'keep-alive');
+    this.res.writeHead(statusCode, statusText || undefined, out);
+    return true;
   }
 
-  onResponseEnd(): void {
+  onData(chunk: Buffer): boolean {
+    if (this.clientGone || this.res.write(chunk)) return true;
+    this.res.once('drain', this.resume as () => void);
+    return false;
+  }
+
+  onComplete(): void {
     if (!this.clientGone) this.res.end();
     this.finish(this.clientGone ? 460 : (this.record.targetStatus ?? 502));
   }
 
-  onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
+  onError(error: Error): void {
     if (this.finished) return;
     if (this.clientGone) {
       this.finish(460);
@@ -309,7 +319,7 @@ class ForwardExchange implements Dispatcher.DispatchHandler, InFlightRequest {
   private readonly onClientClose = (): void => {
     if (this.finished || this.res.writableFinished) return;
     this.clientGone = true;
-    this.controller?.abort(new Error('the client closed the connection'));
+    this.abortUpstream?.(new Error('the client closed the connection'));
   };
 
   private finish(elbStatus: number): void {

@@ -23,6 +23,9 @@ export function isHopByHop(name: string, connectionTokens?: ReadonlySet<string>)
 /** The lower-case names listed in a `Connection` header value. */
 export function connectionTokens(value: string | string[] | undefined): ReadonlySet<string> {
   if (value === undefined) return EMPTY;
+  // Nearly every message says just `keep-alive` or `close`: no splitting, no new Set (hot path).
+  if (value === 'keep-alive' || value === 'Keep-Alive') return KEEP_ALIVE;
+  if (value === 'close' || value === 'Close') return CLOSE;
   const text = Array.isArray(value) ? value.join(',') : value;
   const names = text
     .split(',')
@@ -32,3 +35,5 @@ export function connectionTokens(value: string | string[] | undefined): Readonly
 }
 
 const EMPTY: ReadonlySet<string> = new Set();
+const KEEP_ALIVE: ReadonlySet<string> = new Set(['keep-alive']);
+const CLOSE: ReadonlySet<string> = new Set(['close']);

@@ -29,6 +29,8 @@ export interface Backend {
   connections: number;
   /** Requests answered so far. */
   requests: number;
+  /** `/slow` requests whose connection the gateway closed before the backend answered. */
+  cutShort: number;
   close(): Promise<void>;
 }
 
@@ -56,7 +58,10 @@ export async function startBackend(name: string): Promise<Backend> {
       const timer = setTimeout(() => {
         if (!res.destroyed) res.end('late');
       }, 2_000);
-      res.on('close', () => clearTimeout(timer));
+      res.on('close', () => {
+        clearTimeout(timer);
+        if (!res.writableFinished) state.cutShort++;
+      });
       req.resume();
       return;
     }
@@ -112,6 +117,7 @@ export async function startBackend(name: string): Promise<Backend> {
     port: (server.address() as AddressInfo).port,
     connections: 0,
     requests: 0,
+    cutShort: 0,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

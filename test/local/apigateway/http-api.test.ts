@@ -151,6 +151,14 @@ async function send(
   return { status: res.statusCode, headers: res.headers, body, text: body.toString() };
 }
 
+/** Resolves once `condition()` holds; fails after 5 s (the waits here are for events, not timing). */
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (let waited = 0; !condition(); waited += 20) {
+    if (waited > 5_000) throw new Error('the condition did not hold within 5 s');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 async function echo(path: string, options: Parameters<typeof send>[1] = {}): Promise<Echo> {
   const res = await send(path, options);
   expect(res.status).toBe(200);
@@ -316,6 +324,20 @@ describe('gateway errors (§1.5)', () => {
 
   it('answers 503 when the integration times out (TimeoutInMillis 200)', async () => {
     expectGatewayResponse(await send('/slow'), 503, 'Service Unavailable');
+  });
+
+  // Not an AWS fact (aws-behavior.md is silent): abandoned requests must not pile up on the task.
+  it('cuts the backend call when the client goes away before the answer', async () => {
+    const requestsBefore = a.requests + b.requests;
+    const cutBefore = a.cutShort + b.cutShort;
+    const socket = connect(api.port, '127.0.0.1');
+    socket.on('error', () => {});
+    socket.write('GET /orders/slow HTTP/1.1\r\nHost: localhost\r\n\r\n');
+    // The backend holds `/slow` for 2 s; leave once it has the request.
+    await waitFor(() => a.requests + b.requests > requestsBefore);
+    socket.destroy();
+    await waitFor(() => a.cutShort + b.cutShort > cutBefore);
+    expect(a.cutShort + b.cutShort).toBe(cutBefore + 1);
   });
 
   it('answers 503 and reports the missing security-group rule when the VPC link is blocked', async () => {
