@@ -12,6 +12,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { WharfError } from '../errors.js';
 import { type IoHost, SILENT_IO } from '../io/io-host.js';
@@ -401,16 +402,19 @@ async function waitUntilReady(
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const pending = [...services.entries()].filter(([name, scheduler]) => {
+    const pending: Array<[string, ServiceScheduler]> = [];
+    for (const [name, scheduler] of services) {
       const description = scheduler.describe();
       const checked = configs.get(name)?.taskDefinition.containers.some((c) => c.essential && c.healthCheck);
-      const ready = description.tasks.filter(
+      const running = description.tasks.filter(
         (t) =>
           t.lastStatus === 'RUNNING' &&
           (checked ? t.healthStatus === 'HEALTHY' : t.healthStatus !== 'UNHEALTHY'),
       );
-      return ready.length < description.desiredCount;
-    });
+      // Without a container health check, "ready" also means the task accepts connections.
+      const listening = await Promise.all(running.map((t) => checked || allListening(t.endpoints)));
+      if (listening.filter(Boolean).length < description.desiredCount) pending.push([name, scheduler]);
+    }
     if (pending.length === 0) return;
     if (Date.now() > deadline) {
       const detail = pending
@@ -442,4 +446,24 @@ function requireLocalCommands(model: LocalModel): void {
         "(it gets PORT in its environment), set the task definition's 'wharf:local:command' metadata (the constructs' localCommand prop), or use --runtime docker.",
     );
   }
+}
+
+/** True when every endpoint accepts a TCP connection within a second. */
+async function allListening(endpoints: readonly { host: string; port: number }[]): Promise<boolean> {
+  const results = await Promise.all(
+    endpoints.map(
+      ({ host, port }) =>
+        new Promise<boolean>((done) => {
+          const socket = connect({ host, port });
+          const finish = (ok: boolean) => {
+            socket.destroy();
+            done(ok);
+          };
+          socket.setTimeout(1000, () => finish(false));
+          socket.once('connect', () => finish(true));
+          socket.once('error', () => finish(false));
+        }),
+    ),
+  );
+  return results.every(Boolean);
 }
