@@ -11,22 +11,22 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { WharfError } from '../errors.js';
 import { type IoHost, SILENT_IO } from '../io/io-host.js';
 import { resolveApp } from '../template/evaluate.js';
 import type { PlainValue } from '../template/resolved.js';
-import { type RunningHttpApi, startHttpApi } from './apigateway/server.js';
+import { startHttpApi } from './apigateway/server.js';
 import { type Clock, SYSTEM_CLOCK } from './clock.js';
 import { CloudMapRegistry } from './cloudmap/registry.js';
 import { type CloudMapEndpoint, startCloudMapEndpoint } from './cloudmap/server.js';
 import type { ContainerOverrides } from './ecs/resolve.js';
 import { ServiceScheduler, type ServiceSchedulerOptions } from './ecs/service-scheduler.js';
 import type { EcsServiceConfig } from './ecs/types.js';
-import { type RunningLoadBalancer, startLoadBalancer } from './elb/load-balancer.js';
+import { startLoadBalancer } from './elb/load-balancer.js';
 import { TargetGroup } from './elb/target-group.js';
+import { LogFiles } from './log-files.js';
 import { buildLocalModel, type LocalModel } from './model.js';
 import { LocalVpc } from './network/vpc.js';
 import { logGroupFolder } from './runtime/container-logs.js';
@@ -165,16 +165,12 @@ async function startModel(
   });
   const runtime = selected.runtime;
   cleanups.push(() => runtime.close());
-  const leftovers = await runtime.removeLeftovers();
-  if (leftovers > 0) {
-    io.notify({
-      level: 'info',
-      code: 'WHARF_DEV_LEFTOVERS',
-      message: `Removed ${leftovers} container(s) left by an earlier run`,
-    });
-  }
+  // Containers of crashed earlier runs (the runtime reports how many it removed).
+  await runtime.removeLeftovers();
 
   const vpc = new LocalVpc(model.subnets, model.securityGroups);
+  const logFiles = new LogFiles();
+  cleanups.push(() => logFiles.close());
   const registry = new CloudMapRegistry({
     namespaces: model.namespaces,
     services: model.discoveryServices,
@@ -196,7 +192,6 @@ async function startModel(
   const targetGroups = new Map(
     model.targetGroups.map((config) => [config.arn, new TargetGroup(config, { clock })]),
   );
-  const loadBalancers: RunningLoadBalancer[] = [];
   for (const config of model.loadBalancers) {
     const eni = vpc.attach(`load balancer ${config.name}`, config.subnetIds, config.securityGroupIds);
     const ports: Record<number, number> = {};
@@ -208,11 +203,10 @@ async function startModel(
         network: vpc,
         clock,
         onBlocked,
-        accessLog: (line: string) => appendLine(join(logDir, 'elb', config.name, 'access.log'), line),
+        accessLog: (line: string) => logFiles.append(join(logDir, 'elb', config.name, 'access.log'), line),
       },
       { ports, sourceIp: eni.privateIp },
     );
-    loadBalancers.push(running);
     cleanups.push(() => running.close());
     for (const listener of running.listeners) {
       endpoints.push({
@@ -225,7 +219,6 @@ async function startModel(
   }
 
   // HTTP APIs, reaching tasks through their VPC links.
-  const apis: RunningHttpApi[] = [];
   for (const config of model.httpApis) {
     const vpcLinkSourceIps: Record<string, string> = {};
     for (const link of config.vpcLinks) {
@@ -243,11 +236,10 @@ async function startModel(
         clock,
         onBlocked,
         accessLog: (logGroupName, line) =>
-          appendLine(join(logDir, logGroupFolder(logGroupName), 'access.log'), line),
+          logFiles.append(join(logDir, logGroupFolder(logGroupName), 'access.log'), line),
       },
       { port: takePort(), vpcLinkSourceIps, discoveryCacheMs: options.discoveryCacheMs ?? 0 },
     );
-    apis.push(running);
     cleanups.push(() => running.close());
     endpoints.push({
       kind: 'api-gateway',
@@ -382,11 +374,6 @@ function localOutputs(model: LocalModel, endpoints: readonly LocalEndpoint[]): R
   return Object.fromEntries(
     Object.entries(model.app.root.outputs).map(([key, value]) => [key, replace(value)]),
   );
-}
-
-function appendLine(file: string, line: string): void {
-  mkdirSync(resolve(file, '..'), { recursive: true });
-  appendFileSync(file, `${line}\n`);
 }
 
 /**

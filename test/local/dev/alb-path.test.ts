@@ -5,7 +5,7 @@
  */
 
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireDocker } from '../../support/docker.js';
@@ -71,9 +71,13 @@ describe.skipIf(!hasDocker)('wharf dev: public ALB → Fargate tasks (seeds-shap
   it('writes ALB access log lines (§2.7)', async () => {
     await get(`${url}/access-logged`);
     const name = started.cloud.model.loadBalancers[0]?.name as string;
-    const lines = readFileSync(join(started.cloud.logDir, 'elb', name, 'access.log'), 'utf8')
-      .trim()
-      .split('\n');
+    const file = join(started.cloud.logDir, 'elb', name, 'access.log');
+    const read = () => (existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n') : []);
+    await eventually(
+      'the access log line of this request',
+      () => read().at(-1)?.includes('/access-logged') === true,
+    );
+    const lines = read();
     expect(lines.at(-1)).toMatch(
       /^http \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z app\/\S+\/[0-9a-f]{16} 127\.0\.0\.1:\d+ 10\.0\.\d+\.\d+:80 [\d.]+ [\d.]+ [\d.]+ 404 404 \d+ \d+ "GET http:\/\/127\.0\.0\.1:80\/access-logged HTTP\/1\.1" /,
     );

@@ -4,7 +4,7 @@
  * Docker. Behaviour references are to ../shared/reference/aws-behavior.md.
  */
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DiscoverInstancesCommand, ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -103,24 +103,25 @@ describe.skipIf(!hasDocker)(
     });
 
     it('writes access log lines rendered from the stage Format into the log group folder (§1.9)', async () => {
-      await get(`${url}/logged`);
-      const groups = readdirSync(started.cloud.logDir);
-      const accessLogs = groups
-        .map((group) => join(started.cloud.logDir, group, 'access.log'))
-        .filter((file) => {
-          try {
-            return readFileSync(file, 'utf8').length > 0;
-          } catch {
-            return false;
-          }
-        });
-      expect(accessLogs).toHaveLength(1);
-      const last =
-        readFileSync(accessLogs[0] as string, 'utf8')
-          .trim()
-          .split('\n')
-          .at(-1) ?? '';
-      expect(JSON.parse(last)).toEqual({ id: expect.stringMatching(/^[A-Za-z0-9+/]{15}=$/), status: '404' });
+      // The one log group with access logs: the stage's AccessLogs group.
+      const files = () =>
+        readdirSync(started.cloud.logDir)
+          .map((group) => join(started.cloud.logDir, group, 'access.log'))
+          .filter((file) => existsSync(file));
+      const lines = () =>
+        files()[0]
+          ? readFileSync(files()[0] as string, 'utf8')
+              .trim()
+              .split('\n')
+          : [];
+      const response = await get(`${url}/logged`);
+      const requestId = response.headers['apigw-requestid'] as string;
+      // $context.requestId is the apigw-requestid the client received.
+      const line = () => lines().find((l) => l.includes(`"id":"${requestId}"`));
+      await eventually('the access log line of this request', () => line() !== undefined);
+      expect(files()).toHaveLength(1);
+      const last = line() ?? '';
+      expect(JSON.parse(last)).toEqual({ id: requestId, status: '404' });
     });
 
     it('replaces a killed task; API Gateway stops sending it traffic once it is deregistered (§3.5, §5.2)', async () => {
