@@ -325,17 +325,20 @@ async function startModel(
           continue;
         }
         const current = configs.get(config.name) ?? config;
-        const taskDefinitionChanged =
-          JSON.stringify(current.taskDefinition) !== JSON.stringify(config.taskDefinition);
         configs.set(config.name, config);
-        if (taskDefinitionChanged || current.desiredCount !== config.desiredCount) {
+        const parts: string[] = [];
+        if (JSON.stringify(current.taskDefinition) !== JSON.stringify(config.taskDefinition)) {
+          parts.push('new task definition');
+        }
+        if (current.desiredCount !== config.desiredCount) {
+          parts.push(`desired count ${current.desiredCount} → ${config.desiredCount}`);
+        }
+        if (parts.length > 0) {
           scheduler.updateService({
             taskDefinition: config.taskDefinition,
             desiredCount: config.desiredCount,
           });
-          changes.push(
-            `${config.name}: ${taskDefinitionChanged ? 'new task definition' : ''}${taskDefinitionChanged && current.desiredCount !== config.desiredCount ? ', ' : ''}${current.desiredCount !== config.desiredCount ? `desired count ${current.desiredCount} → ${config.desiredCount}` : ''}`,
-          );
+          changes.push(`${config.name}: ${parts.join(', ')}`);
         }
       }
       return changes;

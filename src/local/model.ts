@@ -7,6 +7,7 @@
 
 import { TemplateError } from '../errors.js';
 import type { ResolvedApp } from '../template/resolved.js';
+import { parseCloudMapServiceArn } from './apigateway/integration-target.js';
 import { resolveHttpApis } from './apigateway/resolve.js';
 import type { HttpApiConfig } from './apigateway/types.js';
 import { resolveDiscoveryServices, resolveNamespaces } from './cloudmap/resolve.js';
@@ -17,7 +18,6 @@ import { resolveLoadBalancing } from './elb/resolve.js';
 import type { LoadBalancerConfig, TargetGroupConfig } from './elb/types.js';
 import { resolveSecurityGroups, resolveSubnets } from './network/resolve.js';
 import type { SecurityGroupConfig, SubnetConfig } from './network/types.js';
-import { lastArnSegment } from './props.js';
 
 /** Resource types the local cloud acts on. */
 const EMULATED_TYPES = new Set([
@@ -130,7 +130,9 @@ function checkReferences(model: LocalModel): void {
           { code: 'WHARF_LOCAL_REFERENCE' },
         );
       }
-      if (!integration.uri.startsWith('arn:') || !integration.uri.includes(':servicediscovery:')) {
+      // The same parser the API Gateway emulator serves the integration with.
+      const cloudMapService = parseCloudMapServiceArn(integration.uri);
+      if (!cloudMapService) {
         throw new TemplateError(
           { file: where.file, logicalId: where.logicalId, propertyPath: 'Properties.IntegrationUri' },
           `got '${integration.uri}'; locally a VPC link integration must target a Cloud Map service ARN ` +
@@ -138,7 +140,7 @@ function checkReferences(model: LocalModel): void {
           { code: 'WHARF_LOCAL_UNSUPPORTED' },
         );
       }
-      if (!discovery.has(lastArnSegment(integration.uri))) {
+      if (!discovery.has(cloudMapService.serviceId)) {
         throw new TemplateError(
           { file: where.file, logicalId: where.logicalId, propertyPath: 'Properties.IntegrationUri' },
           `Cloud Map service '${integration.uri}' is not declared in these templates`,
