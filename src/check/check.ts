@@ -45,12 +45,18 @@ export interface CheckResult {
   readonly passed: boolean;
 }
 
-/** CDK context `wharf check` synthesizes with: nag on, findings reported instead of thrown. */
-const CHECK_CONTEXT = {
+/** CDK context `wharf check` (and `wharf deploy`) synthesize with: nag on, findings reported instead of thrown. */
+export const CHECK_CONTEXT = {
   '@wharf/check:nag': true,
   '@aws-cdk/core:failSynthOnValidationErrors': false,
   'aws:cdk:enable-path-metadata': true,
 };
+
+/**
+ * Environment for a checked synth: the CDK's built-in validator skips nested templates, and Wharf
+ * validates every template itself.
+ */
+export const CHECK_SYNTH_ENV = { CDK_VALIDATION: 'false' };
 
 /**
  * `wharf check`: validates templates before deploy with AWS's CloudFormation validator (every
@@ -59,68 +65,79 @@ const CHECK_CONTEXT = {
  */
 export async function check(options: CheckOptions): Promise<CheckResult> {
   const io = options.io ?? SILENT_IO;
+  if (options.templates && options.templates.length > 0) {
+    return checkLoaded({ apps: options.templates.map((file) => loadTemplateFile(resolve(file))), io });
+  }
+  if (options.dir === undefined)
+    throw new UsageError('wharf check: give a CDK app folder or --template <file>.');
+  const synthesized = await synthesizeApp({
+    dir: options.dir,
+    app: options.app,
+    stack: options.stack,
+    context: CHECK_CONTEXT,
+    io,
+    env: { ...process.env, ...CHECK_SYNTH_ENV },
+  });
+  try {
+    return checkLoaded({ apps: synthesized.apps, assemblyDir: synthesized.assemblyDir, io });
+  } finally {
+    synthesized.dispose();
+  }
+}
+
+/** What {@link checkLoaded} checks. */
+export interface CheckLoadedOptions {
+  /** Loaded applications (templates or a synthesized CDK app). */
+  readonly apps: readonly LoadedApp[];
+  /**
+   * The cloud assembly the apps came from, synthesized with {@link CHECK_CONTEXT}; its cdk-nag
+   * report is read. @default - no cdk-nag (hand-written templates)
+   */
+  readonly assemblyDir?: string;
+  readonly io?: IoHost;
+}
+
+/** Runs every checker on already loaded apps; `check` and `deploy` share it. */
+export function checkLoaded(options: CheckLoadedOptions): CheckResult {
+  const io = options.io ?? SILENT_IO;
   const checkers = ['cfn-validate', 'wharf-trap'];
   const findings: Finding[] = [];
   let acknowledged: AcknowledgedFinding[] = [];
-  let apps: LoadedApp[];
-
-  const scan = (loaded: LoadedApp[]) => {
-    for (const app of loaded) {
-      io.notify({
-        level: 'info',
-        code: 'WHARF_CHECK_APP',
-        message: `Checking ${app.name} (${app.stacks.length} templates)…`,
-      });
-      findings.push(...validateWithCfnValidator(app), ...runTrapRules(app));
-      for (const unloaded of app.unloaded ?? []) {
-        findings.push({
-          ruleId: 'nested-stack-not-loaded',
-          origin: 'wharf-trap',
-          severity: 'warning',
-          message: `nested stack template at ${unloaded.location} (${unloaded.reason}) was not checked.`,
-          fix: 'Point the nested stack at a local file to have it checked.',
-          file: unloaded.stack.file,
-          stack: unloaded.stack.path.join('/') || unloaded.stack.name,
-          logicalId: unloaded.logicalId,
-          propertyPath: unloaded.propertyPath,
-        });
-      }
-    }
-  };
-
-  if (options.templates && options.templates.length > 0) {
-    apps = options.templates.map((file) => loadTemplateFile(resolve(file)));
-    scan(apps);
-  } else {
-    if (options.dir === undefined)
-      throw new UsageError('wharf check: give a CDK app folder or --template <file>.');
-    const synthesized = await synthesizeApp({
-      dir: options.dir,
-      app: options.app,
-      stack: options.stack,
-      context: CHECK_CONTEXT,
-      io,
-      // The built-in validator skips nested templates; Wharf validates every template itself.
-      env: { ...process.env, CDK_VALIDATION: 'false' },
+  const apps = options.apps;
+  for (const app of apps) {
+    io.notify({
+      level: 'info',
+      code: 'WHARF_CHECK_APP',
+      message: `Checking ${app.name} (${app.stacks.length} templates)…`,
     });
-    try {
-      apps = synthesized.apps;
-      scan(apps);
-      const nag = readNagReport(synthesized.assemblyDir, apps);
-      if (nag.ran) checkers.push('cdk-nag');
-      else {
-        io.notify({
-          level: 'warn',
-          code: 'WHARF_CHECK_NO_NAG',
-          message:
-            "cdk-nag did not run: the app uses none of Wharf's pattern constructs. Call enableWharfChecks(app) in it.",
-        });
-      }
-      findings.push(...nag.findings);
-      acknowledged = nag.acknowledged;
-    } finally {
-      synthesized.dispose();
+    findings.push(...validateWithCfnValidator(app), ...runTrapRules(app));
+    for (const unloaded of app.unloaded ?? []) {
+      findings.push({
+        ruleId: 'nested-stack-not-loaded',
+        origin: 'wharf-trap',
+        severity: 'warning',
+        message: `nested stack template at ${unloaded.location} (${unloaded.reason}) was not checked.`,
+        fix: 'Point the nested stack at a local file to have it checked.',
+        file: unloaded.stack.file,
+        stack: unloaded.stack.path.join('/') || unloaded.stack.name,
+        logicalId: unloaded.logicalId,
+        propertyPath: unloaded.propertyPath,
+      });
     }
+  }
+  if (options.assemblyDir !== undefined) {
+    const nag = readNagReport(options.assemblyDir, apps);
+    if (nag.ran) checkers.push('cdk-nag');
+    else {
+      io.notify({
+        level: 'warn',
+        code: 'WHARF_CHECK_NO_NAG',
+        message:
+          "cdk-nag did not run: the app uses none of Wharf's pattern constructs. Call enableWharfChecks(app) in it.",
+      });
+    }
+    findings.push(...nag.findings);
+    acknowledged = nag.acknowledged;
   }
 
   findings.sort((a, b) => rank(a.severity) - rank(b.severity));

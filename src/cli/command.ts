@@ -22,6 +22,19 @@ export interface CommandContext {
   readonly io: IoHost;
   /** Writes data for machines or people to stdout (the command's result). */
   readonly stdout: (text: string) => void;
+  /**
+   * The terminal stream for progress views (stderr).
+   * @default - process.stderr
+   */
+  readonly terminal?: TerminalStream;
+}
+
+/** Where a live progress view draws: stderr, with its terminal size when it is a TTY. */
+export interface TerminalStream {
+  write(text: string): void;
+  readonly isTTY?: boolean;
+  readonly columns?: number;
+  readonly rows?: number;
 }
 
 /** A `wharf` sub-command: a thin layer from argv to a library call and an exit code. */
@@ -57,6 +70,8 @@ export const EXIT = {
   usage: 2,
   /** A bug in Wharf. */
   internal: 3,
+  /** AWS refused, or a deployment failed in AWS (`deploy`, `destroy`, `outputs`, …). */
+  aws: 4,
 } as const;
 
 /** Parses argv for `command`, rejecting unknown flags and bad choices with a {@link UsageError}. */

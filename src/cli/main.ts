@@ -3,13 +3,27 @@ import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { isWharfError } from '../errors.js';
 import type { IoHost, IoMessage } from '../io/io-host.js';
-import { type Command, EXIT, parseCommandArgs, renderCommandHelp } from './command.js';
+import { type Command, EXIT, parseCommandArgs, renderCommandHelp, type TerminalStream } from './command.js';
+import { bootstrapCommand } from './commands/bootstrap.js';
 import { checkCommand } from './commands/check.js';
+import { deployCommand } from './commands/deploy.js';
+import { destroyCommand } from './commands/destroy.js';
 import { devCommand } from './commands/dev.js';
+import { diffCommand } from './commands/diff.js';
+import { outputsCommand } from './commands/outputs.js';
 import { synthCommand } from './commands/synth.js';
 
 /** Every command, in the order `wharf --help` lists them. */
-export const COMMANDS: readonly Command[] = [synthCommand, checkCommand, devCommand];
+export const COMMANDS: readonly Command[] = [
+  synthCommand,
+  checkCommand,
+  devCommand,
+  diffCommand,
+  deployCommand,
+  outputsCommand,
+  destroyCommand,
+  bootstrapCommand,
+];
 
 const VERSION = '0.1.0';
 
@@ -26,7 +40,8 @@ function topLevelHelp(): string {
     '',
     "Run 'wharf <command> --help' for a command's options.",
     '',
-    'Exit codes: 0 ok, 1 check found errors, 2 bad input (arguments, props, templates), 3 internal error.',
+    'Exit codes: 0 ok, 1 check found errors, 2 bad input (arguments, props, templates), 3 internal error,',
+    '            4 AWS refused or a deployment failed (the message says what to do next).',
     '',
   ].join('\n');
 }
@@ -47,8 +62,23 @@ export function consoleIoHost(stderr: (text: string) => void, verbose: boolean):
 export async function main(
   argv: string[],
   out: (text: string) => void = (t) => process.stdout.write(t),
-  err: (text: string) => void = (t) => process.stderr.write(t),
+  err?: (text: string) => void,
 ): Promise<number> {
+  const terminal: TerminalStream = err
+    ? { write: err }
+    : {
+        write: (t) => process.stderr.write(t),
+        get isTTY() {
+          return process.stderr.isTTY === true;
+        },
+        get columns() {
+          return process.stderr.columns;
+        },
+        get rows() {
+          return process.stderr.rows;
+        },
+      };
+  err ??= (t) => process.stderr.write(t);
   const verbose = argv.includes('--verbose');
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
@@ -73,14 +103,15 @@ export async function main(
       out(renderCommandHelp(command));
       return EXIT.ok;
     }
-    return await command.run({ ...parsed, io, stdout: out });
+    return await command.run({ ...parsed, io, stdout: out, terminal });
   } catch (error) {
     if (isWharfError(error) && error.source === 'user') {
       err(`error: ${error.message}\n`);
       const output = (error as { output?: string }).output;
       if (verbose && output) err(`\n--- output of the app ---\n${output}\n`);
       else if (output) err('(run with --verbose for the full output of the app)\n');
-      return EXIT.usage;
+      const exitCode = (error as { exitCode?: number }).exitCode;
+      return typeof exitCode === 'number' ? exitCode : EXIT.usage;
     }
     err(`internal error: ${(error as Error)?.stack ?? String(error)}\nPlease report this as a Wharf bug.\n`);
     return EXIT.internal;

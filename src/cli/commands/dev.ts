@@ -7,14 +7,18 @@ import { renderTaskLines } from '../../local/status.js';
 import { watchApp } from '../../local/watch.js';
 import { CDK_APP_OPTIONS, type Command, EXIT } from '../command.js';
 
-/** `Key=Value` pairs from a repeatable option, checked. */
-export function parsePairs(flag: string, values: readonly string[] | undefined): Record<string, string> {
+/** `Key=Value` pairs from a repeatable option of `wharf <command>`, checked. */
+export function parsePairs(
+  flag: string,
+  values: readonly string[] | undefined,
+  command = 'dev',
+): Record<string, string> {
   const result: Record<string, string> = {};
   for (const value of values ?? []) {
     const at = value.indexOf('=');
     if (at <= 0) {
       throw new UsageError(
-        `wharf dev: --${flag} '${value}' is not Key=Value, e.g. --${flag} ${flag === 'parameter' ? 'DesiredCount=1' : 'web=my/image:dev'}.`,
+        `wharf ${command}: --${flag} '${value}' is not Key=Value, e.g. --${flag} ${flag === 'parameter' ? 'DesiredCount=1' : 'web=my/image:dev'}.`,
       );
     }
     result[value.slice(0, at)] = value.slice(at + 1);

@@ -1,0 +1,95 @@
+import { createInterface } from 'node:readline/promises';
+import { DestroyDeclinedError, destroy } from '../../deploy/destroy.js';
+import { UsageError } from '../../errors.js';
+import { CDK_APP_OPTIONS, type Command, EXIT } from '../command.js';
+import { startProgressView } from '../progress-view.js';
+import { AWS_OPTIONS, awsTarget, pollInterval, TEMPLATE_OPTIONS } from './aws-options.js';
+import { sourceOptions } from './deploy.js';
+
+/** `wharf destroy`: delete the deployed stacks. */
+export const destroyCommand: Command = {
+  name: 'destroy',
+  summary: 'Delete the deployed stacks (asks first unless --yes), and report what could not be deleted.',
+  usage: '[dir] [--template <file>] [--stack-name <name>] [--yes] [options]',
+  details: `
+Deletes the stacks of the CDK app ([dir]), of the --template, or the one named by --stack-name,
+nested stacks included, through the CDK toolkit, with the same progress view as deploy. It asks
+for confirmation on a terminal; without a terminal it needs --yes. Resources CloudFormation could
+not delete are listed with its reason, and the exit code is 4.
+
+Examples:
+  wharf destroy examples/api-gateway-fargate
+  wharf destroy --stack-name orders-api --yes`,
+  maxPositionals: 1,
+  options: {
+    ...TEMPLATE_OPTIONS,
+    ...CDK_APP_OPTIONS,
+    ...AWS_OPTIONS,
+    yes: { type: 'boolean', short: 'y', description: 'Do not ask for confirmation' },
+    'poll-interval': {
+      type: 'string',
+      value: '<ms>',
+      default: '2000',
+      description: 'How often to poll CloudFormation and ECS, in milliseconds (100 to 60000)',
+    },
+    'no-live': { type: 'boolean', description: 'Print one line per change even on a terminal' },
+    json: { type: 'boolean', description: 'Print the result as JSON (progress as JSON lines on stderr)' },
+  },
+  async run({ positionals, options, io, stdout, terminal }) {
+    const yes = options.yes === true;
+    if (!yes && process.stdin.isTTY !== true) {
+      throw new UsageError('wharf destroy: stdin is not a terminal, so it cannot ask; pass --yes to delete.');
+    }
+    const view = startProgressView({
+      json: options.json === true,
+      live: options['no-live'] !== true,
+      ...(terminal ? { out: terminal } : {}),
+    });
+    try {
+      const results = await destroy({
+        ...sourceOptions(positionals, options),
+        ...awsTarget('destroy', options),
+        pollIntervalMs: pollInterval(options['poll-interval'], 'destroy'),
+        io: view.io(io),
+        progress: view.listener,
+        ...(yes ? {} : { confirm: (question) => ask(question) }),
+      });
+      view.stop();
+      if (options.json) stdout(`${JSON.stringify(results, null, 2)}\n`);
+      else {
+        for (const result of results) {
+          stdout(
+            result.existed
+              ? `${result.stackName}: deleted\n`
+              : `${result.stackName}: does not exist; nothing to delete\n`,
+          );
+        }
+      }
+      return EXIT.ok;
+    } catch (error) {
+      view.stop();
+      if (error instanceof DestroyDeclinedError) {
+        stdout('Nothing was deleted.\n');
+        return EXIT.ok;
+      }
+      view.write(view.summary());
+      throw error;
+    }
+  },
+};
+
+async function ask(question: {
+  stackNames: readonly string[];
+  account: string;
+  region: string;
+}): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(
+      `Delete ${question.stackNames.join(', ')} and everything in it from account ${question.account}, region ${question.region}? [y/N] `,
+    );
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
+  }
+}

@@ -1,0 +1,48 @@
+import { outputs } from '../../deploy/outputs.js';
+import { CDK_APP_OPTIONS, type Command, EXIT } from '../command.js';
+import { AWS_OPTIONS, awsTarget, TEMPLATE_OPTIONS } from './aws-options.js';
+import { renderOutputs, sourceOptions } from './deploy.js';
+
+/** `wharf outputs`: the outputs of a deployed app. */
+export const outputsCommand: Command = {
+  name: 'outputs',
+  summary: 'Print the status and outputs of the deployed stacks (e.g. ApiGatewayUri).',
+  usage: '[dir] [--template <file>] [--stack-name <name>] [options]',
+  details: `
+Reads the deployed stacks with CloudFormation DescribeStacks. The stacks are the CDK app's
+([dir], synthesized to learn their names), the --template's (named as wharf deploy names it), or
+--stack-name.
+
+Exit code 4 when a stack does not exist in the account and region.
+
+Examples:
+  wharf outputs examples/api-gateway-fargate
+  wharf outputs --stack-name orders-api --json
+  curl "$(wharf outputs --stack-name orders-api --json | jq -r '.[0].outputs.ApiGatewayUri')"`,
+  maxPositionals: 1,
+  options: {
+    ...TEMPLATE_OPTIONS,
+    ...CDK_APP_OPTIONS,
+    ...AWS_OPTIONS,
+    json: { type: 'boolean', description: 'Print the stacks as JSON' },
+  },
+  async run({ positionals, options, io, stdout }) {
+    const stacks = await outputs({
+      ...sourceOptions(positionals, options),
+      ...awsTarget('outputs', options),
+      io,
+    });
+    if (options.json) {
+      stdout(`${JSON.stringify(stacks, null, 2)}\n`);
+      return EXIT.ok;
+    }
+    for (const stack of stacks) {
+      stdout(
+        `${stack.stackName}  ${stack.status}${stack.lastUpdated ? `  (updated ${stack.lastUpdated})` : ''}\n`,
+      );
+      if (stack.statusReason) stdout(`  reason: ${stack.statusReason}\n`);
+      stdout(renderOutputs(stack.outputs));
+    }
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,252 @@
+/**
+ * `wharf deploy`: check, preflight, then deploy through the CDK toolkit with change sets while
+ * the progress view follows stack events and ECS rollouts; fail fast when tasks keep stopping.
+ */
+
+import { StackParameters, StackSelectionStrategy, type Toolkit } from '@aws-cdk/toolkit-lib';
+import { CancelUpdateStackCommand } from '@aws-sdk/client-cloudformation';
+import { type CheckResult, checkLoaded } from '../check/check.js';
+import { WharfError } from '../errors.js';
+import type { IoHost } from '../io/io-host.js';
+import { type AwsSession, openAwsSession } from './aws.js';
+import { DeploymentFailedError, describeCause, isCredentialsError, NoCredentialsError } from './errors.js';
+import { checkBootstrap, checkStackStates, checkVpcLinkZones, describeStack } from './preflight/preflight.js';
+import type { ProgressListener } from './progress-listener.js';
+import { describeStoppedTask, type RolloutFailure, RolloutMonitor } from './rollout/monitor.js';
+import { type DeploySource, type DeploySourceOptions, prepareDeploySource } from './source.js';
+import { type AwsTarget, createToolkit } from './toolkit.js';
+
+/** Options of {@link deploy}. */
+export interface DeployOptions extends DeploySourceOptions, AwsTarget {
+  /** Values of the root stack's parameters (`--parameter Name=value`). @default - template defaults */
+  readonly parameters?: Readonly<Record<string, string>>;
+  /** Deploy even when `wharf check` reports errors. @default false */
+  readonly force?: boolean;
+  /** See {@link RolloutMonitorOptions.failFastAfter}. @default 3 */
+  readonly failFastAfter?: number;
+  /** Time between polls of stack events and ECS. @default 2000 (events), 5000 (ECS) */
+  readonly pollIntervalMs?: number;
+  /** Receives the stack events and rollouts, for the progress view. */
+  readonly progress?: ProgressListener;
+}
+
+/** One deployed stack. */
+export interface DeployedStackResult {
+  readonly stackName: string;
+  readonly stackArn: string;
+  readonly outputs: Readonly<Record<string, string>>;
+}
+
+/** What {@link deploy} did. */
+export interface DeployResult {
+  readonly stacks: readonly DeployedStackResult[];
+  readonly check: CheckResult;
+  readonly account: string;
+  readonly region: string;
+}
+
+/** Check errors stopped the deploy (`--force` deploys anyway). */
+export class CheckFailedError extends WharfError {
+  readonly check: CheckResult;
+
+  constructor(check: CheckResult) {
+    super(
+      'WHARF_DEPLOY_CHECK_FAILED',
+      `wharf check found ${check.summary.errors} error(s); nothing was deployed. Fix them (wharf check shows each with its fix), or deploy anyway with --force.`,
+    );
+    this.check = check;
+  }
+}
+
+/** Deploys a CDK app or a hand-written template tree. */
+export async function deploy(options: DeployOptions): Promise<DeployResult> {
+  const { io } = options;
+  const source = await prepareDeploySource(options);
+  try {
+    const check = checkLoaded({
+      apps: source.apps,
+      ...(source.nagReport ? { assemblyDir: source.assemblyDir } : {}),
+      io,
+    });
+    io.notify({
+      level: 'result',
+      code: 'WHARF_DEPLOY_CHECK',
+      message: `wharf check: ${check.summary.errors} error(s), ${check.summary.warnings} warning(s)`,
+      data: check,
+    });
+    if (!check.passed && !options.force) throw new CheckFailedError(check);
+
+    const session = await openAwsSession(options, io);
+    try {
+      await checkBootstrap(session, io);
+      await checkStackStates(session.clients.cloudFormation, source.stackNames);
+      await checkVpcLinkZones(session, source.apps, io, options.parameters);
+      const stacks = await runDeployment(options, source, session);
+      return { stacks, check, account: session.account, region: session.region };
+    } finally {
+      session.destroy();
+    }
+  } finally {
+    source.dispose();
+  }
+}
+
+async function runDeployment(
+  options: DeployOptions,
+  source: DeploySource,
+  session: AwsSession,
+): Promise<DeployedStackResult[]> {
+  const { io, progress } = options;
+  const monitor = new RolloutMonitor({
+    ecs: session.clients.ecs,
+    logs: session.clients.logs,
+    ...(options.pollIntervalMs !== undefined ? { intervalMs: options.pollIntervalMs } : {}),
+    ...(options.failFastAfter !== undefined ? { failFastAfter: options.failFastAfter } : {}),
+    onRollout: (rollout) => progress?.rollout(rollout),
+    io,
+  });
+  const toolkit = createToolkit({
+    io,
+    profile: options.profile,
+    region: session.region,
+    activity: {
+      stackStarted: (info) => progress?.stackStarted({ ...info, operation: 'deploy' }),
+      stackEvent: (event) => {
+        progress?.stackEvent(event);
+        monitor.observe(event);
+      },
+    },
+  });
+  try {
+    const cx = await toolkit.fromAssemblyDirectory(source.assemblyDir);
+    const deployment = deployWithToolkit(toolkit, cx, options, source);
+    // Keep a rejection after a fail-fast exit from becoming an unhandled one.
+    deployment.catch(() => {});
+    const outcome = await Promise.race([
+      deployment.then((result) => ({ kind: 'done' as const, result })),
+      monitor.failure.then((failure) => ({ kind: 'failed-fast' as const, failure })),
+    ]);
+    if (outcome.kind === 'failed-fast') {
+      throw await failFast(outcome.failure, source, session, io);
+    }
+    const stacks = outcome.result.stacks.map((stack) => ({
+      stackName: stack.stackName,
+      stackArn: stack.stackArn,
+      outputs: stack.outputs,
+    }));
+    for (const stack of stacks) progress?.finished({ stackName: stack.stackName, ok: true });
+    return stacks;
+  } catch (error) {
+    for (const stackName of source.stackNames) {
+      progress?.finished({ stackName, ok: false, message: describeCause(error) });
+    }
+    throw await explainToolkitError(error, options, source, session);
+  } finally {
+    monitor.stop();
+  }
+}
+
+function deployWithToolkit(
+  toolkit: Toolkit,
+  cx: Awaited<ReturnType<Toolkit['fromAssemblyDirectory']>>,
+  options: DeployOptions,
+  source: DeploySource,
+) {
+  const params = options.parameters ?? {};
+  return toolkit.deploy(cx, {
+    stacks: {
+      strategy: StackSelectionStrategy.PATTERN_MUST_MATCH,
+      patterns: [...source.stackNames],
+    },
+    deploymentMethod: { method: 'change-set' },
+    ...(Object.keys(params).length > 0 ? { parameters: StackParameters.withExisting(params) } : {}),
+    stackEventPollingInterval: options.pollIntervalMs ?? 2000,
+  });
+}
+
+/**
+ * Stops waiting for a failing service: an update is cancelled (CloudFormation rolls it back); a
+ * first creation cannot be cancelled, so the user is told how to remove it.
+ */
+async function failFast(
+  failure: RolloutFailure,
+  source: DeploySource,
+  session: AwsSession,
+  io: IoHost,
+): Promise<Error> {
+  const stackName = source.stackNames[0] ?? '';
+  const details = failure.rollout.stoppedTasks
+    .map((task) => {
+      const lines = task.logLines.map((line) => `      | ${line}`).join('\n');
+      return `  - task ${task.taskId}: ${describeStoppedTask(task)}${lines ? `\n${lines}` : ''}`;
+    })
+    .join('\n');
+  const next: string[] = [];
+  const stack = await describeStack(session.clients.cloudFormation, stackName).catch(() => undefined);
+  const status = stack?.StackStatus ?? '';
+  if (failure.kind === 'circuit-breaker') {
+    next.push(
+      'CloudFormation now rolls the stack back on its own; follow it with: wharf outputs --stack-name ' +
+        stackName,
+    );
+  } else if (status === 'UPDATE_IN_PROGRESS') {
+    try {
+      await session.clients.cloudFormation.send(new CancelUpdateStackCommand({ StackName: stackName }));
+      io.notify({
+        level: 'warn',
+        code: 'WHARF_DEPLOY_CANCELLED',
+        message: `Cancelled the update of ${stackName}; CloudFormation rolls it back to the previous version.`,
+      });
+      next.push(
+        `the update was cancelled and is rolling back; follow it with: wharf outputs --stack-name ${stackName}`,
+      );
+    } catch (error) {
+      next.push(
+        `cancel the update: aws cloudformation cancel-update-stack --stack-name ${stackName} (${describeCause(error)})`,
+      );
+    }
+  } else {
+    next.push(
+      `CloudFormation cannot cancel a first creation; it keeps waiting for the service. Remove the stack with: wharf destroy --stack-name ${stackName} --yes`,
+    );
+  }
+  next.push(
+    'fix the container (the stopped reason and log lines above say why), then run wharf deploy again',
+  );
+  return new DeploymentFailedError(
+    stackName,
+    `deployment of ${stackName} stopped early: ${failure.summary}${details ? `\n${details}` : ''}`,
+    next,
+  );
+}
+
+/** Turns the toolkit's errors into messages with a next step. */
+async function explainToolkitError(
+  error: unknown,
+  options: DeployOptions,
+  source: DeploySource,
+  session: AwsSession,
+): Promise<Error> {
+  if (error instanceof WharfError) return error;
+  if (isCredentialsError(error)) return new NoCredentialsError(options, error);
+  const stackName = source.stackNames[0] ?? '';
+  const message = describeCause(error);
+  const stack = await describeStack(session.clients.cloudFormation, stackName).catch(() => undefined);
+  const status = stack?.StackStatus;
+  const next: string[] = [];
+  if (status === 'ROLLBACK_COMPLETE') {
+    next.push(
+      'the first deployment failed and was rolled back; fix the cause above and deploy again (Wharf replaces the empty stack)',
+    );
+  } else if (status === 'UPDATE_ROLLBACK_COMPLETE') {
+    next.push('the stack is back on its previous version; fix the cause above and deploy again');
+  } else if (status === 'UPDATE_ROLLBACK_FAILED') {
+    next.push(`aws cloudformation continue-update-rollback --stack-name ${stackName}`);
+  }
+  return new DeploymentFailedError(
+    stackName,
+    `deployment of ${source.stackNames.join(', ')} failed${status ? ` (stack ${status})` : ''}: ${message}`,
+    next,
+    error,
+  );
+}
