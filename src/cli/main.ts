@@ -123,6 +123,9 @@ if (isEntryPoint()) {
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
+      // A deploy that stopped early leaves the toolkit polling a stack nobody waits for any
+      // more; exit once the output is written instead of waiting for it.
+      setTimeout(() => process.exit(code), 200).unref();
     },
     (error) => {
       process.stderr.write(`internal error: ${String(error)}\n`);

@@ -127,6 +127,16 @@ async function runDeployment(
       monitor.failure.then((failure) => ({ kind: 'failed-fast' as const, failure })),
     ]);
     if (outcome.kind === 'failed-fast') {
+      for (const stackName of source.stackNames) {
+        progress?.finished({
+          stackName,
+          ok: false,
+          message:
+            outcome.failure.kind === 'circuit-breaker'
+              ? 'Wharf stopped waiting: the ECS deployment circuit breaker tripped.'
+              : 'Wharf stopped waiting: ECS tasks keep stopping.',
+        });
+      }
       throw await failFast(outcome.failure, source, session, io);
     }
     const stacks = outcome.result.stacks.map((stack) => ({
@@ -137,8 +147,10 @@ async function runDeployment(
     for (const stack of stacks) progress?.finished({ stackName: stack.stackName, ok: true });
     return stacks;
   } catch (error) {
+    if (error instanceof DeploymentFailedError) throw error;
+    const firstLine = describeCause(error).split(/(?<=\.) /)[0] ?? '';
     for (const stackName of source.stackNames) {
-      progress?.finished({ stackName, ok: false, message: describeCause(error) });
+      progress?.finished({ stackName, ok: false, message: firstLine.slice(0, 200) });
     }
     throw await explainToolkitError(error, options, source, session);
   } finally {

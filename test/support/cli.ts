@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -20,4 +20,49 @@ export function runWharf(args: string[], options: { cwd?: string } = {}) {
 /** A fresh temporary folder. */
 export function tempDir(prefix = 'wharf-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** What {@link runWharfAsync} saw. */
+export interface WharfRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs the built `wharf` in a child process without blocking this one, so servers in the test
+ * process (the mocked AWS endpoint) can answer it. `env` is added to this process's environment.
+ */
+export function runWharfAsync(
+  args: string[],
+  options: { cwd?: string; env?: Readonly<Record<string, string | undefined>>; timeoutMs?: number } = {},
+): Promise<WharfRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'dist/cli/main.js'), ...args], {
+      cwd: options.cwd ?? ROOT,
+      env: definedOnly({ ...process.env, NO_COLOR: '1', ...options.env }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** The variables with a value (an `undefined` in `env` removes the variable). */
+function definedOnly(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
 }

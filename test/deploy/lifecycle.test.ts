@@ -1,0 +1,193 @@
+/**
+ * `wharf diff`, `outputs`, `destroy` and `bootstrap` against mocked AWS, and a CDK example's whole
+ * life: deploy, read outputs, diff, destroy.
+ */
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type MockAws, type MockAwsOptions, startMockAws } from '../support/mock-aws/index.js';
+import { cfnActions, copyFixtureDir, SEEDS_API_GATEWAY, wharfAgainst } from './support.js';
+
+let mock: MockAws | undefined;
+
+async function startAws(options: MockAwsOptions = {}): Promise<MockAws> {
+  mock = await startMockAws(options);
+  return mock;
+}
+
+afterEach(async () => {
+  await mock?.close();
+  mock = undefined;
+});
+
+const FAST = ['--poll-interval', '100'];
+
+describe('a CDK example from deploy to destroy (mocked AWS)', () => {
+  it('deploys, reads the outputs, shows no diff, and destroys', async () => {
+    const aws = await startAws();
+
+    const deployed = await wharfAgainst(aws, ['deploy', 'examples/api-gateway-fargate', ...FAST]);
+    expect(deployed.stderr).not.toMatch(/^error/m);
+    expect(deployed.code).toBe(0);
+    expect(deployed.stdout).toMatch(/ApiGatewayFargate deployed to 123456789012\/us-east-1/);
+    expect(deployed.stdout).toMatch(/ApiGatewayUri\s+https:\/\//);
+    expect(aws.stack('ApiGatewayFargate')?.nested.size).toBe(4);
+
+    const outputs = await wharfAgainst(aws, ['outputs', 'examples/api-gateway-fargate', '--json']);
+    expect(outputs.code).toBe(0);
+    const [stack] = JSON.parse(outputs.stdout) as {
+      stackName: string;
+      status: string;
+      outputs: Record<string, string>;
+    }[];
+    expect(stack?.stackName).toBe('ApiGatewayFargate');
+    expect(stack?.status).toBe('CREATE_COMPLETE');
+    expect(stack?.outputs.ApiGatewayUri).toMatch(/^https:\/\//);
+
+    const diff = await wharfAgainst(aws, ['diff', 'examples/api-gateway-fargate', '--json']);
+    expect(diff.code).toBe(0);
+    expect(JSON.parse(diff.stdout).changes).toEqual([]);
+
+    const destroyed = await wharfAgainst(aws, ['destroy', 'examples/api-gateway-fargate', '--yes', ...FAST]);
+    expect(destroyed.code).toBe(0);
+    expect(destroyed.stdout).toContain('ApiGatewayFargate: deleted');
+    expect(aws.stack('ApiGatewayFargate')).toBeUndefined();
+    expect(cfnActions(aws)).toContain('DeleteStack');
+  });
+});
+
+describe('wharf diff (mocked AWS)', () => {
+  it('lists the resources a changed nested template would update', async () => {
+    const aws = await startAws();
+    expect((await wharfAgainst(aws, ['deploy', '--template', SEEDS_API_GATEWAY, ...FAST])).code).toBe(0);
+
+    const dir = copyFixtureDir('test/fixtures/seeds-like/api-gateway');
+    const serviceFile = join(dir, 'service.yml');
+    writeFileSync(serviceFile, readFileSync(serviceFile, 'utf8').replace('Interval: 10', 'Interval: 30'));
+
+    const text = await wharfAgainst(aws, [
+      'diff',
+      '--template',
+      join(dir, 'parent.yml'),
+      '--stack-name',
+      'api-gateway',
+    ]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('TaskDefinition');
+    expect(text.stdout).toMatch(/resource change\(s\)/);
+
+    const json = await wharfAgainst(aws, [
+      'diff',
+      '--template',
+      join(dir, 'parent.yml'),
+      '--stack-name',
+      'api-gateway',
+      '--json',
+    ]);
+    const changes = JSON.parse(json.stdout).changes as { logicalId: string; type: string; change: string }[];
+    expect(changes).toContainEqual(
+      expect.objectContaining({ logicalId: 'TaskDefinition', type: 'AWS::ECS::TaskDefinition' }),
+    );
+    // Nothing was deployed by diff.
+    expect(cfnActions(aws).filter((a) => a === 'ExecuteChangeSet')).toHaveLength(1);
+  });
+});
+
+describe('wharf outputs (mocked AWS)', () => {
+  it('prints a deployed stack’s status and outputs', async () => {
+    const aws = await startAws({
+      stacks: [
+        {
+          name: 'orders',
+          status: 'UPDATE_COMPLETE',
+          outputs: { ApiGatewayUri: 'https://abc123.execute-api.us-east-1.amazonaws.com' },
+        },
+      ],
+    });
+    const run = await wharfAgainst(aws, ['outputs', '--stack-name', 'orders']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^orders {2}UPDATE_COMPLETE/m);
+    expect(run.stdout).toMatch(/ApiGatewayUri {2}https:\/\/abc123\.execute-api/);
+  });
+
+  it('exits 4 for a stack that does not exist, naming the account and region', async () => {
+    const aws = await startAws();
+    const run = await wharfAgainst(aws, ['outputs', '--stack-name', 'nope']);
+    expect(run.code).toBe(4);
+    expect(run.stderr).toContain("stack 'nope' does not exist in account 123456789012, region us-east-1");
+  });
+});
+
+describe('wharf destroy (mocked AWS)', () => {
+  it('reports each resource CloudFormation could not delete, with its reason', async () => {
+    const aws = await startAws();
+    expect((await wharfAgainst(aws, ['deploy', '--template', SEEDS_API_GATEWAY, ...FAST])).code).toBe(0);
+    aws.failures.push({
+      logicalId: 'ServiceSecurityGroup',
+      stack: 'ServiceStack',
+      operation: 'DELETE',
+      reason:
+        'resource sg-0123 has a dependent object (Service: AmazonEC2; Status Code: 400; Error Code: DependencyViolation)',
+    });
+
+    const run = await wharfAgainst(aws, ['destroy', '--stack-name', 'api-gateway', '--yes', ...FAST]);
+
+    expect(run.code).toBe(4);
+    expect(run.stderr).toContain('could not delete api-gateway');
+    expect(run.stderr).toContain('api-gateway/ServiceStack/ServiceSecurityGroup (AWS::EC2::SecurityGroup)');
+    expect(run.stderr).toContain('DependencyViolation');
+    expect(run.stderr).toContain('--retain-resources');
+  });
+
+  it('will not delete without --yes when it cannot ask', async () => {
+    const aws = await startAws({ stacks: [{ name: 'orders', status: 'CREATE_COMPLETE' }] });
+    const run = await wharfAgainst(aws, ['destroy', '--stack-name', 'orders']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('pass --yes');
+    expect(aws.calls).toHaveLength(0);
+    expect(aws.stack('orders')?.status).toBe('CREATE_COMPLETE');
+  });
+
+  it('says so when there is nothing to delete', async () => {
+    const aws = await startAws();
+    const run = await wharfAgainst(aws, ['destroy', '--stack-name', 'orders', '--yes']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('orders: does not exist; nothing to delete');
+    expect(cfnActions(aws)).not.toContain('DeleteStack');
+  });
+});
+
+describe('wharf bootstrap (mocked AWS)', () => {
+  it('creates the CDKToolkit stack in an unbootstrapped account, after which deploy works', async () => {
+    const aws = await startAws({ bootstrap: false });
+    const run = await wharfAgainst(aws, ['bootstrap', '--json']);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({
+      environment: 'aws://123456789012/us-east-1',
+      status: 'success',
+    });
+    expect(aws.stack('CDKToolkit')?.status).toBe('CREATE_COMPLETE');
+  });
+
+  it('rejects an environment that is not aws://<account>/<region>', async () => {
+    const aws = await startAws();
+    const run = await wharfAgainst(aws, ['bootstrap', 'aws://12/us-east-1']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('expected aws://<12-digit account>/<region>');
+  });
+});
+
+describe('--help of the AWS commands', () => {
+  it.each(['deploy', 'diff', 'outputs', 'destroy', 'bootstrap'])(
+    'wharf %s --help documents its options',
+    async (command) => {
+      const aws = await startAws();
+      const run = await wharfAgainst(aws, [command, '--help']);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(`Usage: wharf ${command}`);
+      expect(run.stdout).toContain('--profile');
+      expect(run.stdout).toContain('--region');
+    },
+  );
+});

@@ -1,0 +1,54 @@
+/**
+ * Helpers of the `wharf deploy/diff/outputs/destroy` tests: run the built CLI in a child process
+ * against a mocked AWS endpoint started in the test process.
+ */
+
+import { cpSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, runWharfAsync, tempDir, type WharfRun } from '../support/cli.js';
+import type { MockAws } from '../support/mock-aws/index.js';
+
+/** The seeds-shaped API Gateway app (SAM parent with four nested applications). */
+export const SEEDS_API_GATEWAY = 'test/fixtures/seeds-like/api-gateway/parent.yml';
+/** The seeds-shaped ALB app. */
+export const SEEDS_ALB = 'test/fixtures/seeds-like/alb/parent.yml';
+
+/** Variables of a developer's shell that would point the SDK elsewhere; removed for the child. */
+const FOREIGN_AWS_ENV = [
+  'AWS_PROFILE',
+  'AWS_DEFAULT_PROFILE',
+  'AWS_SESSION_TOKEN',
+  'AWS_ROLE_ARN',
+  'AWS_WEB_IDENTITY_TOKEN_FILE',
+  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+  'HTTPS_PROXY',
+  'https_proxy',
+  'HTTP_PROXY',
+  'http_proxy',
+];
+
+/** Runs `wharf <args>` with the SDK pointed at `mock`; polls fast. */
+export function wharfAgainst(
+  mock: MockAws,
+  args: string[],
+  extraEnv: Record<string, string | undefined> = {},
+): Promise<WharfRun> {
+  const env: Record<string, string | undefined> = Object.fromEntries(
+    FOREIGN_AWS_ENV.map((k) => [k, undefined]),
+  );
+  for (const key of Object.keys(process.env)) if (key.startsWith('AWS_ENDPOINT_URL_')) env[key] = undefined;
+  return runWharfAsync(args, { env: { ...env, ...mock.env, ...extraEnv } });
+}
+
+/** Copies a fixture folder into a temporary one (for tests that edit templates). */
+export function copyFixtureDir(relativeDir: string): string {
+  const dir = tempDir('wharf-deploy-');
+  cpSync(join(ROOT, relativeDir), dir, { recursive: true });
+  return dir;
+}
+
+/** Every CloudFormation action the mock saw, in order. */
+export function cfnActions(mock: MockAws): string[] {
+  return mock.actions('cloudformation');
+}
