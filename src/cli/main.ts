@@ -118,8 +118,23 @@ export async function main(
   }
 }
 
+/**
+ * The AWS SDK warns on every run under Node 20 that its releases after January 2027 need Node 22.
+ * Wharf pins the SDK, so the notice is for `--verbose` only (and the README says it).
+ */
+function quietSdkNodeVersionWarning(verbose: boolean): void {
+  const emit = process.emitWarning.bind(process);
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    const text = typeof warning === 'string' ? warning : `${warning.name} ${warning.message}`;
+    const type = typeof rest[0] === 'string' ? rest[0] : (rest[0] as { type?: string } | undefined)?.type;
+    if (!verbose && (/NodeVersionSupportWarning/.test(text) || type === 'NodeVersionSupportWarning')) return;
+    (emit as (...args: unknown[]) => void)(warning, ...rest);
+  }) as typeof process.emitWarning;
+}
+
 // Run when executed as the `wharf` bin, not when imported by tests.
 if (isEntryPoint()) {
+  quietSdkNodeVersionWarning(process.argv.includes('--verbose'));
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

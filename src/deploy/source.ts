@@ -64,11 +64,13 @@ export async function prepareDeploySource(options: DeploySourceOptions): Promise
         message: `${untouched.path.join('/')}: nested stack at ${untouched.location} (${untouched.reason}) is deployed as it is; Wharf did not check or package it.`,
       });
     }
-    for (const logicalId of assembly.convertedSamApplications) {
+    const converted = assembly.convertedSamApplications;
+    if (converted.length > 0) {
       options.io.notify({
         level: 'info',
         code: 'WHARF_DEPLOY_SAM_APPLICATION',
-        message: `${basename(file)}: ${logicalId} (AWS::Serverless::Application with a local Location) is deployed as the AWS::CloudFormation::Stack the SAM transform would make of it.`,
+        message: `${basename(file)}: ${converted.join(', ')} (SAM applications with a local Location) deploy as the nested stacks the SAM transform would make.`,
+        data: { converted },
       });
     }
     return {

@@ -80,7 +80,9 @@ export class ToolkitIoBridge implements IIoHost {
     if (code === 'CDK_TOOLKIT_I5501' && data) {
       this.activity.stackStarted?.({
         stackName: String(data.stackName),
-        resourcesTotal: typeof data.resourcesTotal === 'number' ? data.resourcesTotal : undefined,
+        // The toolkit counts the stack itself as one more "resource"; the view counts resources.
+        resourcesTotal:
+          typeof data.resourcesTotal === 'number' ? Math.max(0, data.resourcesTotal - 1) : undefined,
         isUpdate: data.isStackUpdate === true,
       });
     } else if (code === 'CDK_TOOLKIT_I5502' && data?.event) {
