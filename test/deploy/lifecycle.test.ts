@@ -119,6 +119,37 @@ describe('wharf outputs (mocked AWS)', () => {
   });
 });
 
+describe('credentials and region (mocked AWS)', () => {
+  it('uses a named profile from the shared credentials file, like the AWS CLI', async () => {
+    const aws = await startAws({ stacks: [{ name: 'orders', status: 'CREATE_COMPLETE', outputs: { Url: 'https://x' } }] });
+    const credentials = aws.env.AWS_SHARED_CREDENTIALS_FILE as string;
+    writeFileSync(
+      credentials,
+      `[deployer]\naws_access_key_id = ${aws.env.AWS_ACCESS_KEY_ID}\naws_secret_access_key = ${aws.env.AWS_SECRET_ACCESS_KEY}\n`,
+    );
+    const noKeys = { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined };
+
+    const withProfile = await wharfAgainst(aws, ['outputs', '--stack-name', 'orders', '--profile', 'deployer'], noKeys);
+    expect(withProfile.code).toBe(0);
+    expect(withProfile.stdout).toContain('orders  CREATE_COMPLETE');
+
+    const unknown = await wharfAgainst(aws, ['outputs', '--stack-name', 'orders', '--profile', 'nobody'], noKeys);
+    expect(unknown.code).toBe(4);
+    expect(unknown.stderr).toContain("no usable AWS credentials for profile 'nobody'");
+    expect(unknown.stderr).toContain('aws sso login --profile nobody');
+  });
+
+  it('reads the region from --region before the environment', async () => {
+    const aws = await startAws({ region: 'eu-west-3', stacks: [{ name: 'orders', status: 'CREATE_COMPLETE' }] });
+    const run = await wharfAgainst(aws, ['outputs', '--stack-name', 'orders', '--region', 'eu-west-3'], {
+      AWS_REGION: 'us-east-1',
+      AWS_DEFAULT_REGION: 'us-east-1',
+    });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('region eu-west-3');
+  });
+});
+
 describe('wharf destroy (mocked AWS)', () => {
   it('reports each resource CloudFormation could not delete, with its reason', async () => {
     const aws = await startAws();
