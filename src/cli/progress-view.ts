@@ -79,6 +79,14 @@ export function startProgressView(options: ProgressViewOptions): ProgressView {
     io(base) {
       return {
         notify(message: IoMessage) {
+          if (options.json) {
+            // Keep stderr machine-readable: messages are JSON lines like the progress records.
+            if (message.level === 'debug' || message.level === 'result') return;
+            out.write(
+              `${JSON.stringify({ type: 'message', time: new Date().toISOString(), level: message.level, code: message.code, message: message.message })}\n`,
+            );
+            return;
+          }
           if (
             renderer instanceof LiveRenderer &&
             !stopped &&

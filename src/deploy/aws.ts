@@ -15,7 +15,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { IoHost } from '../io/io-host.js';
-import { NoCredentialsError } from './errors.js';
+import { AwsError, describeCause, isNetworkError, NoCredentialsError } from './errors.js';
 import type { AwsTarget } from './toolkit.js';
 
 /** The clients Wharf reads AWS with, all for one account and region. */
@@ -72,6 +72,14 @@ export async function openAwsSession(target: AwsTarget, io: IoHost): Promise<Aws
     account = identity.Account ?? '';
     callerArn = identity.Arn ?? '';
   } catch (error) {
+    if (isNetworkError(error)) {
+      throw new AwsError(
+        'WHARF_AWS_UNREACHABLE',
+        `could not reach AWS STS in region ${region}: ${describeCause(error)}.`,
+        ['check the region (--region, AWS_REGION) and your network or proxy (HTTPS_PROXY)'],
+        error,
+      );
+    }
     throw new NoCredentialsError(target, error);
   } finally {
     sts.destroy();

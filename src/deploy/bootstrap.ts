@@ -4,9 +4,10 @@
  * https://docs.aws.amazon.com/cdk/v2/guide/bootstrapping-env.html
  */
 
-import { BootstrapEnvironments } from '@aws-cdk/toolkit-lib';
+import { BootstrapEnvironments, BootstrapStackParameters } from '@aws-cdk/toolkit-lib';
 import { UsageError, WharfError } from '../errors.js';
 import type { IoHost } from '../io/io-host.js';
+import { validateQualifier } from './assembly/index.js';
 import { openAwsSession } from './aws.js';
 import { AwsError, describeCause, isCredentialsError, NoCredentialsError } from './errors.js';
 import type { ProgressListener } from './progress-listener.js';
@@ -16,6 +17,11 @@ import { type AwsTarget, createToolkit } from './toolkit.js';
 export interface BootstrapOptions extends AwsTarget {
   /** `aws://<account>/<region>`. @default - the current credentials' account and region */
   readonly environment?: string;
+  /**
+   * The bootstrap qualifier (a CDK app's `@aws-cdk/core:bootstrapQualifier`), 1–10 letters,
+   * digits, `_` or `-`. @default 'hnb659fds'
+   */
+  readonly qualifier?: string;
   readonly io: IoHost;
   readonly progress?: ProgressListener;
 }
@@ -31,6 +37,7 @@ export async function bootstrap(
       `wharf bootstrap: '${options.environment}' is not an environment; expected aws://<12-digit account>/<region>, e.g. aws://123456789012/us-east-1.`,
     );
   }
+  if (options.qualifier !== undefined) validateQualifier(options.qualifier);
   const session = await openAwsSession(
     { ...options, ...(options.environment ? { region: ENVIRONMENT.exec(options.environment)?.[2] } : {}) },
     options.io,
@@ -47,7 +54,12 @@ export async function bootstrap(
     },
   });
   try {
-    const result = await toolkit.bootstrap(BootstrapEnvironments.fromList([environment]), {});
+    const result = await toolkit.bootstrap(
+      BootstrapEnvironments.fromList([environment]),
+      options.qualifier
+        ? { parameters: BootstrapStackParameters.withExisting({ qualifier: options.qualifier }) }
+        : {},
+    );
     const status = result.environments[0]?.status ?? 'success';
     options.progress?.finished({ stackName: 'CDKToolkit', ok: true });
     return { environment, status };

@@ -6,14 +6,23 @@
 import { StackParameters, StackSelectionStrategy, type Toolkit } from '@aws-cdk/toolkit-lib';
 import { CancelUpdateStackCommand } from '@aws-sdk/client-cloudformation';
 import { type CheckResult, checkLoaded } from '../check/check.js';
-import { WharfError } from '../errors.js';
+import { UsageError, WharfError } from '../errors.js';
 import type { IoHost } from '../io/io-host.js';
 import { type AwsSession, openAwsSession } from './aws.js';
-import { DeploymentFailedError, describeCause, isCredentialsError, NoCredentialsError } from './errors.js';
+import {
+  AwsError,
+  awsCall,
+  DeploymentFailedError,
+  describeCause,
+  isCredentialsError,
+  NoCredentialsError,
+} from './errors.js';
 import { checkBootstrap, checkStackStates, checkVpcLinkZones, describeStack } from './preflight/preflight.js';
 import type { ProgressListener } from './progress-listener.js';
 import { describeStoppedTask, type RolloutFailure, RolloutMonitor } from './rollout/monitor.js';
+import { findRootCauses } from './root-causes.js';
 import { type DeploySource, type DeploySourceOptions, prepareDeploySource } from './source.js';
+import { StackTree } from './stack-tree.js';
 import { type AwsTarget, createToolkit } from './toolkit.js';
 
 /** Options of {@link deploy}. */
@@ -75,12 +84,18 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
       data: check,
     });
     if (!check.passed && !options.force) throw new CheckFailedError(check);
+    checkParameters(source, options.parameters ?? {});
 
     const session = await openAwsSession(options, io);
     try {
-      await checkBootstrap(session, io);
-      await checkStackStates(session.clients.cloudFormation, source.stackNames);
-      await checkVpcLinkZones(session, source.apps, io, options.parameters);
+      checkPinnedEnvironments(source, session);
+      await awsCall('reading the account state', async () => {
+        for (const parameter of new Set(source.stacks.map((st) => st.bootstrapVersionParameter))) {
+          await checkBootstrap(session, io, parameter);
+        }
+        await checkStackStates(session.clients.cloudFormation, source.stackNames);
+        await checkVpcLinkZones(session, source.apps, io, options.parameters);
+      });
       const stacks = await runDeployment(options, source, session);
       return { stacks, check, account: session.account, region: session.region };
     } finally {
@@ -97,6 +112,7 @@ async function runDeployment(
   session: AwsSession,
 ): Promise<DeployedStackResult[]> {
   const { io, progress } = options;
+  const tree = new StackTree();
   const monitor = new RolloutMonitor({
     ecs: session.clients.ecs,
     logs: session.clients.logs,
@@ -112,6 +128,7 @@ async function runDeployment(
     activity: {
       stackStarted: (info) => progress?.stackStarted({ ...info, operation: 'deploy' }),
       stackEvent: (event) => {
+        tree.observe(event);
         progress?.stackEvent(event);
         monitor.observe(event);
       },
@@ -127,17 +144,16 @@ async function runDeployment(
       monitor.failure.then((failure) => ({ kind: 'failed-fast' as const, failure })),
     ]);
     if (outcome.kind === 'failed-fast') {
-      for (const stackName of source.stackNames) {
-        progress?.finished({
-          stackName,
-          ok: false,
-          message:
-            outcome.failure.kind === 'circuit-breaker'
-              ? 'Wharf stopped waiting: the ECS deployment circuit breaker tripped.'
-              : 'Wharf stopped waiting: ECS tasks keep stopping.',
-        });
-      }
-      throw await failFast(outcome.failure, source, session, io);
+      const stackName = tree.rootOf(outcome.failure.rollout.stackId) ?? source.stackNames[0] ?? '';
+      progress?.finished({
+        stackName,
+        ok: false,
+        message:
+          outcome.failure.kind === 'circuit-breaker'
+            ? 'Wharf stopped waiting: the ECS deployment circuit breaker tripped.'
+            : 'Wharf stopped waiting: ECS tasks keep stopping.',
+      });
+      throw await failFast(outcome.failure, stackName, session, io);
     }
     const stacks = outcome.result.stacks.map((stack) => ({
       stackName: stack.stackName,
@@ -149,10 +165,10 @@ async function runDeployment(
   } catch (error) {
     if (error instanceof DeploymentFailedError) throw error;
     const firstLine = describeCause(error).split(/(?<=\.) /)[0] ?? '';
-    for (const stackName of source.stackNames) {
+    const failed = await unfinishedStacks(source, session);
+    for (const stackName of failed)
       progress?.finished({ stackName, ok: false, message: firstLine.slice(0, 200) });
-    }
-    throw await explainToolkitError(error, options, source, session);
+    throw await explainToolkitError(error, options, failed[0] ?? source.stackNames[0] ?? '', session);
   } finally {
     monitor.stop();
   }
@@ -168,7 +184,7 @@ function deployWithToolkit(
   return toolkit.deploy(cx, {
     stacks: {
       strategy: StackSelectionStrategy.PATTERN_MUST_MATCH,
-      patterns: [...source.stackNames],
+      patterns: source.stacks.map((stack) => stack.hierarchicalId),
     },
     deploymentMethod: { method: 'change-set' },
     ...(Object.keys(params).length > 0 ? { parameters: StackParameters.withExisting(params) } : {}),
@@ -182,11 +198,10 @@ function deployWithToolkit(
  */
 async function failFast(
   failure: RolloutFailure,
-  source: DeploySource,
+  stackName: string,
   session: AwsSession,
   io: IoHost,
 ): Promise<Error> {
-  const stackName = source.stackNames[0] ?? '';
   const details = failure.rollout.stoppedTasks
     .map((task) => {
       const lines = task.logLines.map((line) => `      | ${line}`).join('\n');
@@ -236,12 +251,11 @@ async function failFast(
 async function explainToolkitError(
   error: unknown,
   options: DeployOptions,
-  source: DeploySource,
+  stackName: string,
   session: AwsSession,
 ): Promise<Error> {
   if (error instanceof WharfError) return error;
   if (isCredentialsError(error)) return new NoCredentialsError(options, error);
-  const stackName = source.stackNames[0] ?? '';
   const message = describeCause(error);
   const stack = await describeStack(session.clients.cloudFormation, stackName).catch(() => undefined);
   const status = stack?.StackStatus;
@@ -255,10 +269,77 @@ async function explainToolkitError(
   } else if (status === 'UPDATE_ROLLBACK_FAILED') {
     next.push(`aws cloudformation continue-update-rollback --stack-name ${stackName}`);
   }
+  const causes = status ? await findRootCauses(session.clients.cloudFormation, stackName) : [];
+  const because =
+    causes.length > 0
+      ? `\nResources that failed:\n${causes.map((c) => `  - ${stackName}/${c.path} (${c.type}) ${c.status}: ${c.reason}`).join('\n')}`
+      : '';
   return new DeploymentFailedError(
     stackName,
-    `deployment of ${source.stackNames.join(', ')} failed${status ? ` (stack ${status})` : ''}: ${message}`,
+    `deployment of ${stackName} failed${status ? ` (stack ${status})` : ''}: ${message}${because}`,
     next,
     error,
   );
+}
+
+/** The stacks that did not end in a complete state (the ones a failure concerns). */
+async function unfinishedStacks(source: DeploySource, session: AwsSession): Promise<string[]> {
+  const unfinished: string[] = [];
+  for (const stackName of source.stackNames) {
+    const stack = await describeStack(session.clients.cloudFormation, stackName).catch(() => undefined);
+    if (!stack || !/^(CREATE|UPDATE|IMPORT)_COMPLETE$/.test(stack.StackStatus ?? ''))
+      unfinished.push(stackName);
+  }
+  return unfinished.length > 0 ? unfinished : [...source.stackNames];
+}
+
+/**
+ * `--parameter` names must exist in the root template, and parameters without a default need a
+ * value; checked before any AWS call.
+ * @throws {@link UsageError} naming the parameter and the allowed names.
+ */
+function checkParameters(source: DeploySource, given: Readonly<Record<string, string>>): void {
+  for (const app of source.apps) {
+    const declared = app.root.template.Parameters ?? {};
+    const names = Object.keys(declared);
+    for (const name of Object.keys(given)) {
+      if (!(name in declared)) {
+        throw new UsageError(
+          `--parameter ${name}: ${app.root.file} (stack ${app.name}) has no parameter '${name}'; its parameters: ${names.join(', ') || 'none'}.`,
+        );
+      }
+    }
+    const missing = names.filter(
+      (name) => declared[name]?.Default === undefined && given[name] === undefined,
+    );
+    if (missing.length > 0) {
+      throw new UsageError(
+        `${app.root.file} (stack ${app.name}) needs a value for ${missing.map((m) => `'${m}'`).join(', ')}: pass --parameter ${missing[0]}=<value>.`,
+      );
+    }
+  }
+}
+
+/**
+ * A CDK stack pinned to an account or region (`env` in the app) deploys there whatever the
+ * credentials say; Wharf's checks and ECS polling must look at the same place.
+ * @throws {@link AwsError} `WHARF_AWS_ENVIRONMENT_MISMATCH` with the flag that fixes it.
+ */
+function checkPinnedEnvironments(source: DeploySource, session: AwsSession): void {
+  for (const stack of source.stacks) {
+    if (stack.region && stack.region !== session.region) {
+      throw new AwsError(
+        'WHARF_AWS_ENVIRONMENT_MISMATCH',
+        `stack ${stack.stackName} is pinned to region ${stack.region} by the app, but this session is in ${session.region}.`,
+        [`wharf deploy ... --region ${stack.region}`],
+      );
+    }
+    if (stack.account && stack.account !== session.account) {
+      throw new AwsError(
+        'WHARF_AWS_ENVIRONMENT_MISMATCH',
+        `stack ${stack.stackName} is pinned to account ${stack.account} by the app, but the credentials are for account ${session.account}.`,
+        [`use credentials for account ${stack.account} (--profile <name>)`],
+      );
+    }
+  }
 }

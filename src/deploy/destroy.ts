@@ -11,11 +11,12 @@ import type { StackEvent } from '@aws-sdk/client-cloudformation';
 import { WharfError } from '../errors.js';
 import { assembleTemplate, validateStackName } from './assembly/index.js';
 import { openAwsSession } from './aws.js';
-import { AwsError, describeCause, isCredentialsError, NoCredentialsError } from './errors.js';
+import { AwsError, awsCall, describeCause, isCredentialsError, NoCredentialsError } from './errors.js';
 import type { StackNamesOptions } from './outputs.js';
 import { describeStack } from './preflight/preflight.js';
 import type { ProgressListener } from './progress-listener.js';
-import { type DeploySource, prepareDeploySource } from './source.js';
+import { type DeploySource, prepareDeploySource, readStackArtifacts } from './source.js';
+import { StackTree } from './stack-tree.js';
 import { type AwsTarget, createToolkit } from './toolkit.js';
 
 /** Options of {@link destroy}. */
@@ -97,7 +98,9 @@ export async function destroy(options: DestroyOptions): Promise<DestroyedStackRe
       const existing: string[] = [];
       const results = new Map<string, DestroyedStackResult>();
       for (const stackName of source.stackNames) {
-        const stack = await describeStack(session.clients.cloudFormation, stackName);
+        const stack = await awsCall(`reading stack ${stackName} (DescribeStacks)`, () =>
+          describeStack(session.clients.cloudFormation, stackName),
+        );
         if (stack) existing.push(stackName);
         else results.set(stackName, { stackName, existed: false, deleted: false, undeleted: [] });
       }
@@ -128,16 +131,22 @@ export async function destroy(options: DestroyOptions): Promise<DestroyedStackRe
       let error: unknown;
       try {
         await toolkit.destroy(cx, {
-          stacks: { strategy: StackSelectionStrategy.PATTERN_MUST_MATCH, patterns: existing },
+          stacks: {
+            strategy: StackSelectionStrategy.PATTERN_MUST_MATCH,
+            patterns: source.stacks
+              .filter((st) => existing.includes(st.stackName))
+              .map((st) => st.hierarchicalId),
+          },
           stackEventPollingInterval: options.pollIntervalMs ?? 2000,
         });
       } catch (caught) {
         error = caught;
       }
       for (const stackName of existing) {
-        const after = error
-          ? await describeStack(session.clients.cloudFormation, stackName).catch(() => undefined)
-          : undefined;
+        // Ask CloudFormation rather than trust the toolkit: it only warns when a pattern matches nothing.
+        const after = await awsCall(`reading stack ${stackName} after the deletion`, () =>
+          describeStack(session.clients.cloudFormation, stackName),
+        );
         const deleted = after === undefined || after.StackStatus === 'DELETE_COMPLETE';
         const undeleted = deleted ? [] : failures.forStack(stackName);
         results.set(stackName, { stackName, existed: true, deleted, undeleted });
@@ -148,6 +157,9 @@ export async function destroy(options: DestroyOptions): Promise<DestroyedStackRe
         });
       }
       const ordered = source.stackNames.map((name) => results.get(name) as DestroyedStackResult);
+      if (!error && ordered.some((r) => r.existed && !r.deleted)) {
+        error = new Error('the stacks are still there after the deletion finished');
+      }
       if (error) {
         if (error instanceof WharfError) throw error;
         if (isCredentialsError(error)) throw new NoCredentialsError(options, error);
@@ -162,41 +174,31 @@ export async function destroy(options: DestroyOptions): Promise<DestroyedStackRe
   }
 }
 
-/** Collects DELETE_FAILED events, keyed by the path of logical ids from the root stack. */
+/** Collects DELETE_FAILED events with the path of logical ids from the root stack. */
 class DeleteFailureCollector {
-  private readonly nestedPaths = new Map<string, string>();
+  private readonly tree = new StackTree();
   private readonly failures: { root: string; resource: UndeletedResource }[] = [];
-  private readonly rootOf = new Map<string, string>();
 
   observe(event: StackEvent): void {
+    this.tree.observe(event);
     const stackId = event.StackId ?? '';
     const isStackItself = event.LogicalResourceId === event.StackName && event.PhysicalResourceId === stackId;
-    if (isStackItself && !this.nestedPaths.has(stackId)) {
-      this.nestedPaths.set(stackId, '');
-      this.rootOf.set(stackId, event.StackName ?? '');
-    }
-    const prefix = this.nestedPaths.get(stackId) ?? '';
-    const root = this.rootOf.get(stackId) ?? event.StackName ?? '';
-    const path = `${prefix}${event.LogicalResourceId ?? ''}`;
-    if (event.ResourceType === 'AWS::CloudFormation::Stack' && !isStackItself && event.PhysicalResourceId) {
-      this.nestedPaths.set(event.PhysicalResourceId, `${path}/`);
-      this.rootOf.set(event.PhysicalResourceId, root);
-    }
     if (
-      event.ResourceStatus === 'DELETE_FAILED' &&
-      !isStackItself &&
-      event.ResourceType !== 'AWS::CloudFormation::Stack'
+      event.ResourceStatus !== 'DELETE_FAILED' ||
+      isStackItself ||
+      event.ResourceType === 'AWS::CloudFormation::Stack'
     ) {
-      this.failures.push({
-        root,
-        resource: {
-          path,
-          type: event.ResourceType ?? '',
-          ...(event.PhysicalResourceId ? { physicalId: event.PhysicalResourceId } : {}),
-          reason: event.ResourceStatusReason ?? 'no reason given',
-        },
-      });
+      return;
     }
+    this.failures.push({
+      root: this.tree.rootOf(stackId) ?? event.StackName ?? '',
+      resource: {
+        path: this.tree.pathOf(stackId, event.LogicalResourceId ?? ''),
+        type: event.ResourceType ?? '',
+        ...(event.PhysicalResourceId ? { physicalId: event.PhysicalResourceId } : {}),
+        reason: event.ResourceStatusReason ?? 'no reason given',
+      },
+    });
   }
 
   forStack(stackName: string): UndeletedResource[] {
@@ -219,6 +221,7 @@ function placeholderSource(stackName: string): DeploySource {
       assemblyDir: assembly.dir,
       apps: [],
       stackNames: [stackName],
+      stacks: readStackArtifacts(assembly.dir, [stackName]),
       kind: 'template',
       nagReport: false,
       dispose() {

@@ -80,7 +80,10 @@ export async function diff(options: DiffOptions): Promise<DiffResult> {
     let diffs: Awaited<ReturnType<typeof toolkit.diff>>;
     try {
       diffs = await toolkit.diff(cx, {
-        stacks: { strategy: StackSelectionStrategy.PATTERN_MUST_MATCH, patterns: [...source.stackNames] },
+        stacks: {
+          strategy: StackSelectionStrategy.PATTERN_MUST_MATCH,
+          patterns: source.stacks.map((stack) => stack.hierarchicalId),
+        },
         method: DiffMethod.ChangeSet({
           fallbackToTemplate: true,
           ...(options.parameters ? { parameters: { ...options.parameters } } : {}),

@@ -43,11 +43,13 @@ export class NoCredentialsError extends AwsError {
 
 /** The account/region has no CDK bootstrap stack, which holds the bucket and roles deploys use. */
 export class NotBootstrappedError extends AwsError {
-  constructor(account: string, region: string, detail: string) {
+  constructor(account: string, region: string, detail: string, qualifier = 'hnb659fds') {
     super(
       'WHARF_AWS_NOT_BOOTSTRAPPED',
       `AWS account ${account} is not bootstrapped in ${region} (${detail}). Wharf deploys through the CDK toolkit, which needs the bootstrap stack 'CDKToolkit' (an S3 bucket for templates and IAM roles for deployment) once per account and region.`,
-      [`wharf bootstrap aws://${account}/${region}`],
+      [
+        `wharf bootstrap aws://${account}/${region}${qualifier === 'hnb659fds' ? '' : ` --qualifier ${qualifier}`}`,
+      ],
     );
   }
 }
@@ -93,4 +95,39 @@ export function isCredentialsError(error: unknown): boolean {
 export function describeCause(error: unknown): string {
   if (error instanceof Error) return error.message.replace(/\s+/g, ' ').trim();
   return String(error);
+}
+
+/** True for errors of the network rather than of AWS: DNS, refused or reset connections, timeouts. */
+export function isNetworkError(error: unknown): boolean {
+  const code = (error as { code?: string })?.code ?? '';
+  const name = (error as { name?: string })?.name ?? '';
+  return (
+    ['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH'].includes(code) ||
+    name === 'TimeoutError' ||
+    /getaddrinfo|ECONNREFUSED|socket hang up/.test(describeCause(error))
+  );
+}
+
+/**
+ * Runs Wharf's own AWS reads; an SDK or network error becomes an {@link AwsError}
+ * (`WHARF_AWS_CALL_FAILED`, exit 4) that says what Wharf was doing and what to check.
+ */
+export async function awsCall<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof WharfError) throw error;
+    const name = (error as { name?: string })?.name ?? 'Error';
+    const next = isNetworkError(error)
+      ? ['check the region (--region) and your network or proxy']
+      : /AccessDenied|UnauthorizedOperation|not authorized/i.test(`${name} ${describeCause(error)}`)
+        ? ['grant the permission named above to your credentials, or use a profile that has it (--profile)']
+        : ['run again; if it persists, add --verbose and check the AWS Health Dashboard for the region'];
+    throw new AwsError(
+      'WHARF_AWS_CALL_FAILED',
+      `${what} failed: ${name}: ${describeCause(error)}`,
+      next,
+      error,
+    );
+  }
 }

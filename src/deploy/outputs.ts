@@ -4,28 +4,18 @@
  */
 
 import { UsageError } from '../errors.js';
-import type { IoHost } from '../io/io-host.js';
 import { synthesizeApp } from '../synth/synth.js';
 import { openAwsSession } from './aws.js';
-import { AwsError } from './errors.js';
+import { AwsError, awsCall } from './errors.js';
 import { describeStack } from './preflight/preflight.js';
-import { defaultStackName } from './source.js';
+import { type DeploySourceOptions, defaultStackName } from './source.js';
 import type { AwsTarget } from './toolkit.js';
 
-/** Which stacks: a CDK app folder, a template, or a stack name. */
-export interface StackNamesOptions {
-  /** A CDK app folder; its stacks are found by synthesizing it. */
-  readonly dir?: string;
-  /** A root template; the stack name defaults as in `wharf deploy --template`. */
-  readonly template?: string;
-  /** The stack name, overriding the two above. */
-  readonly stackName?: string;
-  /** App command overriding `cdk.json`. */
-  readonly app?: string;
-  /** Only this stack of the CDK app. */
-  readonly stack?: string;
-  readonly io: IoHost;
-}
+/**
+ * Which stacks: a CDK app folder, a template, or a stack name (`stackName` wins over the other two
+ * here: `outputs` and `destroy` need no template to find a deployed stack).
+ */
+export type StackNamesOptions = DeploySourceOptions;
 
 /** Options of {@link outputs}. */
 export interface OutputsOptions extends StackNamesOptions, AwsTarget {}
@@ -75,7 +65,9 @@ export async function outputs(options: OutputsOptions): Promise<StackOutputs[]> 
   try {
     const result: StackOutputs[] = [];
     for (const stackName of names) {
-      const stack = await describeStack(session.clients.cloudFormation, stackName);
+      const stack = await awsCall(`reading stack ${stackName} (DescribeStacks)`, () =>
+        describeStack(session.clients.cloudFormation, stackName),
+      );
       if (!stack) {
         throw new AwsError(
           'WHARF_AWS_STACK_NOT_FOUND',

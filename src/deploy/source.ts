@@ -5,12 +5,15 @@
  * nested templates are file assets (see `assembly/`).
  */
 
-import { basename, dirname, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { CHECK_CONTEXT, CHECK_SYNTH_ENV } from '../check/check.js';
 import { UsageError } from '../errors.js';
 import type { IoHost } from '../io/io-host.js';
+import { PORTABLE_STACK_NAME_KEY } from '../synth/portable.js';
 import { synthesizeApp } from '../synth/synth.js';
 import type { LoadedApp } from '../template/model.js';
+import { parseTemplate } from '../template/yaml.js';
 import { assembleTemplate, validateStackName } from './assembly/index.js';
 
 /** Where an app comes from: a CDK app folder, or a hand-written root template. */
@@ -20,8 +23,9 @@ export interface DeploySourceOptions {
   /** A root CloudFormation template (YAML or JSON) with nested stacks by relative path. */
   readonly template?: string;
   /**
-   * Stack name for `template`. @default - the template's folder name, e.g. `api-gateway` for
-   * `api-gateway/parent.yml` (`parent` files) or the file's base name otherwise
+   * Stack name for `template`. @default - the CDK stack name `wharf synth --portable` recorded in
+   * the template's `Metadata`, else the template's folder name, e.g. `api-gateway` for
+   * `api-gateway/parent.yml` (`parent` files), or the file's base name otherwise
    */
   readonly stackName?: string;
   /** App command overriding `cdk.json`. */
@@ -29,6 +33,23 @@ export interface DeploySourceOptions {
   /** Only this stack of the CDK app. @default - every stack */
   readonly stack?: string;
   readonly io: IoHost;
+}
+
+/** One top-level stack of the assembly, as the toolkit selects and deploys it. */
+export interface DeployStack {
+  /** The CloudFormation stack name, e.g. `ApiGatewayFargate` or `orders-net`. */
+  readonly stackName: string;
+  /**
+   * What the toolkit's stack selector matches: the artifact's display path, e.g. `Net` or
+   * `Prod/Api` (for `new Stack(app, 'Net', { stackName: 'orders-net' })` it is `Net`).
+   */
+  readonly hierarchicalId: string;
+  /** Account the app pins the stack to; `undefined` for environment-agnostic stacks. */
+  readonly account?: string;
+  /** Region the app pins the stack to; `undefined` for environment-agnostic stacks. */
+  readonly region?: string;
+  /** SSM parameter holding the bootstrap version, e.g. `/cdk-bootstrap/hnb659fds/version`. */
+  readonly bootstrapVersionParameter?: string;
 }
 
 /** A prepared source. Call `dispose()` to remove the temporary assembly. */
@@ -39,6 +60,8 @@ export interface DeploySource {
   readonly apps: readonly LoadedApp[];
   /** CloudFormation stack names, in app order. */
   readonly stackNames: readonly string[];
+  /** The stacks with what the toolkit needs to select them. */
+  readonly stacks: readonly DeployStack[];
   /** `cdk-app` or `template`. */
   readonly kind: 'cdk-app' | 'template';
   /** The assembly was synthesized with cdk-nag's report (CDK apps only). */
@@ -53,7 +76,7 @@ export async function prepareDeploySource(options: DeploySourceOptions): Promise
       throw new UsageError('give either a CDK app folder or --template <file>, not both.');
     }
     const file = resolve(options.template);
-    const stackName = options.stackName ?? defaultStackName(file);
+    const stackName = options.stackName ?? recordedStackName(file) ?? defaultStackName(file);
     validateStackName(stackName);
     const assembly = assembleTemplate({ templateFile: file, stackName });
     const app = assembly.app;
@@ -77,6 +100,7 @@ export async function prepareDeploySource(options: DeploySourceOptions): Promise
       assemblyDir: assembly.dir,
       apps: [app],
       stackNames: [stackName],
+      stacks: readStackArtifacts(assembly.dir, [stackName]),
       kind: 'template',
       nagReport: false,
       dispose: () => assembly.dispose(),
@@ -95,10 +119,12 @@ export async function prepareDeploySource(options: DeploySourceOptions): Promise
     io: options.io,
     env: { ...process.env, ...CHECK_SYNTH_ENV },
   });
+  const stackNames = synthesized.apps.map((app) => app.name);
   return {
     assemblyDir: synthesized.assemblyDir,
     apps: synthesized.apps,
-    stackNames: synthesized.apps.map((app) => app.name),
+    stackNames,
+    stacks: readStackArtifacts(synthesized.assemblyDir, stackNames),
     kind: 'cdk-app',
     nagReport: true,
     dispose: () => synthesized.dispose(),
@@ -119,4 +145,63 @@ export function defaultStackName(file: string): string {
     .replace(/^[^A-Za-z]+/, '')
     .replace(/-+$/, '');
   return cleaned === '' ? 'wharf-app' : cleaned.slice(0, 128);
+}
+
+interface ManifestArtifact {
+  readonly type?: string;
+  readonly displayName?: string;
+  readonly environment?: string;
+  readonly properties?: {
+    readonly stackName?: string;
+    readonly templateFile?: string;
+    readonly directoryName?: string;
+    readonly bootstrapStackVersionSsmParameter?: string;
+  };
+}
+
+/**
+ * The stack artifacts of an assembly (nested assemblies of CDK stages included) for the given
+ * stack names, in that order.
+ */
+export function readStackArtifacts(assemblyDir: string, stackNames: readonly string[]): DeployStack[] {
+  const found = new Map<string, DeployStack>();
+  const visit = (dir: string) => {
+    const manifestFile = join(dir, 'manifest.json');
+    if (!existsSync(manifestFile)) return;
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as {
+      artifacts?: Record<string, ManifestArtifact>;
+    };
+    for (const [id, artifact] of Object.entries(manifest.artifacts ?? {})) {
+      if (artifact.type === 'cdk:cloud-assembly' && artifact.properties?.directoryName) {
+        visit(join(dir, artifact.properties.directoryName));
+        continue;
+      }
+      if (artifact.type !== 'aws:cloudformation:stack') continue;
+      const stackName = artifact.properties?.stackName ?? id;
+      const env = /^aws:\/\/([^/]+)\/([^/]+)$/.exec(artifact.environment ?? '');
+      const account = env?.[1] && !env[1].startsWith('unknown-') ? env[1] : undefined;
+      const region = env?.[2] && !env[2].startsWith('unknown-') ? env[2] : undefined;
+      const parameter = artifact.properties?.bootstrapStackVersionSsmParameter;
+      found.set(stackName, {
+        stackName,
+        hierarchicalId: artifact.displayName ?? id,
+        ...(account ? { account } : {}),
+        ...(region ? { region } : {}),
+        ...(parameter ? { bootstrapVersionParameter: parameter } : {}),
+      });
+    }
+  };
+  visit(assemblyDir);
+  return stackNames.map((name) => found.get(name) ?? { stackName: name, hierarchicalId: name });
+}
+
+/** The stack name `wharf synth --portable` recorded in the root template, if any. */
+function recordedStackName(file: string): string | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    const name = parseTemplate(readFileSync(file, 'utf8'), file).Metadata?.[PORTABLE_STACK_NAME_KEY];
+    return typeof name === 'string' && name !== '' ? name : undefined;
+  } catch {
+    return undefined; // the loader reports a broken template with its location
+  }
 }

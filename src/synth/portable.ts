@@ -1,6 +1,9 @@
 import { WharfError } from '../errors.js';
 import type { CfnResource, CfnTemplate, LoadedApp, LoadedStack } from '../template/model.js';
 
+/** Root-template metadata key recording the CDK stack name in portable output. */
+export const PORTABLE_STACK_NAME_KEY = 'wharf:stackName';
+
 /** One file of a portable template set. */
 export interface PortableFile {
   /** File name inside the output folder, e.g. `parent.yml`, `service.yml`. */
@@ -39,7 +42,14 @@ export function toPortable(app: LoadedApp, extension: 'yml' | 'json'): PortableF
       resources[logicalId] = withoutAssetMetadata({ ...resource, Properties: properties });
       visit(child, childName);
     }
-    if (stack.parent === undefined) stripBootstrapCheck(template);
+    if (stack.parent === undefined) {
+      stripBootstrapCheck(template);
+      // `wharf deploy --template parent.yml` deploys under the CDK app's stack name by default.
+      (template as { Metadata?: Record<string, unknown> }).Metadata = {
+        ...(template.Metadata ?? {}),
+        [PORTABLE_STACK_NAME_KEY]: app.name,
+      };
+    }
     const leftover = JSON.stringify(template).match(/cdk-[a-z0-9]+-assets-/);
     if (leftover) {
       throw new WharfError(

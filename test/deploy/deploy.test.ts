@@ -81,18 +81,13 @@ describe('wharf deploy --template (mocked AWS)', () => {
     ]);
     expect(synth.code).toBe(0);
 
-    const run = await wharfAgainst(aws, [
-      'deploy',
-      '--template',
-      join(out, 'parent.yml'),
-      '--stack-name',
-      'alb-portable',
-      ...FAST,
-    ]);
+    // No --stack-name: the portable output records the CDK app's stack name.
+    const run = await wharfAgainst(aws, ['deploy', '--template', join(out, 'parent.yml'), ...FAST]);
 
     expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/PublicAlbFargate deployed to/);
     expect(run.stdout).toMatch(/LoadBalancerUri\s+http:\/\//);
-    const stack = aws.stack('alb-portable');
+    const stack = aws.stack('PublicAlbFargate');
     expect(stack?.status).toBe('CREATE_COMPLETE');
     expect([...(stack?.nested.keys() ?? [])]).toHaveLength(3);
     // The bootstrap check that --portable strips is back, so the toolkit can verify the bootstrap version.
@@ -137,7 +132,10 @@ describe('wharf deploy --template (mocked AWS)', () => {
     const run = await wharfAgainst(aws, ['deploy', '--template', SEEDS_API_GATEWAY, ...FAST]);
 
     expect(run.code).toBe(4);
-    expect(run.stderr).toMatch(/ServiceStack\/Service\s+ECS::Service\s+CREATE_FAILED/);
+    // The cause is named in the failed resource, not only in "Embedded stack … was not successfully created".
+    expect(run.stderr).toContain(
+      'api-gateway/ServiceStack/Service (AWS::ECS::Service) CREATE_FAILED: Resource handler returned message',
+    );
     expect(run.stderr).toContain('subnet-0abc is not in the VPC');
     expect(run.stderr).toContain('ROLLBACK_COMPLETE');
     expect(run.stderr).toMatch(/Next: .*fix the cause above and deploy again/);

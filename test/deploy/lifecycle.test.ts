@@ -121,7 +121,9 @@ describe('wharf outputs (mocked AWS)', () => {
 
 describe('credentials and region (mocked AWS)', () => {
   it('uses a named profile from the shared credentials file, like the AWS CLI', async () => {
-    const aws = await startAws({ stacks: [{ name: 'orders', status: 'CREATE_COMPLETE', outputs: { Url: 'https://x' } }] });
+    const aws = await startAws({
+      stacks: [{ name: 'orders', status: 'CREATE_COMPLETE', outputs: { Url: 'https://x' } }],
+    });
     const credentials = aws.env.AWS_SHARED_CREDENTIALS_FILE as string;
     writeFileSync(
       credentials,
@@ -129,18 +131,29 @@ describe('credentials and region (mocked AWS)', () => {
     );
     const noKeys = { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined };
 
-    const withProfile = await wharfAgainst(aws, ['outputs', '--stack-name', 'orders', '--profile', 'deployer'], noKeys);
+    const withProfile = await wharfAgainst(
+      aws,
+      ['outputs', '--stack-name', 'orders', '--profile', 'deployer'],
+      noKeys,
+    );
     expect(withProfile.code).toBe(0);
     expect(withProfile.stdout).toContain('orders  CREATE_COMPLETE');
 
-    const unknown = await wharfAgainst(aws, ['outputs', '--stack-name', 'orders', '--profile', 'nobody'], noKeys);
+    const unknown = await wharfAgainst(
+      aws,
+      ['outputs', '--stack-name', 'orders', '--profile', 'nobody'],
+      noKeys,
+    );
     expect(unknown.code).toBe(4);
     expect(unknown.stderr).toContain("no usable AWS credentials for profile 'nobody'");
     expect(unknown.stderr).toContain('aws sso login --profile nobody');
   });
 
   it('reads the region from --region before the environment', async () => {
-    const aws = await startAws({ region: 'eu-west-3', stacks: [{ name: 'orders', status: 'CREATE_COMPLETE' }] });
+    const aws = await startAws({
+      region: 'eu-west-3',
+      stacks: [{ name: 'orders', status: 'CREATE_COMPLETE' }],
+    });
     const run = await wharfAgainst(aws, ['outputs', '--stack-name', 'orders', '--region', 'eu-west-3'], {
       AWS_REGION: 'us-east-1',
       AWS_DEFAULT_REGION: 'us-east-1',
@@ -221,4 +234,68 @@ describe('--help of the AWS commands', () => {
       expect(run.stdout).toContain('--region');
     },
   );
+});
+
+describe('a CDK app with two stacks (mocked AWS)', () => {
+  const APP = 'test/fixtures/apps/two-stacks';
+
+  it('deploys and destroys both, selecting stacks by CloudFormation name', async () => {
+    const aws = await startAws();
+    const deployed = await wharfAgainst(aws, ['deploy', APP, ...FAST]);
+    expect(deployed.code).toBe(0);
+    expect(aws.stack('orders-net')?.status).toBe('CREATE_COMPLETE');
+    expect(aws.stack('Api')?.status).toBe('CREATE_COMPLETE');
+
+    const one = await wharfAgainst(aws, ['outputs', APP, '--stack', 'orders-net', '--json']);
+    expect(one.code).toBe(0);
+    expect((JSON.parse(one.stdout) as { stackName: string }[]).map((s) => s.stackName)).toEqual([
+      'orders-net',
+    ]);
+
+    const destroyed = await wharfAgainst(aws, ['destroy', APP, '--yes', ...FAST]);
+    expect(destroyed.code).toBe(0);
+    expect(destroyed.stdout).toContain('orders-net: deleted');
+    expect(aws.stack('orders-net')).toBeUndefined();
+    expect(aws.stack('Api')).toBeUndefined();
+  });
+
+  it('refuses a stack the app pins to another region, before deploying anything', async () => {
+    const aws = await startAws();
+    const run = await wharfAgainst(aws, ['deploy', APP, ...FAST], { WHARF_TEST_PIN_REGION: 'eu-west-1' });
+    expect(run.code).toBe(4);
+    expect(run.stderr).toContain(
+      'stack Api is pinned to region eu-west-1 by the app, but this session is in us-east-1',
+    );
+    expect(run.stderr).toContain('--region eu-west-1');
+    expect(cfnActions(aws)).not.toContain('CreateChangeSet');
+  });
+});
+
+describe('machine-readable failures (mocked AWS)', () => {
+  it('prints the error as JSON on stdout with --json, and progress and messages as JSON lines on stderr', async () => {
+    const aws = await startAws({ bootstrap: false });
+    const run = await wharfAgainst(aws, ['deploy', '--template', SEEDS_API_GATEWAY, '--json', ...FAST]);
+    expect(run.code).toBe(4);
+    const result = JSON.parse(run.stdout) as { ok: boolean; error: { code: string; nextSteps: string[] } };
+    expect(result.ok).toBe(false);
+    expect(result.error.code).toBe('WHARF_AWS_NOT_BOOTSTRAPPED');
+    expect(result.error.nextSteps).toEqual(['wharf bootstrap aws://123456789012/us-east-1']);
+    const lines = run.stderr.split('\n').filter((line) => line.startsWith('{'));
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+  });
+
+  it('rejects a --parameter the root template does not declare, before calling AWS', async () => {
+    const aws = await startAws();
+    const run = await wharfAgainst(aws, [
+      'deploy',
+      '--template',
+      SEEDS_API_GATEWAY,
+      '--parameter',
+      'DesiredCount=3',
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("has no parameter 'DesiredCount'");
+    expect(aws.calls).toHaveLength(0);
+  });
 });

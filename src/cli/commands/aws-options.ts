@@ -1,6 +1,29 @@
 import type { AwsTarget } from '../../deploy/toolkit.js';
 import { UsageError } from '../../errors.js';
-import type { OptionSpec } from '../command.js';
+import type { OptionSpec, TerminalStream } from '../command.js';
+import { type ProgressView, startProgressView } from '../progress-view.js';
+
+/** Options of the commands that watch stacks change: polling, the live view, JSON. */
+export const PROGRESS_OPTIONS: Record<'poll-interval' | 'no-live' | 'json', OptionSpec> = {
+  'poll-interval': {
+    type: 'string',
+    value: '<ms>',
+    default: '2000',
+    description: 'How often to poll CloudFormation and ECS, in milliseconds (100 to 60000)',
+  },
+  'no-live': { type: 'boolean', description: 'Print one line per change even on a terminal' },
+  json: { type: 'boolean', description: 'Print the result as JSON (progress as JSON lines on stderr)' },
+};
+
+/** `--parameter Key=Value`, repeatable. */
+export const PARAMETER_OPTION: Record<'parameter', OptionSpec> = {
+  parameter: {
+    type: 'string',
+    multiple: true,
+    value: '<Key=Value>',
+    description: 'Root stack parameter (repeatable)',
+  },
+};
 
 /** `--profile` and `--region`, as the AWS CLI has them. */
 export const AWS_OPTIONS: Record<'profile' | 'region', OptionSpec> = {
@@ -55,4 +78,30 @@ export function pollInterval(value: unknown, command: string): number {
     );
   }
   return ms;
+}
+
+/** The progress view a command's `--json`/`--no-live` ask for, on the command's terminal. */
+export function progressViewFor(options: Record<string, unknown>, terminal?: TerminalStream): ProgressView {
+  return startProgressView({
+    json: options.json === true,
+    live: options['no-live'] !== true,
+    ...(terminal ? { out: terminal } : {}),
+  });
+}
+
+/** The `--json` form of a failure, for stdout: `{ ok: false, error: { code, message, nextSteps } }`. */
+export function jsonFailure(error: unknown): string {
+  const e = error as { code?: string; message?: string; nextSteps?: readonly string[] };
+  return `${JSON.stringify(
+    {
+      ok: false,
+      error: {
+        code: e.code ?? 'WHARF_INTERNAL',
+        message: e.message ?? String(error),
+        nextSteps: e.nextSteps ?? [],
+      },
+    },
+    null,
+    2,
+  )}\n`;
 }

@@ -1,7 +1,6 @@
 import { bootstrap } from '../../deploy/bootstrap.js';
-import { type Command, EXIT } from '../command.js';
-import { startProgressView } from '../progress-view.js';
-import { AWS_OPTIONS, awsTarget } from './aws-options.js';
+import { type Command, EXIT, type OptionSpec } from '../command.js';
+import { AWS_OPTIONS, awsTarget, jsonFailure, PROGRESS_OPTIONS, progressViewFor } from './aws-options.js';
 
 /** `wharf bootstrap`: prepare an account and region for deploys. */
 export const bootstrapCommand: Command = {
@@ -20,19 +19,22 @@ Examples:
   maxPositionals: 1,
   options: {
     ...AWS_OPTIONS,
-    'no-live': { type: 'boolean', description: 'Print one line per change even on a terminal' },
-    json: { type: 'boolean', description: 'Print the result as JSON' },
+    qualifier: {
+      type: 'string',
+      value: '<q>',
+      description:
+        "Bootstrap qualifier, for apps that set '@aws-cdk/core:bootstrapQualifier' (default: hnb659fds)",
+    },
+    'no-live': PROGRESS_OPTIONS['no-live'] as OptionSpec,
+    json: PROGRESS_OPTIONS.json as OptionSpec,
   },
   async run({ positionals, options, io, stdout, terminal }) {
-    const view = startProgressView({
-      json: options.json === true,
-      live: options['no-live'] !== true,
-      ...(terminal ? { out: terminal } : {}),
-    });
+    const view = progressViewFor(options, terminal);
     try {
       const result = await bootstrap({
         ...awsTarget('bootstrap', options),
         ...(positionals[0] ? { environment: positionals[0] } : {}),
+        ...(typeof options.qualifier === 'string' ? { qualifier: options.qualifier } : {}),
         io: view.io(io),
         progress: view.listener,
       });
@@ -45,6 +47,7 @@ Examples:
       return EXIT.ok;
     } catch (error) {
       view.stop();
+      if (options.json) stdout(jsonFailure(error));
       throw error;
     }
   },

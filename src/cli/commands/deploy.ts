@@ -2,8 +2,16 @@ import { renderCheckReport } from '../../check/report.js';
 import { CheckFailedError, deploy } from '../../deploy/deploy.js';
 import { UsageError } from '../../errors.js';
 import { CDK_APP_OPTIONS, type Command, EXIT } from '../command.js';
-import { startProgressView } from '../progress-view.js';
-import { AWS_OPTIONS, awsTarget, pollInterval, TEMPLATE_OPTIONS } from './aws-options.js';
+import {
+  AWS_OPTIONS,
+  awsTarget,
+  jsonFailure,
+  PARAMETER_OPTION,
+  PROGRESS_OPTIONS,
+  pollInterval,
+  progressViewFor,
+  TEMPLATE_OPTIONS,
+} from './aws-options.js';
 import { parsePairs } from './dev.js';
 
 /** `wharf deploy`: check, then deploy to AWS with a live view, then print the outputs. */
@@ -39,18 +47,13 @@ deployment failed (the message says what to do next).
 Examples:
   wharf deploy examples/api-gateway-fargate
   wharf deploy --template parent.yml --stack-name orders-api --region eu-west-1
-  wharf synth examples/alb-fargate --portable --out out && wharf deploy --template out/parent.yml`,
+  wharf synth examples/public-alb-fargate --portable --out out && wharf deploy --template out/parent.yml`,
   maxPositionals: 1,
   options: {
     ...TEMPLATE_OPTIONS,
     ...CDK_APP_OPTIONS,
     ...AWS_OPTIONS,
-    parameter: {
-      type: 'string',
-      multiple: true,
-      value: '<Key=Value>',
-      description: 'Root stack parameter (repeatable)',
-    },
+    ...PARAMETER_OPTION,
     force: { type: 'boolean', description: 'Deploy even when wharf check reports errors' },
     'fail-fast-after': {
       type: 'string',
@@ -58,14 +61,7 @@ Examples:
       default: '3',
       description: 'Stop waiting after n stopped tasks of a service without circuit breaker (0: never)',
     },
-    'poll-interval': {
-      type: 'string',
-      value: '<ms>',
-      default: '2000',
-      description: 'How often to poll CloudFormation and ECS, in milliseconds (100 to 60000)',
-    },
-    'no-live': { type: 'boolean', description: 'Print one line per change even on a terminal' },
-    json: { type: 'boolean', description: 'Print the result as JSON (progress as JSON lines on stderr)' },
+    ...PROGRESS_OPTIONS,
   },
   async run({ positionals, options, io, stdout, terminal }) {
     const failFastAfter = Number(options['fail-fast-after']);
@@ -74,11 +70,7 @@ Examples:
         `wharf deploy: --fail-fast-after '${String(options['fail-fast-after'])}' is not allowed; allowed: an integer from 0 to 1000.`,
       );
     }
-    const view = startProgressView({
-      json: options.json === true,
-      live: options['no-live'] !== true,
-      ...(terminal ? { out: terminal } : {}),
-    });
+    const view = progressViewFor(options, terminal);
     try {
       const result = await deploy({
         ...sourceOptions(positionals, options),
@@ -111,6 +103,7 @@ Examples:
         return EXIT.findings;
       }
       view.write(view.summary());
+      if (options.json) stdout(jsonFailure(error));
       throw error;
     }
   },

@@ -2,8 +2,15 @@ import { createInterface } from 'node:readline/promises';
 import { DestroyDeclinedError, destroy } from '../../deploy/destroy.js';
 import { UsageError } from '../../errors.js';
 import { CDK_APP_OPTIONS, type Command, EXIT } from '../command.js';
-import { startProgressView } from '../progress-view.js';
-import { AWS_OPTIONS, awsTarget, pollInterval, TEMPLATE_OPTIONS } from './aws-options.js';
+import {
+  AWS_OPTIONS,
+  awsTarget,
+  jsonFailure,
+  PROGRESS_OPTIONS,
+  pollInterval,
+  progressViewFor,
+  TEMPLATE_OPTIONS,
+} from './aws-options.js';
 import { sourceOptions } from './deploy.js';
 
 /** `wharf destroy`: delete the deployed stacks. */
@@ -26,25 +33,14 @@ Examples:
     ...CDK_APP_OPTIONS,
     ...AWS_OPTIONS,
     yes: { type: 'boolean', short: 'y', description: 'Do not ask for confirmation' },
-    'poll-interval': {
-      type: 'string',
-      value: '<ms>',
-      default: '2000',
-      description: 'How often to poll CloudFormation and ECS, in milliseconds (100 to 60000)',
-    },
-    'no-live': { type: 'boolean', description: 'Print one line per change even on a terminal' },
-    json: { type: 'boolean', description: 'Print the result as JSON (progress as JSON lines on stderr)' },
+    ...PROGRESS_OPTIONS,
   },
   async run({ positionals, options, io, stdout, terminal }) {
     const yes = options.yes === true;
     if (!yes && process.stdin.isTTY !== true) {
       throw new UsageError('wharf destroy: stdin is not a terminal, so it cannot ask; pass --yes to delete.');
     }
-    const view = startProgressView({
-      json: options.json === true,
-      live: options['no-live'] !== true,
-      ...(terminal ? { out: terminal } : {}),
-    });
+    const view = progressViewFor(options, terminal);
     try {
       const results = await destroy({
         ...sourceOptions(positionals, options),
@@ -73,6 +69,7 @@ Examples:
         return EXIT.ok;
       }
       view.write(view.summary());
+      if (options.json) stdout(jsonFailure(error));
       throw error;
     }
   },

@@ -1,6 +1,6 @@
 import { diff } from '../../deploy/diff.js';
 import { CDK_APP_OPTIONS, type Command, EXIT } from '../command.js';
-import { AWS_OPTIONS, awsTarget, TEMPLATE_OPTIONS } from './aws-options.js';
+import { AWS_OPTIONS, awsTarget, PARAMETER_OPTION, TEMPLATE_OPTIONS } from './aws-options.js';
 import { sourceOptions } from './deploy.js';
 import { parsePairs } from './dev.js';
 
@@ -24,12 +24,7 @@ Examples:
     ...TEMPLATE_OPTIONS,
     ...CDK_APP_OPTIONS,
     ...AWS_OPTIONS,
-    parameter: {
-      type: 'string',
-      multiple: true,
-      value: '<Key=Value>',
-      description: 'Root stack parameter (repeatable)',
-    },
+    ...PARAMETER_OPTION,
     json: { type: 'boolean', description: 'Print the changes as JSON' },
   },
   async run({ positionals, options, io, stdout }) {

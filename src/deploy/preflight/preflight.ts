@@ -35,9 +35,10 @@ export const MINIMUM_BOOTSTRAP_VERSION = 6;
 export async function checkBootstrap(
   session: AwsSession,
   io: IoHost,
-  qualifier = DEFAULT_QUALIFIER,
+  parameter = `/cdk-bootstrap/${DEFAULT_QUALIFIER}/version`,
 ): Promise<number | undefined> {
-  const name = `/cdk-bootstrap/${qualifier}/version`;
+  const name = parameter;
+  const qualifier = /^\/cdk-bootstrap\/([^/]+)\/version$/.exec(name)?.[1] ?? DEFAULT_QUALIFIER;
   try {
     const result = await session.clients.ssm.send(new GetParameterCommand({ Name: name }));
     const version = Number(result.Parameter?.Value);
@@ -46,12 +47,18 @@ export async function checkBootstrap(
         session.account,
         session.region,
         `its bootstrap version is ${version}, and Wharf's templates need at least ${MINIMUM_BOOTSTRAP_VERSION}`,
+        qualifier,
       );
     }
     return version;
   } catch (error) {
     if ((error as { name?: string }).name === 'ParameterNotFound') {
-      throw new NotBootstrappedError(session.account, session.region, `SSM parameter ${name} does not exist`);
+      throw new NotBootstrappedError(
+        session.account,
+        session.region,
+        `SSM parameter ${name} does not exist`,
+        qualifier,
+      );
     }
     if (error instanceof AwsError) throw error;
     // No ssm:GetParameter permission, for instance: the toolkit checks again through the deploy role.
