@@ -64,7 +64,10 @@ export interface ServiceRollout {
   readonly running: number;
   readonly desired: number;
   readonly pending: number;
-  /** The primary deployment's rollout state. */
+  /**
+   * This rollout's state: FAILED when a deployment started during the rollout failed, even once
+   * ECS runs a rollback; an older FAILED primary deployment is not reported.
+   */
   readonly rolloutState?: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
   readonly rolloutStateReason?: string;
   /** The deployment circuit breaker, when the service has one. */
