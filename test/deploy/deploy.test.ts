@@ -6,30 +6,13 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseTemplate } from '../../src/template/yaml.js';
 import { tempDir } from '../support/cli.js';
-import {
-  type MockAws,
-  type MockAwsOptions,
-  type MockStoppedTask,
-  startMockAws,
-} from '../support/mock-aws/index.js';
-import { cfnActions, copyFixtureDir, SEEDS_API_GATEWAY, wharfAgainst } from './support.js';
+import type { MockStoppedTask } from '../support/mock-aws/index.js';
+import { cfnActions, copyFixtureDir, FAST, SEEDS_API_GATEWAY, useMockAws, wharfAgainst } from './support.js';
 
-let mock: MockAws | undefined;
-
-async function startAws(options: MockAwsOptions = {}): Promise<MockAws> {
-  mock = await startMockAws(options);
-  return mock;
-}
-
-afterEach(async () => {
-  await mock?.close();
-  mock = undefined;
-});
-
-const FAST = ['--poll-interval', '100'];
+const startAws = useMockAws();
 
 describe('wharf deploy --template (mocked AWS)', () => {
   it('deploys the seeds-shaped SAM parent with its nested stacks and prints the outputs', async () => {

@@ -5,23 +5,10 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type MockAws, type MockAwsOptions, startMockAws } from '../support/mock-aws/index.js';
-import { cfnActions, copyFixtureDir, SEEDS_API_GATEWAY, wharfAgainst } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { cfnActions, copyFixtureDir, FAST, SEEDS_API_GATEWAY, useMockAws, wharfAgainst } from './support.js';
 
-let mock: MockAws | undefined;
-
-async function startAws(options: MockAwsOptions = {}): Promise<MockAws> {
-  mock = await startMockAws(options);
-  return mock;
-}
-
-afterEach(async () => {
-  await mock?.close();
-  mock = undefined;
-});
-
-const FAST = ['--poll-interval', '100'];
+const startAws = useMockAws();
 
 describe('a CDK example from deploy to destroy (mocked AWS)', () => {
   it('deploys, reads the outputs, shows no diff, and destroys', async () => {

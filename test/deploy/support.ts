@@ -5,8 +5,9 @@
 
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import { ROOT, runWharfAsync, tempDir, type WharfRun } from '../support/cli.js';
-import type { MockAws } from '../support/mock-aws/index.js';
+import { type MockAws, type MockAwsOptions, startMockAws } from '../support/mock-aws/index.js';
 
 /** The seeds-shaped API Gateway app (SAM parent with four nested applications). */
 export const SEEDS_API_GATEWAY = 'test/fixtures/seeds-like/api-gateway/parent.yml';
@@ -51,4 +52,24 @@ export function copyFixtureDir(relativeDir: string): string {
 /** Every CloudFormation action the mock saw, in order. */
 export function cfnActions(mock: MockAws): string[] {
   return mock.actions('cloudformation');
+}
+
+/** Poll fast: the mocked AWS answers in milliseconds. */
+export const FAST = ['--poll-interval', '100'];
+
+/**
+ * Returns a function that starts a mocked AWS endpoint for the current test; the endpoint is
+ * closed after the test (call once per test file, at the top level).
+ */
+export function useMockAws(): (options?: MockAwsOptions) => Promise<MockAws> {
+  let current: MockAws | undefined;
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return async (options = {}) => {
+    await current?.close();
+    current = await startMockAws(options);
+    return current;
+  };
 }
