@@ -8,7 +8,7 @@ import { synthesizeApp } from '../synth/synth.js';
 import { openAwsSession } from './aws.js';
 import { AwsError, awsCall } from './errors.js';
 import { describeStack } from './preflight/preflight.js';
-import { type DeploySourceOptions, defaultStackName } from './source.js';
+import { type DeploySourceOptions, templateStackName } from './source.js';
 import type { AwsTarget } from './toolkit.js';
 
 /**
@@ -40,7 +40,7 @@ export async function resolveStackNames(options: StackNamesOptions): Promise<str
   if (options.template !== undefined) {
     if (options.dir !== undefined)
       throw new UsageError('give either a CDK app folder or --template <file>, not both.');
-    return [defaultStackName(options.template)];
+    return [templateStackName(options.template)];
   }
   const synthesized = await synthesizeApp({
     dir: options.dir ?? '.',

@@ -76,7 +76,7 @@ export async function prepareDeploySource(options: DeploySourceOptions): Promise
       throw new UsageError('give either a CDK app folder or --template <file>, not both.');
     }
     const file = resolve(options.template);
-    const stackName = options.stackName ?? recordedStackName(file) ?? defaultStackName(file);
+    const stackName = options.stackName ?? templateStackName(file);
     validateStackName(stackName);
     const assembly = assembleTemplate({ templateFile: file, stackName });
     const app = assembly.app;
@@ -193,6 +193,14 @@ export function readStackArtifacts(assemblyDir: string, stackNames: readonly str
   };
   visit(assemblyDir);
   return stackNames.map((name) => found.get(name) ?? { stackName: name, hierarchicalId: name });
+}
+
+/**
+ * The stack name of a template deploy without `--stack-name`: the CDK stack name recorded by
+ * `wharf synth --portable`, else {@link defaultStackName}.
+ */
+export function templateStackName(file: string): string {
+  return recordedStackName(resolve(file)) ?? defaultStackName(file);
 }
 
 /** The stack name `wharf synth --portable` recorded in the root template, if any. */

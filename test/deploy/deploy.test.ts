@@ -71,6 +71,9 @@ describe('wharf deploy --template (mocked AWS)', () => {
     expect(run.stdout).toMatch(/PublicAlbFargate deployed to/);
     expect(run.stdout).toMatch(/LoadBalancerUri\s+http:\/\//);
     const stack = aws.stack('PublicAlbFargate');
+    // outputs and destroy find the same stack from the same file.
+    const outputs = await wharfAgainst(aws, ['outputs', '--template', join(out, 'parent.yml'), '--json']);
+    expect(JSON.parse(outputs.stdout)[0].stackName).toBe('PublicAlbFargate');
     expect(stack?.status).toBe('CREATE_COMPLETE');
     expect([...(stack?.nested.keys() ?? [])]).toHaveLength(3);
     // The bootstrap check that --portable strips is back, so the toolkit can verify the bootstrap version.
