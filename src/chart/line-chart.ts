@@ -79,14 +79,14 @@ export function renderLineChart(options: LineChartOptions): string {
   out.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif">`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
-    `<text x="${width / 2}" y="28" text-anchor="middle" font-size="17" font-weight="bold" fill="#111827">${escape(options.title)}</text>`,
+    `<text x="${width / 2}" y="28" text-anchor="middle" font-size="17" font-weight="bold" fill="#111827">${escapeText(options.title)}</text>`,
   );
   // Grid and y ticks.
   for (let i = 0; i <= 5; i++) {
     const y = (yMax / 5) * i;
     out.push(
       `<line x1="${plot.x}" y1="${r(sy(y))}" x2="${plot.x + plot.w}" y2="${r(sy(y))}" stroke="#e5e7eb"/>`,
-      `<text x="${plot.x - 8}" y="${r(sy(y) + 4)}" text-anchor="end" font-size="12" fill="#374151">${escape(formatY(y))}</text>`,
+      `<text x="${plot.x - 8}" y="${r(sy(y) + 4)}" text-anchor="end" font-size="12" fill="#374151">${escapeText(formatY(y))}</text>`,
     );
   }
   // Decade ticks on x.
@@ -94,23 +94,23 @@ export function renderLineChart(options: LineChartOptions): string {
     const x = 10 ** e;
     out.push(
       `<line x1="${r(sx(x))}" y1="${plot.y}" x2="${r(sx(x))}" y2="${plot.y + plot.h}" stroke="#f3f4f6"/>`,
-      `<text x="${r(sx(x))}" y="${plot.y + plot.h + 18}" text-anchor="middle" font-size="12" fill="#374151">${escape(formatX(x))}</text>`,
+      `<text x="${r(sx(x))}" y="${plot.y + plot.h + 18}" text-anchor="middle" font-size="12" fill="#374151">${escapeText(formatX(x))}</text>`,
     );
   }
   out.push(
     `<rect x="${plot.x}" y="${plot.y}" width="${plot.w}" height="${plot.h}" fill="none" stroke="#9ca3af"/>`,
-    `<text x="${plot.x + plot.w / 2}" y="${height - 18}" text-anchor="middle" font-size="13" fill="#111827">${escape(options.xLabel)}</text>`,
-    `<text x="20" y="${plot.y + plot.h / 2}" text-anchor="middle" font-size="13" fill="#111827" transform="rotate(-90 20 ${plot.y + plot.h / 2})">${escape(options.yLabel)}</text>`,
+    `<text x="${plot.x + plot.w / 2}" y="${height - 18}" text-anchor="middle" font-size="13" fill="#111827">${escapeText(options.xLabel)}</text>`,
+    `<text x="20" y="${plot.y + plot.h / 2}" text-anchor="middle" font-size="13" fill="#111827" transform="rotate(-90 20 ${plot.y + plot.h / 2})">${escapeText(options.yLabel)}</text>`,
   );
   // Series.
   options.series.forEach((series, index) => {
     const sorted = [...series.points].sort((a, b) => a.x - b.x);
     const path = sorted.map((p, i) => `${i === 0 ? 'M' : 'L'}${r(sx(p.x))},${r(sy(p.y))}`).join(' ');
-    out.push(`<path d="${path}" fill="none" stroke="${escape(series.color)}" stroke-width="2.5"/>`);
+    out.push(`<path d="${path}" fill="none" stroke="${escapeText(series.color)}" stroke-width="2.5"/>`);
     const ly = plot.y + 16 + index * 20;
     out.push(
-      `<line x1="${plot.x + 14}" y1="${ly}" x2="${plot.x + 38}" y2="${ly}" stroke="${escape(series.color)}" stroke-width="3"/>`,
-      `<text x="${plot.x + 44}" y="${ly + 4}" font-size="13" fill="#111827">${escape(series.label)}</text>`,
+      `<line x1="${plot.x + 14}" y1="${ly}" x2="${plot.x + 38}" y2="${ly}" stroke="${escapeText(series.color)}" stroke-width="3"/>`,
+      `<text x="${plot.x + 44}" y="${ly + 4}" font-size="13" fill="#111827">${escapeText(series.label)}</text>`,
     );
   });
   // Markers.
@@ -122,7 +122,7 @@ export function renderLineChart(options: LineChartOptions): string {
     out.push(
       `<line x1="${x}" y1="${plot.y}" x2="${x}" y2="${plot.y + plot.h}" stroke="#6b7280" stroke-dasharray="4 4"/>`,
       `<circle cx="${x}" cy="${y}" r="5" fill="#111827"/>`,
-      `<text x="${x + dx}" y="${y - 10}" text-anchor="${anchor}" font-size="13" font-weight="bold" fill="#111827">${escape(marker.label)}</text>`,
+      `<text x="${x + dx}" y="${y - 10}" text-anchor="${anchor}" font-size="13" font-weight="bold" fill="#111827">${escapeText(marker.label)}</text>`,
     );
   }
   out.push('</svg>');
@@ -162,6 +162,6 @@ function r(value: number): number {
   return Math.round(value * 10) / 10;
 }
 
-function escape(text: string): string {
+function escapeText(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
