@@ -65,6 +65,18 @@ if ! dpkg -s nginx-light >/dev/null 2>&1 && ! command -v nginx >/dev/null 2>&1; 
   fi
 fi
 
+# rsvg-convert renders SVG to PNG for `wharf diagram --format png` and `wharf cost --chart x.png`;
+# the tests of those paths run (not skip) in CI.
+if ! command -v rsvg-convert >/dev/null 2>&1; then
+  if can_apt; then
+    apt_update_once
+    say "installing librsvg2-bin (rsvg-convert, PNG output)"
+    apt_install librsvg2-bin || say "WARNING: could not install librsvg2-bin; PNG tests will fail in CI"
+  else
+    say "WARNING: rsvg-convert is not installed (not root or no apt-get); PNG tests will fail in CI"
+  fi
+fi
+
 # 2. Daemon.
 if docker info >/dev/null 2>&1; then
   say "Docker daemon answers ($(docker version --format '{{.Server.Version}}' 2>/dev/null || echo '?'))"

@@ -37,6 +37,11 @@ export interface LineChartOptions {
   readonly formatX?: (x: number) => string;
   /** Formats y tick labels. @default `$1,234` */
   readonly formatY?: (y: number) => string;
+  /**
+   * `log` draws the y axis in decades (for costs spanning orders of magnitude; y must be > 0).
+   * @default 'linear'
+   */
+  readonly yScale?: 'linear' | 'log';
   /** @default 880 */
   readonly width?: number;
   /** @default 480 */
@@ -57,13 +62,15 @@ export function renderLineChart(options: LineChartOptions): string {
   if (points.some((p) => !(p.x > 0) || !Number.isFinite(p.y))) {
     throw new UsageError('the chart needs x > 0 (logarithmic axis) and finite y values.');
   }
+  const logY = options.yScale === 'log';
+  if (logY && points.some((p) => !(p.y > 0))) throw new UsageError('a logarithmic y axis needs y > 0.');
   const formatX = options.formatX ?? compactNumber;
   const formatY = options.formatY ?? dollars;
   const xMin = Math.min(...points.map((p) => p.x));
   const xMax = Math.max(...points.map((p) => p.x));
-  const yMax = niceCeiling(
-    Math.max(...points.map((p) => p.y), ...(options.markers ?? []).map((m) => m.y), 1),
-  );
+  const yHigh = Math.max(...points.map((p) => p.y), ...(options.markers ?? []).map((m) => m.y), 1);
+  const yMax = logY ? 10 ** Math.ceil(Math.log10(yHigh)) : niceCeiling(yHigh);
+  const yMin = logY ? 10 ** Math.floor(Math.log10(Math.min(...points.map((p) => p.y)))) : 0;
   const plot = {
     x: MARGIN.left,
     y: MARGIN.top,
@@ -73,7 +80,11 @@ export function renderLineChart(options: LineChartOptions): string {
   const lx = (x: number) =>
     xMax === xMin ? 0.5 : (Math.log10(x) - Math.log10(xMin)) / (Math.log10(xMax) - Math.log10(xMin));
   const sx = (x: number) => plot.x + lx(x) * plot.w;
-  const sy = (y: number) => plot.y + plot.h - (Math.max(0, y) / yMax) * plot.h;
+  const fractionY = (y: number) =>
+    logY
+      ? (Math.log10(Math.max(y, yMin)) - Math.log10(yMin)) / (Math.log10(yMax) - Math.log10(yMin) || 1)
+      : Math.max(0, y) / yMax;
+  const sy = (y: number) => plot.y + plot.h - fractionY(y) * plot.h;
 
   const out: string[] = [];
   out.push(
@@ -82,8 +93,10 @@ export function renderLineChart(options: LineChartOptions): string {
     `<text x="${width / 2}" y="28" text-anchor="middle" font-size="17" font-weight="bold" fill="#111827">${escapeText(options.title)}</text>`,
   );
   // Grid and y ticks.
-  for (let i = 0; i <= 5; i++) {
-    const y = (yMax / 5) * i;
+  const yTicks = logY
+    ? Array.from({ length: Math.round(Math.log10(yMax / yMin)) + 1 }, (_, i) => yMin * 10 ** i)
+    : Array.from({ length: 6 }, (_, i) => (yMax / 5) * i);
+  for (const y of yTicks) {
     out.push(
       `<line x1="${plot.x}" y1="${r(sy(y))}" x2="${plot.x + plot.w}" y2="${r(sy(y))}" stroke="#e5e7eb"/>`,
       `<text x="${plot.x - 8}" y="${r(sy(y) + 4)}" text-anchor="end" font-size="12" fill="#374151">${escapeText(formatY(y))}</text>`,

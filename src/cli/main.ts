@@ -6,9 +6,11 @@ import type { IoHost, IoMessage } from '../io/io-host.js';
 import { type Command, EXIT, parseCommandArgs, renderCommandHelp, type TerminalStream } from './command.js';
 import { bootstrapCommand } from './commands/bootstrap.js';
 import { checkCommand } from './commands/check.js';
+import { costCommand } from './commands/cost.js';
 import { deployCommand } from './commands/deploy.js';
 import { destroyCommand } from './commands/destroy.js';
 import { devCommand } from './commands/dev.js';
+import { diagramCommand } from './commands/diagram.js';
 import { diffCommand } from './commands/diff.js';
 import { outputsCommand } from './commands/outputs.js';
 import { synthCommand } from './commands/synth.js';
@@ -17,6 +19,8 @@ import { synthCommand } from './commands/synth.js';
 export const COMMANDS: readonly Command[] = [
   synthCommand,
   checkCommand,
+  costCommand,
+  diagramCommand,
   devCommand,
   diffCommand,
   deployCommand,

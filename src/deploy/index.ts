@@ -1,3 +1,5 @@
+export type { IoHost, IoMessage } from '../io/io-host.js';
+export { RecordingIoHost, SILENT_IO } from '../io/io-host.js';
 export * from './bootstrap.js';
 export * from './deploy.js';
 export * from './destroy.js';
@@ -7,5 +9,3 @@ export * from './outputs.js';
 export type { ProgressListener } from './progress-listener.js';
 export { defaultStackName, templateStackName } from './source.js';
 export type { AwsTarget } from './toolkit.js';
-export type { IoHost, IoMessage } from '../io/io-host.js';
-export { RecordingIoHost, SILENT_IO } from '../io/io-host.js';

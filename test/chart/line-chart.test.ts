@@ -51,6 +51,20 @@ describe('renderLineChart', () => {
     expect(svg).toContain('>$0</text>');
   });
 
+  it('draws a logarithmic y axis in decades from below the lowest to above the highest point', () => {
+    const svg = renderLineChart({ title: 't', xLabel: 'x', yLabel: 'y', series, yScale: 'log' });
+    for (const tick of ['$10', '$100', '$1,000']) expect(svg).toContain(`>${tick}</text>`);
+    expect(() =>
+      renderLineChart({
+        title: 't',
+        xLabel: 'x',
+        yLabel: 'y',
+        yScale: 'log',
+        series: [{ label: 'a', color: '#000', points: [{ x: 1, y: 0 }] }],
+      }),
+    ).toThrow('y > 0');
+  });
+
   it('refuses points it cannot place on a logarithmic axis', () => {
     expect(() =>
       renderLineChart({
