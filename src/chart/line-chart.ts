@@ -89,6 +89,7 @@ export function renderLineChart(options: LineChartOptions): string {
   const out: string[] = [];
   out.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif">`,
+    `<title>${escapeText(options.title)}</title>`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     `<text x="${width / 2}" y="28" text-anchor="middle" font-size="17" font-weight="bold" fill="#111827">${escapeText(options.title)}</text>`,
   );
