@@ -72,12 +72,14 @@ export function effectiveConcurrency(profile: TrafficProfile, hoursPerMonth = 73
   return profile.concurrency ?? requestsPerSecond(profile, hoursPerMonth) * DEFAULT_SECONDS_PER_REQUEST;
 }
 
-/** New connections per second used for pricing: the profile's, else derived. */
+/**
+ * New connections per second used for pricing: the profile's, else derived. Never more than the
+ * request rate (every new connection carries at least one request), so a rate given at one volume
+ * cannot dominate the ALB's LCUs when the crossover scales the profile.
+ */
 export function effectiveNewConnectionsPerSecond(profile: TrafficProfile, hoursPerMonth = 730): number {
-  return (
-    profile.newConnectionsPerSecond ??
-    requestsPerSecond(profile, hoursPerMonth) * DEFAULT_NEW_CONNECTIONS_PER_REQUEST
-  );
+  const rps = requestsPerSecond(profile, hoursPerMonth);
+  return Math.min(profile.newConnectionsPerSecond ?? rps * DEFAULT_NEW_CONNECTIONS_PER_REQUEST, rps);
 }
 
 /**

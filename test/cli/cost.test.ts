@@ -84,6 +84,25 @@ describe('wharf cost', () => {
     expect(run.stderr).toContain(message);
   });
 
+  it('creates the chart folder, and reports an unwritable chart path as bad input, not a crash', () => {
+    const file = join(tempDir(), 'new', 'folder', 'cost.svg');
+    expect(runWharf(['cost', '--template', API, '--chart', file]).code).toBe(0);
+    expect(existsSync(file)).toBe(true);
+    const blocked = join(tempDir(), 'file');
+    writeFileSync(blocked, '');
+    const run = runWharf(['cost', '--template', API, '--chart', join(blocked, 'cost.svg')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('cannot be written');
+  });
+
+  it('keeps the crossover honest when a new-connection rate is given: an ALB wins at high volume', () => {
+    const run = runWharf(['cost', '--template', API, '--new-connections', '5', '--json']);
+    expect(run.code).toBe(0);
+    const [result] = JSON.parse(run.stdout) as { crossover: { requestsPerMonth: number | null } }[];
+    expect(result?.crossover.requestsPerMonth).not.toBeNull();
+    expect(result?.crossover.requestsPerMonth).toBeLessThan(1e9);
+  });
+
   it('lists what it cannot price instead of counting it as zero', () => {
     const dir = tempDir();
     const file = join(dir, 'template.yml');

@@ -1,5 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { renderLineChart } from '../../chart/line-chart.js';
 import { adviceFor, costCurves, findCrossover } from '../../cost/crossover.js';
@@ -253,7 +253,8 @@ export function renderEstimate(estimate: CostEstimate): string {
   const t = estimate.traffic;
   out.push(
     `Monthly cost of ${estimate.app} (${estimate.region}, ${estimate.pattern === 'none' ? 'no ingress' : `${estimate.pattern} ingress`})`,
-    `Traffic: ${compact(t.requestsPerMonth)} requests/month, ${t.requestBytes} B requests, ${t.responseBytes} B responses`,
+    `Traffic: ${compact(t.requestsPerMonth)} requests/month, ${t.requestBytes} B requests, ${t.responseBytes} B responses, ${t.logBytesPerRequest} B of logs per request, ` +
+      `concurrency ${t.concurrency ?? 'requests/s × 0.1 s'}, new connections ${t.newConnectionsPerSecond !== undefined ? `${t.newConnectionsPerSecond}/s` : '0.1 per request'}`,
     '',
     `  ${'RESOURCE'.padEnd(w.where)}  ${'ITEM'.padEnd(w.what)}  ${'MONTHLY'.padStart(w.usd)}  FORMULA`,
   );
@@ -317,9 +318,15 @@ function writeChart(
     ],
     markers,
   });
-  if (/\.png$/i.test(file)) writeFileSync(file, svgToPng(svg));
-  else if (/\.svg$/i.test(file)) writeFileSync(file, svg);
-  else throw new UsageError(`wharf cost: --chart '${file}' must end in .svg or .png.`);
+  if (!/\.(png|svg)$/i.test(file))
+    throw new UsageError(`wharf cost: --chart '${file}' must end in .svg or .png.`);
+  const content = /\.png$/i.test(file) ? svgToPng(svg) : svg;
+  try {
+    mkdirSync(dirname(resolve(file)), { recursive: true });
+    writeFileSync(file, content);
+  } catch (error) {
+    throw new UsageError(`wharf cost: --chart '${file}' cannot be written: ${(error as Error).message}.`);
+  }
 }
 
 function money(usd: number): string {
