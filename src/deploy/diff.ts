@@ -9,7 +9,7 @@ import { WharfError } from '../errors.js';
 import { openAwsSession } from './aws.js';
 import { AwsError, describeCause, isCredentialsError, NoCredentialsError } from './errors.js';
 import { type DeploySourceOptions, prepareDeploySource } from './source.js';
-import { type AwsTarget, createToolkit } from './toolkit.js';
+import { type AwsTarget, createToolkit, stripAnsi } from './toolkit.js';
 
 /** Options of {@link diff}. */
 export interface DiffOptions extends DeploySourceOptions, AwsTarget {
@@ -124,9 +124,4 @@ export async function diff(options: DiffOptions): Promise<DiffResult> {
   } finally {
     source.dispose();
   }
-}
-
-function stripAnsi(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching ANSI escapes is the point
-  return text.replace(/\u001b\[[0-9;]*m/g, '');
 }

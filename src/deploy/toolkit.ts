@@ -131,7 +131,8 @@ export function createToolkit(options: CreateToolkitOptions): Toolkit {
   });
 }
 
-function stripAnsi(text: string): string {
+/** Text without ANSI colour codes (the toolkit colours some of its messages). */
+export function stripAnsi(text: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: matching ANSI escapes is the point
   return text.replace(/\u001b\[[0-9;]*m/g, '');
 }
