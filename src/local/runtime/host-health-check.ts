@@ -30,7 +30,7 @@ export type HostHealthCheck =
  *
  * @param trusted the task definition comes from the user's own CDK app
  * @example hostHealthCheck({ …, healthCheck: { command: ['CMD-SHELL', 'curl -f localhost'] }, localCommandOrigin: 'flag', containerPorts: [80] }, true)
- * // { kind: 'tcp', containerPort: 80, why: 'its command comes from --process-command' }
+ * // { kind: 'tcp', containerPort: 80, why: "the container's command comes from --process-command" }
  */
 export function hostHealthCheck(container: ContainerConfig, trusted: boolean): HostHealthCheck {
   const check = container.healthCheck;
@@ -38,8 +38,8 @@ export function hostHealthCheck(container: ContainerConfig, trusted: boolean): H
   const fromFlag = container.localCommandOrigin === 'flag';
   if (trusted && !fromFlag) return { kind: 'command', command: check.command };
   const why = fromFlag
-    ? 'its command comes from --process-command'
-    : 'template commands other than wharf:local:command never run on this machine';
+    ? "the container's command comes from --process-command"
+    : 'the task definition comes from a template';
   return { kind: 'tcp', containerPort: container.containerPorts[0], why };
 }
 
