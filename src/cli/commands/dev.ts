@@ -120,7 +120,7 @@ Examples:
       type: 'string',
       multiple: true,
       value: '<NAME>',
-      description: 'Give every task this variable of your environment (repeatable; tasks get no others)',
+      description: 'Give every task this variable of your environment (repeatable)',
     },
     watch: {
       type: 'boolean',

@@ -21,7 +21,7 @@ export interface FixtureEdits {
 
 function replaceOnce(text: string, from: string, to: string): string {
   if (!text.includes(from)) throw new Error(`fixture service.yml no longer contains ${JSON.stringify(from)}`);
-  return text.replace(from, to);
+  return text.replace(from, () => to);
 }
 
 /** Copies the API Gateway fixture with `edits`; returns the path of its `parent.yml`. */
