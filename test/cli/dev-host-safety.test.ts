@@ -66,10 +66,14 @@ describe('wharf dev --process-command', () => {
     const cwd = folder('wharf-cwd-');
     writeFileSync(
       join(cwd, 'server.mjs'),
-      "import { createServer } from 'node:http';\n" +
-        'const { WHARF_TEST_PASSED, AWS_SECRET_ACCESS_KEY, PORT, HOST } = process.env;\n' +
-        'createServer((q, s) => s.end(`cwd=${process.cwd()} passed=${WHARF_TEST_PASSED} ' +
-        "secret=${AWS_SECRET_ACCESS_KEY ? 'leaked' : 'absent'}\\n`)).listen(+PORT, HOST);\n",
+      [
+        "import { createServer } from 'node:http';",
+        'const { WHARF_TEST_PASSED, AWS_SECRET_ACCESS_KEY, PORT, HOST } = process.env;',
+        "const body = 'cwd=' + process.cwd() + ' passed=' + WHARF_TEST_PASSED +",
+        "  ' secret=' + (AWS_SECRET_ACCESS_KEY ? 'leaked' : 'absent') + '\\n';",
+        'createServer((q, s) => s.end(body)).listen(+PORT, HOST);',
+        '',
+      ].join('\n'),
     );
     const marker = join(folder('wharf-check-'), 'check-ran');
     const parent = fixture({ healthCheck: { shell: `touch ${JSON.stringify(marker)}`, intervalSeconds: 5 } });
