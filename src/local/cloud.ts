@@ -7,7 +7,8 @@
  *
  * Nothing is left behind: everything started is stopped by `stop()`, and if start-up fails
  * half-way, what was started is stopped before the error is rethrown. Containers carry the run's
- * label, and the leftovers of a crashed earlier run are removed at start.
+ * label, task processes are recorded in a state file per run, and the leftovers of a crashed
+ * earlier run are removed at start.
  */
 
 import { randomBytes } from 'node:crypto';
@@ -99,7 +100,11 @@ export interface LocalCloud {
   readonly logDir: string;
   readonly services: ReadonlyMap<string, ServiceScheduler>;
   status(): LocalStatus;
-  /** Resolves when every service runs its desired count of healthy tasks (or rejects on timeout). */
+  /**
+   * Resolves when every service runs its desired count of healthy tasks. Rejects with
+   * `WHARF_DEV_NOT_READY` on timeout, or `WHARF_DEV_DEPLOYMENT_FAILED` as soon as a service's
+   * deployment FAILED (it launches no more tasks).
+   */
   waitUntilReady(timeoutMs?: number): Promise<void>;
   /** Rolls services to new templates: changed task definitions and desired counts deploy like ECS. */
   update(next: LocalModel): Promise<string[]>;
@@ -477,7 +482,7 @@ function deploymentFailed(
   description: ServiceDescription,
 ): WharfError {
   const stopped = description.tasks.find((task) => task.lastStatus === 'STOPPED' && task.stoppedReason);
-  const why = stopped ? ` Last stopped task: ${stopped.stoppedReason}.` : '';
+  const why = stopped ? ` Last stopped task: ${stopped.stoppedReason?.replace(/\.$/, '')}.` : '';
   return new WharfError(
     'WHARF_DEV_DEPLOYMENT_FAILED',
     `service ${name}: deployment ${deployment.id} failed (${deployment.rolloutStateReason.replace(/\.$/, '')}).${why} ` +
