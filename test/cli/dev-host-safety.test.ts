@@ -62,7 +62,7 @@ describe('wharf dev --template: nothing the template carries runs on the host wi
 });
 
 describe('wharf dev --process-command', () => {
-  it('runs from the current folder with an allowlisted environment plus --pass-env; the template check does not run', async () => {
+  it('runs from the current folder with an allowlisted environment plus --pass-env; the template check does not run; a clean stop deletes the state file', async () => {
     const cwd = folder('wharf-cwd-');
     writeFileSync(
       join(cwd, 'server.mjs'),
@@ -75,6 +75,7 @@ describe('wharf dev --process-command', () => {
         '',
       ].join('\n'),
     );
+    const tmp = folder('wharf-tmpdir-');
     const marker = join(folder('wharf-check-'), 'check-ran');
     const parent = fixture({ healthCheck: { shell: `touch ${JSON.stringify(marker)}`, intervalSeconds: 5 } });
     const result = await runWharfAsync(
@@ -90,9 +91,17 @@ describe('wharf dev --process-command', () => {
         'WHARF_TEST_PASSED',
         '--once',
       ],
-      { cwd, env: { AWS_SECRET_ACCESS_KEY: SECRET, WHARF_TEST_PASSED: 'yes' }, timeoutMs: 90_000 },
+      {
+        cwd,
+        env: { AWS_SECRET_ACCESS_KEY: SECRET, WHARF_TEST_PASSED: 'yes', TMPDIR: tmp },
+        timeoutMs: 90_000,
+      },
     );
     expect(result.code).toBe(0);
+    // The run recorded its processes, and a clean stop deleted the state file.
+    const runs = join(tmp, `wharf-${process.getuid?.()}`, 'runs');
+    expect(existsSync(runs)).toBe(true);
+    expect(readdirOrEmpty(runs)).toEqual([]);
     expect(result.stdout).toMatch(new RegExp(`→ 200 cwd=${cwd} passed=yes secret=absent\\n`));
     expect(result.stderr).toContain(
       "warning: container 'web' of service web: its HealthCheck command does not run on this machine " +
