@@ -7,7 +7,8 @@
  *
  * Nothing is left behind: everything started is stopped by `stop()`, and if start-up fails
  * half-way, what was started is stopped before the error is rethrown. Containers carry the run's
- * label, and the leftovers of a crashed earlier run are removed at start.
+ * label, task processes are recorded in a state file per run, and the leftovers of a crashed
+ * earlier run are removed at start.
  */
 
 import { randomBytes } from 'node:crypto';
@@ -21,8 +22,13 @@ import { startHttpApi } from './apigateway/server.js';
 import { type Clock, SYSTEM_CLOCK } from './clock.js';
 import { CloudMapRegistry } from './cloudmap/registry.js';
 import { type CloudMapEndpoint, startCloudMapEndpoint } from './cloudmap/server.js';
-import type { ContainerOverrides } from './ecs/resolve.js';
-import { ServiceScheduler, type ServiceSchedulerOptions } from './ecs/service-scheduler.js';
+import { type ContainerOverrides, unsetSecretWarnings } from './ecs/resolve.js';
+import {
+  type ServiceDescription,
+  ServiceScheduler,
+  type ServiceSchedulerOptions,
+} from './ecs/service-scheduler.js';
+import { TaskStopReporter } from './ecs/task-stop-report.js';
 import type { EcsServiceConfig } from './ecs/types.js';
 import { startLoadBalancer } from './elb/load-balancer.js';
 import { TargetGroup } from './elb/target-group.js';
@@ -30,6 +36,7 @@ import { LogFiles } from './log-files.js';
 import { buildLocalModel, type LocalModel } from './model.js';
 import { LocalVpc } from './network/vpc.js';
 import { logGroupFolder } from './runtime/container-logs.js';
+import { type PassedEnvironment, passedEnvironment } from './runtime/process-environment.js';
 import { selectRuntime } from './runtime/select.js';
 import { serviceAttachments } from './service-wiring.js';
 import { loadSource, type TemplateSource } from './source.js';
@@ -43,6 +50,12 @@ export interface LocalCloudOptions extends TemplateSource {
   readonly runtime?: 'docker' | 'process' | 'auto';
   /** Per-container image and process-command overrides. */
   readonly overrides?: ContainerOverrides;
+  /**
+   * Host environment variables every task gets (`--pass-env NAME`): tasks get only their
+   * definition's environment otherwise (and, on the process runtime, `PATH`, `HOME`, `TMPDIR`,
+   * `TZ` and the locale). A definition's own value of the same name wins.
+   */
+  readonly passEnv?: readonly string[];
   /**
    * First local port for the ingresses (HTTP APIs, then ALB listeners, in template order); each
    * further ingress takes the next port. @default - free ports
@@ -87,7 +100,11 @@ export interface LocalCloud {
   readonly logDir: string;
   readonly services: ReadonlyMap<string, ServiceScheduler>;
   status(): LocalStatus;
-  /** Resolves when every service runs its desired count of healthy tasks (or rejects on timeout). */
+  /**
+   * Resolves when every service runs its desired count of healthy tasks. Rejects with
+   * `WHARF_DEV_NOT_READY` on timeout, or `WHARF_DEV_DEPLOYMENT_FAILED` as soon as a service's
+   * deployment FAILED (it launches no more tasks).
+   */
   waitUntilReady(timeoutMs?: number): Promise<void>;
   /** Rolls services to new templates: changed task definitions and desired counts deploy like ECS. */
   update(next: LocalModel): Promise<string[]>;
@@ -98,6 +115,7 @@ export interface LocalCloud {
 /** Loads the templates, checks them, and starts the local cloud. */
 export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
   const io = options.io ?? SILENT_IO;
+  const passed = passedEnvironment(options.passEnv ?? []);
   const source = await loadSource(options, io);
   const cleanups: Array<() => Promise<void> | void> = [() => source.dispose()];
   const runStop = async () => {
@@ -117,7 +135,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   try {
     const resolved = resolveApp(source.app, { parameters: options.parameters });
     const model = buildLocalModel(resolved, options.overrides);
-    return await startModel(model, source.workingDir, options, io, cleanups, runStop);
+    return await startModel(model, source.workingDir, { ...options, passed }, io, cleanups, runStop);
   } catch (error) {
     await runStop();
     throw error;
@@ -127,7 +145,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
 async function startModel(
   model: LocalModel,
   workingDir: string,
-  options: LocalCloudOptions,
+  options: LocalCloudOptions & { readonly passed: PassedEnvironment },
   io: IoHost,
   cleanups: Array<() => Promise<void> | void>,
   runStop: () => Promise<void>,
@@ -146,11 +164,26 @@ async function startModel(
     });
   }
 
+  for (const name of options.passed.unset) {
+    io.notify({
+      level: 'warn',
+      code: 'WHARF_DEV_PASS_ENV_UNSET',
+      message: `--pass-env ${name}: not set here; tasks run without it`,
+    });
+  }
+  for (const warning of unsetSecretWarnings(model.services, new Set(Object.keys(options.passed.environment))))
+    io.notify({ level: 'warn', code: 'WHARF_DEV_SECRETS_UNSET', message: warning });
+
   if (options.runtime === 'process') requireLocalCommands(model);
+  // The user's own CDK app may fall back to processes and run its health check commands here; a
+  // template only under --runtime process, and never its health check commands.
+  const ownCode = options.template === undefined;
   const selected = await selectRuntime(options.runtime ?? 'auto', {
     runId,
     io,
     workingDir,
+    allowProcessFallback: ownCode,
+    processOptions: { trusted: ownCode },
     images: model.services.flatMap((s) => s.taskDefinition.containers.map((c) => c.image)),
     imageContainers: Object.fromEntries(
       model.services.flatMap((s) => s.taskDefinition.containers.map((c) => [c.image, c.name])),
@@ -258,6 +291,7 @@ async function startModel(
 
   // ECS services last: their tasks register into everything above.
   const services = new Map<string, ServiceScheduler>();
+  const stopReports = new TaskStopReporter();
   const configs = new Map<string, EcsServiceConfig>();
   const startService = (config: EcsServiceConfig) => {
     const wiring = serviceAttachments(config, {
@@ -279,17 +313,34 @@ async function startModel(
           message: event.message,
           data: { service: config.name, event },
         }),
-      onLog: (taskId, container, line, stream) =>
+      onLog: (taskId, container, line, stream) => {
+        stopReports.log(taskId, container, line);
         io.notify({
           level: 'info',
           code: 'WHARF_DEV_LOG',
           message: `${config.name}/${taskId.slice(0, 8)} ${line}`,
           data: { service: config.name, taskId, container, stream, line },
-        }),
+        });
+      },
+      // Each stop once, with its reason and last log lines; a crash loop's repeats collapsed.
+      onTaskChange: (task) => {
+        const report = task.lastStatus === 'STOPPED' ? stopReports.stopped(task) : undefined;
+        if (report) {
+          io.notify({
+            level: report.level,
+            code: 'WHARF_DEV_TASK_STOPPED',
+            message: report.message,
+            data: { service: config.name, task, repeats: report.repeats },
+          });
+        }
+      },
       options: {
         logDir,
+        environment: options.passed.environment,
         // AWS backs off up to 15 minutes between failing starts; locally a minute is enough.
         throttle: { maxDelayMs: 60_000 },
+        // A launch takes milliseconds here, not Fargate's 20–90 s: pace tasks that fail at once.
+        launchPacing: {},
         ...options.schedulerOptions,
       },
     });
@@ -395,6 +446,8 @@ async function waitUntilReady(
     const pending: Array<[string, ServiceScheduler]> = [];
     for (const [name, scheduler] of services) {
       const description = scheduler.describe();
+      const failed = description.deployments[0];
+      if (failed?.rolloutState === 'FAILED') throw deploymentFailed(name, failed, description);
       const checked = configs.get(name)?.taskDefinition.containers.some((c) => c.essential && c.healthCheck);
       const running = description.tasks.filter(
         (t) =>
@@ -417,6 +470,24 @@ async function waitUntilReady(
     }
     await clock.sleep(100);
   }
+}
+
+/**
+ * A service's PRIMARY deployment FAILED (the circuit breaker tripped with nothing to roll back to,
+ * or rollback off): it starts no more tasks, so waiting longer cannot help.
+ */
+function deploymentFailed(
+  name: string,
+  deployment: ServiceDescription['deployments'][number],
+  description: ServiceDescription,
+): WharfError {
+  const stopped = description.tasks.find((task) => task.lastStatus === 'STOPPED' && task.stoppedReason);
+  const why = stopped ? ` Last stopped task: ${stopped.stoppedReason?.replace(/\.$/, '')}.` : '';
+  return new WharfError(
+    'WHARF_DEV_DEPLOYMENT_FAILED',
+    `service ${name}: deployment ${deployment.id} failed (${deployment.rolloutStateReason.replace(/\.$/, '')}).${why} ` +
+      'See the stopped tasks and their last log lines above.',
+  );
 }
 
 /** The process runtime needs a command for every container: say which ones lack it, before anything starts. */

@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { UsageError } from '../../errors.js';
+import { isWharfError, UsageError } from '../../errors.js';
 import type { IoHost } from '../../io/io-host.js';
 import { type LocalCloud, type LocalCloudOptions, startLocalCloud } from '../../local/cloud.js';
 import { probeIngresses } from '../../local/probe.js';
@@ -48,12 +48,33 @@ hand-written YAML/JSON with nested stacks) and runs it here: each ECS service's 
 containers (or processes, --runtime process), Cloud Map with the attributes ECS registers, the HTTP
 API's routes, VPC link and integration, the ALB's listeners, target groups and health checks, and
 the security groups between them. Prints the local URLs in place of the stack outputs, then the
-tasks' status and logs. Ctrl-C stops and removes everything it started.
+tasks' status and logs; each stopped task once with its stopped reason and last log lines (a
+crash loop's repeats collapsed into "… ×N"). Ctrl-C stops and removes everything it started;
+processes or containers left by a crashed run are removed at the next start.
+
+Nothing a template carries runs on this machine unless you say so: --runtime auto uses Docker
+for a --template input and exits 2 when Docker or an image is missing; --runtime process is the
+consent to run the template's wharf:local:command. A template's container HealthCheck command
+never runs here: a TCP connect to the container's port replaces it (with a warning). A CDK app is
+your own code: auto falls back to processes for it, and its health checks run as written, except
+for containers given --process-command (TCP connect).
+
+Task processes get their task definition's Environment, PORT/PORT_<n>/HOST/WHARF_TASK_ID, and
+only PATH, HOME, TMPDIR, TZ, LANG, LANGUAGE and LC_* of your environment: never your AWS
+credentials. --pass-env NAME gives one more variable to every task (Docker too); Secrets are not
+read from AWS, pass them the same way. --process-command paths resolve from the current folder;
+a template's wharf:local:command runs in the template's (or the CDK app's) folder.
+
+A task that fails within 10 s of its launch is relaunched no sooner than 5 s after that launch
+(locally a launch takes milliseconds, on Fargate 20-90 s). --once exits 0 when every ingress
+answered below 400, 1 when one did not, a deployment failed (circuit breaker) or the services
+were not ready within --timeout, 2 for bad input.
 
 Examples:
   wharf dev examples/api-gateway-fargate
   wharf dev --template parent.yml --parameter DesiredCount=1 --image web=my/web:dev
-  wharf dev examples/public-alb-fargate --runtime process --once`,
+  wharf dev examples/public-alb-fargate --runtime process --once
+  wharf dev --template parent.yml --runtime process --process-command web='node server.js' --pass-env GREETING`,
   maxPositionals: 1,
   options: {
     template: {
@@ -75,7 +96,7 @@ Examples:
       value: '<name>',
       choices: ['auto', 'docker', 'process'],
       default: 'auto',
-      description: 'What runs the tasks',
+      description: "What runs the tasks (process: consent to run a template's commands here)",
     },
     port: {
       type: 'string',
@@ -92,7 +113,14 @@ Examples:
       type: 'string',
       multiple: true,
       value: '<container=command>',
-      description: 'Command the process runtime runs for the container, with PORT set (repeatable)',
+      description:
+        'Command the process runtime runs for the container, with PORT set, in the current folder (repeatable)',
+    },
+    'pass-env': {
+      type: 'string',
+      multiple: true,
+      value: '<NAME>',
+      description: 'Give every task this variable of your environment (repeatable)',
     },
     watch: {
       type: 'boolean',
@@ -138,6 +166,7 @@ Examples:
         images: parsePairs('image', options.image as string[] | undefined),
         commands: parsePairs('process-command', options['process-command'] as string[] | undefined),
       },
+      passEnv: (options['pass-env'] as string[] | undefined) ?? [],
       port: parseNumber('port', options.port, 1, 65_535),
       logDir: options['log-dir'] as string | undefined,
       discoveryCacheMs: parseNumber('discovery-cache-ms', options['discovery-cache-ms'], 0, 600_000),
@@ -145,7 +174,7 @@ Examples:
     };
     const timeoutSeconds = parseNumber('timeout', options.timeout, 1, 3600) ?? 120;
     const cloud = await startLocalCloud(cloudOptions);
-    if (options.once) return runOnce(cloud, timeoutSeconds, options.json === true, stdout);
+    if (options.once) return runOnce(cloud, timeoutSeconds, options.json === true, io, stdout);
     return runInteractive(cloud, cloudOptions, options.watch === true, io, stdout);
   },
 };
@@ -162,15 +191,31 @@ function renderOutputs(cloud: LocalCloud): string {
   return lines.join('\n');
 }
 
+/** What `--once` reports as "the app did not come up" (exit 1), rather than bad input. */
+const NOT_READY_CODES = new Set(['WHARF_DEV_DEPLOYMENT_FAILED', 'WHARF_DEV_NOT_READY']);
+
 async function runOnce(
   cloud: LocalCloud,
   timeoutSeconds: number,
   json: boolean,
+  io: IoHost,
   stdout: (t: string) => void,
 ): Promise<number> {
   try {
     if (!json) stdout(renderOutputs(cloud));
-    await cloud.waitUntilReady(timeoutSeconds * 1000);
+    try {
+      await cloud.waitUntilReady(timeoutSeconds * 1000);
+    } catch (error) {
+      if (!isWharfError(error) || !NOT_READY_CODES.has(error.code)) throw error;
+      io.notify({ level: 'error', code: error.code, message: error.message });
+      if (json) {
+        const failure = { code: error.code, message: error.message };
+        stdout(
+          `${JSON.stringify({ runId: cloud.runId, runtime: cloud.runtime, error: failure, status: cloud.status() }, null, 2)}\n`,
+        );
+      }
+      return EXIT.findings;
+    }
     const probes = await probeIngresses(cloud);
     const ok = probes.length > 0 && probes.every((p) => p.status !== undefined && p.status < 400);
     if (json) {

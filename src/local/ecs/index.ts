@@ -4,6 +4,7 @@
 
 export * from './deployment.js';
 export * from './deployment-math.js';
+export * from './launch-pacing.js';
 export * from './reconcile-plan.js';
 export * from './resolve.js';
 export * from './service-attachments.js';
@@ -16,4 +17,5 @@ export * from './service-throttle.js';
 export * from './task.js';
 export * from './task-lifecycle.js';
 export * from './task-network.js';
+export * from './task-stop-report.js';
 export * from './types.js';

@@ -2,7 +2,8 @@
  * Template → ECS model: `AWS::ECS::TaskDefinition` and `AWS::ECS::Service` (Fargate, awsvpc,
  * rolling deployments). The process runtime's command for a container comes from the task
  * definition's `Metadata['wharf:local:command']` (a string for a one-container task, or an object
- * keyed by container name) or from `wharf dev --process-command <container>=<command>`.
+ * keyed by container name) or from `wharf dev --process-command <container>=<command>` (which
+ * wins, and runs in the current folder rather than the template's).
  */
 
 import type { ResolvedApp, ResolvedResource } from '../../template/resolved.js';
@@ -26,6 +27,8 @@ export interface ContainerOverrides {
   readonly images?: Readonly<Record<string, string>>;
   /** Process-runtime command per container name (`--process-command web='node server.js'`). */
   readonly commands?: Readonly<Record<string, string>>;
+  /** Folder the {@link commands} run in. @default `process.cwd()` */
+  readonly commandDir?: string;
 }
 
 function localCommands(resource: ResolvedResource): Record<string, string> | string | undefined {
@@ -37,6 +40,26 @@ function localCommands(resource: ResolvedResource): Record<string, string> | str
     );
   }
   return undefined;
+}
+
+/** The container's process-runtime command: `--process-command` first (run in `commandDir`), else the metadata. */
+function localCommandOf(
+  name: string,
+  overrides: ContainerOverrides,
+  commands: Record<string, string> | string | undefined,
+  containerCount: number,
+): Pick<ContainerConfig, 'localCommand' | 'localCommandOrigin' | 'localCommandDir'> {
+  const flag = overrides.commands?.[name];
+  if (flag !== undefined) {
+    return {
+      localCommand: flag,
+      localCommandOrigin: 'flag',
+      localCommandDir: overrides.commandDir ?? process.cwd(),
+    };
+  }
+  const metadata =
+    typeof commands === 'string' ? (containerCount === 1 ? commands : undefined) : commands?.[name];
+  return metadata === undefined ? {} : { localCommand: metadata, localCommandOrigin: 'metadata' };
 }
 
 function readHealthCheck(props: PropertyReader, path: string): ContainerHealthCheckConfig | undefined {
@@ -92,9 +115,7 @@ function resolveTaskDefinition(
               streamPrefix: props.optionalString(`${path}.LogConfiguration.Options.awslogs-stream-prefix`),
             }
           : undefined,
-      localCommand:
-        overrides.commands?.[name] ??
-        (typeof commands === 'string' ? (definitions.length === 1 ? commands : undefined) : commands?.[name]),
+      ...localCommandOf(name, overrides, commands, definitions.length),
     };
   });
   const arn = resource.ref;
@@ -171,4 +192,32 @@ export function resolveEcsServices(app: ResolvedApp, overrides: ContainerOverrid
       origin: originOf(resource),
     };
   });
+}
+
+/**
+ * One warning per container whose `Secrets` have no local value: Wharf does not read Secrets
+ * Manager or SSM, so a secret is set only when `--pass-env <name>` passes it (`passed`).
+ */
+export function unsetSecretWarnings(
+  services: readonly EcsServiceConfig[],
+  passed: ReadonlySet<string>,
+): string[] {
+  const warnings: string[] = [];
+  for (const service of services) {
+    for (const container of service.taskDefinition.containers) {
+      const unset = container.secretNames.filter((name) => !passed.has(name));
+      if (unset.length === 0) continue;
+      // Only names that can be variables are quoted (a template's text is not echoed otherwise).
+      const names = unset.filter((name) => /^[A-Za-z_][A-Za-z0-9_]{0,99}$/.test(name));
+      const others = unset.length - names.length;
+      const listed = [...names, ...(others > 0 ? [`${others} name(s) that are not variable names`] : [])];
+      const fix = names.length > 0 ? ` with ${names.map((name) => `--pass-env ${name}`).join(' ')}` : '';
+      warnings.push(
+        `container '${container.name}' of service ${service.name} declares Secrets that Wharf does not read ` +
+          `(Secrets Manager and SSM are not emulated): ${listed.join(', ')} stay unset unless you pass a value ` +
+          `from your environment${fix}.`,
+      );
+    }
+  }
+  return warnings;
 }

@@ -12,7 +12,9 @@
  * `Scaling activity initiated by (deployment ecs-svc/…)`; replacement order and limits come from
  * {@link planReconcile}. The circuit breaker (§3.4) fails the deployment at its threshold and, with
  * rollback, starts a deployment of the last COMPLETED task definition; without one, launches stop
- * for good. Tasks that never reach RUNNING are throttled (§3.1). A FAILED deployment without
+ * for good. Tasks that never reach RUNNING are throttled (§3.1); with the `launchPacing` option (a
+ * local deviation, see `launch-pacing.ts`) a task that fails right after its launch also delays the
+ * next launch by a few seconds. A FAILED deployment without
  * rollback keeps the older deployment's tasks running (AWS leaves the service as it is).
  * Decisions are made in synchronous passes (never two at once), triggered by runtime and health
  * events and by a periodic tick of the injected clock. Not reproduced: DAEMON scheduling, task
@@ -24,6 +26,7 @@ import type { Clock, Timer } from '../clock.js';
 import type { TaskRuntime } from '../runtime/types.js';
 import type { CircuitBreakerView, Deployment, DeploymentView } from './deployment.js';
 import { deploymentLimits, invalidDeploymentConfigurationMessage } from './deployment-math.js';
+import { LaunchPacer, type LaunchPacingOptions } from './launch-pacing.js';
 import { type PlanTask, planReconcile } from './reconcile-plan.js';
 import type { ServiceAttachments, ServiceSchedulerLike } from './service-attachments.js';
 import { ServiceDeployments } from './service-deployments.js';
@@ -46,6 +49,11 @@ export interface ServiceSchedulerOptions {
   readonly circuitBreakerMinimumThreshold?: number;
   /** Back-off for tasks that fail to reach RUNNING. @default base 10 s, max 15 min */
   readonly throttle?: ServiceThrottleOptions;
+  /**
+   * Pause launches after a task that failed right after its launch (a local deviation, see
+   * `launch-pacing.ts`). @default - off, as on AWS (`wharf dev` turns it on)
+   */
+  readonly launchPacing?: LaunchPacingOptions;
   /** Events kept by {@link ServiceScheduler.describe}. @default 100 */
   readonly maxEvents?: number;
   /** Stopped tasks kept by {@link ServiceScheduler.describe}. @default 50 */
@@ -114,6 +122,7 @@ export class ServiceScheduler implements ServiceSchedulerLike {
   private readonly clock: Clock;
   private readonly log: ServiceEventLog;
   private readonly throttle: ServiceThrottle;
+  private readonly pacer: LaunchPacer | undefined;
   private readonly health: ServiceHealthPolicy;
   private readonly deployments: ServiceDeployments;
   private readonly tasks: ServiceTasks;
@@ -136,6 +145,7 @@ export class ServiceScheduler implements ServiceSchedulerLike {
     this.desiredCount = props.service.desiredCount;
     this.log = new ServiceEventLog(options.maxEvents ?? 100, props.onEvent);
     this.throttle = new ServiceThrottle(options.throttle);
+    this.pacer = options.launchPacing ? new LaunchPacer(options.launchPacing) : undefined;
     this.health = new ServiceHealthPolicy(
       props.service,
       props.attachments,
@@ -346,7 +356,7 @@ export class ServiceScheduler implements ServiceSchedulerLike {
       minimumHealthyPercent,
       maximumPercent,
       primaryDeploymentId: primary.id,
-      canLaunch: primary.canLaunch && !this.throttle.isThrottled(now),
+      canLaunch: primary.canLaunch && !this.throttle.isThrottled(now) && !this.pacer?.isPaced(now),
       drainOlderDeployments: primary.rolloutState !== 'FAILED',
       tasks: planTasks,
       stoppingCount,
@@ -455,6 +465,7 @@ export class ServiceScheduler implements ServiceSchedulerLike {
   ): void {
     if (!lifecycle.requestStop(reason, code)) return;
     const now = this.clock.now();
+    this.pacer?.recordFailure({ launchedAt: lifecycle.task.createdAt, stoppedAt: now });
     if (failure === 'before-running' && this.throttle.recordStartFailure(now)) {
       this.event(serviceMessages.throttled(this.service.name));
     }
@@ -486,6 +497,7 @@ export class ServiceScheduler implements ServiceSchedulerLike {
 
   private newDeployment(taskDefinition: TaskDefinitionConfig, rollbackTo?: string): void {
     this.deployments.create(taskDefinition, this.desiredCount, this.clock.now(), rollbackTo);
+    this.pacer?.reset();
     this.terminalFailure = undefined;
     this.steady = false;
   }

@@ -33,8 +33,8 @@ export interface ContainerConfig {
   readonly entryPoint?: readonly string[];
   readonly environment: Readonly<Record<string, string>>;
   /**
-   * Names of `Secrets` entries: locally their values come from the process environment of
-   * `wharf dev` (same name), or are left unset with a warning.
+   * Names of `Secrets` entries. Wharf does not read Secrets Manager or SSM: locally they are unset
+   * (with a warning) unless `wharf dev --pass-env <name>` passes a value from its own environment.
    */
   readonly secretNames: readonly string[];
   /** `PortMappings[].ContainerPort` (tcp). */
@@ -52,6 +52,17 @@ export interface ContainerConfig {
    * `wharf:local:command` metadata / docker label). `undefined`: the process runtime cannot run it.
    */
   readonly localCommand?: string;
+  /**
+   * Where {@link localCommand} came from: `flag` (`--process-command`, the user's own command) or
+   * `metadata` (the task definition's `wharf:local:command`).
+   */
+  readonly localCommandOrigin?: 'flag' | 'metadata';
+  /**
+   * The folder {@link localCommand} runs in. `--process-command` commands run in the folder
+   * `wharf dev` was started in, as any CLI resolves paths. @default the runtime's folder (the
+   * template's or the CDK app's)
+   */
+  readonly localCommandDir?: string;
 }
 
 /** `AWS::ECS::TaskDefinition`. */

@@ -5,13 +5,19 @@
  *
  * Fidelity: the stop sequence of aws-behavior.md §3.5 (SIGTERM to the whole process group, SIGKILL
  * after `stopTimeout`); health checks with Docker's semantics (§3.2, see
- * `container-health-check.ts`); logs as with `awslogs`. Not reproduced: isolation (no image, file
- * system, user or working directory of the definition: commands run in `cwd` as the current user),
- * and container ports: each container port of the task gets a free host port on 127.0.0.1, given
- * to every container as `PORT_<containerPort>`, and to a container as `PORT` for its first port
- * (`HOST=127.0.0.1`). Health check commands see the same environment, and `localhost:<containerPort>`
- * / `127.0.0.1:<containerPort>` in them are rewritten to the host port. When the main process of a
- * container exits, the rest of its process group is killed, as a container's would be.
+ * `container-health-check.ts`), whose commands run on the host only for the user's own CDK app
+ * (see `host-health-check.ts`; otherwise a TCP connect replaces them); logs as with `awslogs`.
+ * Not reproduced: isolation (no image, file system or user of the definition: commands run as the
+ * current user, `--process-command` ones in the current folder, `wharf:local:command` ones in the
+ * template's or app's folder), and container ports: each container port of the task gets a free
+ * host port on 127.0.0.1, given to every container as `PORT_<containerPort>`, and to a container
+ * as `PORT` for its first port (`HOST=127.0.0.1`). The environment is the definition's plus an
+ * allowlist of host variables (`process-environment.ts`), never the rest of the user's. Health
+ * check commands see the same environment, and `localhost:<containerPort>` /
+ * `127.0.0.1:<containerPort>` in them are rewritten to the host port. When the main process of a
+ * container exits, the rest of its process group is killed, as a container's would be. Each run
+ * records its process groups in a state file (`process-runs.ts`), so a later run removes what a
+ * crashed one left, as the Docker runtime does by label.
  */
 
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -23,9 +29,21 @@ import type { ContainerConfig } from '../ecs/types.js';
 import { HealthCheckLoop } from './container-health-check.js';
 import { ContainerLogs, containerLogFile } from './container-logs.js';
 import { taskPorts } from './docker-container-config.js';
+import {
+  type HostHealthCheck,
+  hostHealthCheck,
+  replacedHealthCheckWarning,
+  rewriteLocalPorts,
+  tcpProbe,
+} from './host-health-check.js';
 import { freePort } from './ports.js';
+import { processEnvironment } from './process-environment.js';
+import { defaultRunsDir, prepareRunsDir, RunStateFile, removeDeadRuns } from './process-runs.js';
 import { raceTimeout } from './race-timeout.js';
 import type { RunningTask, TaskEvents, TaskRuntime, TaskSpec } from './types.js';
+
+export { rewriteLocalPorts } from './host-health-check.js';
+export { processEnvironment } from './process-environment.js';
 
 /** Options of {@link ProcessRuntime}. */
 export interface ProcessRuntimeOptions {
@@ -37,10 +55,19 @@ export interface ProcessRuntimeOptions {
   readonly io?: IoHost;
   /** Time source of the health checks. @default the system clock */
   readonly clock?: Clock;
+  /**
+   * The task definitions come from the user's own CDK app: their container health check commands
+   * may run on the host (see `host-health-check.ts`). @default false (a TCP connect replaces them)
+   */
+  readonly trusted?: boolean;
+  /** Where run state files go (see `process-runs.ts`). @default `<os temp dir>/wharf-<uid>/runs` */
+  readonly stateDir?: string;
 }
 
 /** Process groups still running, killed when this process exits. */
 const liveGroups = new Set<number>();
+/** State files of runtimes in this process, deleted when it exits. */
+const liveStateFiles = new Set<RunStateFile>();
 let exitHookInstalled = false;
 
 function installExitHook(): void {
@@ -48,6 +75,7 @@ function installExitHook(): void {
   exitHookInstalled = true;
   process.on('exit', () => {
     for (const pid of liveGroups) signalGroup(pid, 'SIGKILL');
+    for (const state of liveStateFiles) state.remove();
   });
 }
 
@@ -63,10 +91,14 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 export class ProcessRuntime implements TaskRuntime {
   readonly name = 'process' as const;
   private readonly tasks = new Set<ProcessTask>();
+  private readonly warned = new Set<string>();
+  private readonly stateDir: string;
+  private state: RunStateFile | undefined | null;
   private closed = false;
 
   constructor(private readonly options: ProcessRuntimeOptions) {
     installExitHook();
+    this.stateDir = options.stateDir ?? defaultRunsDir();
   }
 
   /** Allocates a host port per container port, then starts one process group per container. */
@@ -89,28 +121,72 @@ export class ProcessRuntime implements TaskRuntime {
       [...hostPorts].map(([port, hostPort]) => [port, { host: '127.0.0.1', port: hostPort }]),
     );
     const io = this.options.io ?? SILENT_IO;
-    const processes = spec.containers.map(
-      (container) =>
-        new ContainerProcess(container, spec, events, hostPorts, {
-          cwd: this.options.cwd ?? process.cwd(),
-          clock: this.options.clock ?? SYSTEM_CLOCK,
-          io,
-        }),
-    );
+    const state = this.stateFile();
+    const processes = spec.containers.map((container) => {
+      const health = hostHealthCheck(container, this.options.trusted === true);
+      const warning = replacedHealthCheckWarning(spec.serviceName, container, health);
+      const key = `${spec.serviceName}/${container.name}`;
+      if (warning && !this.warned.has(key)) {
+        this.warned.add(key);
+        io.notify({ level: 'warn', code: 'WHARF_PROCESS_HEALTH_CHECK_REPLACED', message: warning });
+      }
+      return new ContainerProcess(container, spec, events, hostPorts, {
+        cwd: container.localCommandDir ?? this.options.cwd ?? process.cwd(),
+        clock: this.options.clock ?? SYSTEM_CLOCK,
+        io,
+        health,
+        state,
+      });
+    });
     const task = new ProcessTask(spec.taskId, endpoints, processes, () => this.tasks.delete(task));
     this.tasks.add(task);
     return task;
   }
 
-  /** Processes die with this process, so there is never anything left: returns 0. */
+  /**
+   * Kills the process groups of earlier runs whose Wharf process is gone (a `kill -9`, a closed
+   * terminal) and deletes their state files; returns how many groups were killed.
+   */
   async removeLeftovers(): Promise<number> {
-    return 0;
+    if (this.stateFile() === undefined) return 0;
+    const removed = removeDeadRuns(this.stateDir, this.state?.file);
+    if (removed.groups > 0) {
+      (this.options.io ?? SILENT_IO).notify({
+        level: 'info',
+        code: 'WHARF_LEFTOVERS_REMOVED',
+        message: `Removed ${removed.groups} process group(s) left by earlier runs`,
+        data: { removed: removed.groups },
+      });
+    }
+    return removed.groups;
   }
 
-  /** Stops every task started here, in parallel; later `start` calls are refused. */
+  /** Stops every task started here, in parallel; later `start` calls are refused. Deletes the state file. */
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all([...this.tasks].map((task) => task.stop()));
+    if (this.state) {
+      this.state.remove();
+      liveStateFiles.delete(this.state);
+    }
+  }
+
+  /** This run's state file, created on first use; `undefined` when the runs folder is unsafe. */
+  private stateFile(): RunStateFile | undefined {
+    if (this.state !== undefined) return this.state ?? undefined;
+    const problem = prepareRunsDir(this.stateDir);
+    if (problem) {
+      this.state = null;
+      (this.options.io ?? SILENT_IO).notify({
+        level: 'warn',
+        code: 'WHARF_PROCESS_STATE_UNSAFE',
+        message: `Not recording this run's processes (${problem}): processes left by a crash of this run will not be removed at the next start.`,
+      });
+      return undefined;
+    }
+    this.state = new RunStateFile(this.stateDir, this.options.runId);
+    liveStateFiles.add(this.state);
+    return this.state;
   }
 }
 
@@ -133,48 +209,6 @@ class ProcessTask implements RunningTask {
   }
 }
 
-/** The environment of one container's process (and its health check). */
-export function processEnvironment(
-  spec: TaskSpec,
-  container: ContainerConfig,
-  hostPorts: ReadonlyMap<number, number>,
-  base: NodeJS.ProcessEnv = process.env,
-): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(base)) if (value !== undefined) env[key] = value;
-  Object.assign(env, spec.environment ?? {}, container.environment);
-  env.HOST = '127.0.0.1';
-  // Processes share one hostname; this tells them apart (what a container's hostname does on Docker).
-  env.WHARF_TASK_ID = spec.taskId;
-  for (const [port, hostPort] of hostPorts) env[`PORT_${port}`] = String(hostPort);
-  const first = container.containerPorts[0];
-  const firstHost = first === undefined ? undefined : hostPorts.get(first);
-  if (firstHost !== undefined) env.PORT = String(firstHost);
-  return env;
-}
-
-/**
- * Rewrites `localhost:<containerPort>` and `127.0.0.1:<containerPort>` to the host port, and
- * `http://localhost/` (no port: 80) or `https://localhost/` (443) when that is a container port,
- * so the seeds' `curl -f http://localhost/` check probes the process.
- */
-export function rewriteLocalPorts(text: string, hostPorts: ReadonlyMap<number, number>): string {
-  const explicit = text.replace(
-    /\b(localhost|127\.0\.0\.1):(\d+)\b/g,
-    (whole, host: string, port: string) => {
-      const hostPort = hostPorts.get(Number(port));
-      return hostPort === undefined ? whole : `${host}:${hostPort}`;
-    },
-  );
-  return explicit.replace(
-    /\b(https?):\/\/(localhost|127\.0\.0\.1)(?![:\w.-])/g,
-    (whole, scheme: string, host: string) => {
-      const hostPort = hostPorts.get(scheme === 'https' ? 443 : 80);
-      return hostPort === undefined ? whole : `${scheme}://${host}:${hostPort}`;
-    },
-  );
-}
-
 /** One container as a process group: output, health, exit, stop. */
 class ContainerProcess {
   readonly handle: string;
@@ -189,15 +223,17 @@ class ContainerProcess {
   });
   private stopRequested = false;
   private killed = false;
+  private readonly state: RunStateFile | undefined;
 
   constructor(
     private readonly config: ContainerConfig,
     spec: TaskSpec,
     private readonly events: TaskEvents,
     hostPorts: ReadonlyMap<number, number>,
-    options: { cwd: string; clock: Clock; io: IoHost },
+    options: { cwd: string; clock: Clock; io: IoHost; health: HostHealthCheck; state?: RunStateFile },
   ) {
     const env = processEnvironment(spec, config, hostPorts);
+    this.state = options.state;
     const file = containerLogFile(spec.logDir, config, spec.taskId);
     this.logs = new ContainerLogs(config.name, events, file, (error) =>
       options.io.notify({
@@ -214,16 +250,27 @@ class ContainerProcess {
     });
     const pid = this.child.pid;
     this.handle = pid === undefined ? `process:${config.name}` : String(pid);
-    if (pid !== undefined) liveGroups.add(pid);
+    if (pid !== undefined) {
+      liveGroups.add(pid);
+      this.recordGroup(pid, spec.taskId);
+    }
     this.child.stdout?.on('data', (chunk: Buffer) => this.logs.stdout(chunk));
     this.child.stderr?.on('data', (chunk: Buffer) => this.logs.stderr(chunk));
     const outputDone = Promise.all([streamDone(this.child.stdout), streamDone(this.child.stderr)]);
     const check = config.healthCheck;
-    if (check && check.command[0] !== 'NONE') {
-      const command = check.command.map((part) => rewriteLocalPorts(part, hostPorts));
+    const plan = options.health;
+    if (check && plan.kind !== 'none') {
+      let probe: (signal: AbortSignal) => Promise<boolean>;
+      if (plan.kind === 'command') {
+        const command = plan.command.map((part) => rewriteLocalPorts(part, hostPorts));
+        probe = (signal) => runProbe(command, env, options.cwd, signal);
+      } else {
+        const port = plan.containerPort === undefined ? undefined : hostPorts.get(plan.containerPort);
+        probe = (signal) => (port === undefined ? Promise.resolve(!this.exitSeen) : tcpProbe(port, signal));
+      }
       this.health = new HealthCheckLoop(
         check,
-        (signal) => runProbe(command, env, options.cwd, signal),
+        probe,
         (health) => events.onHealth(config.name, health),
         options.clock,
       );
@@ -247,6 +294,22 @@ class ContainerProcess {
     await this.exited;
   }
 
+  private recordGroup(pid: number, taskId: string): void {
+    try {
+      this.state?.add(pid, taskId, this.config.name);
+    } catch {
+      // Recording is best effort: a full disk must not stop the task.
+    }
+  }
+
+  private forgetGroup(pid: number): void {
+    try {
+      this.state?.delete(pid);
+    } catch {
+      // As above.
+    }
+  }
+
   private async watchExit(outputDone: Promise<unknown>): Promise<void> {
     const { code, signal, error } = await new Promise<{
       code: number | null;
@@ -264,6 +327,7 @@ class ContainerProcess {
       // The container's main process is gone: so is everything else in it.
       signalGroup(pid, 'SIGKILL');
       liveGroups.delete(pid);
+      this.forgetGroup(pid);
     }
     await raceTimeout(outputDone, 2000);
     await this.logs.end();

@@ -1,6 +1,11 @@
 /**
- * Choosing the task runtime: Docker when its daemon answers, else local processes (`auto`), or
- * the one the user asked for.
+ * Choosing the task runtime: Docker when its daemon answers, else local processes (`auto`, only
+ * when the task definitions are the user's own), or the one the user asked for.
+ *
+ * The process runtime runs commands the task definitions carry (`wharf:local:command`) on this
+ * machine. For a CDK app that is the user's own code, which Wharf already runs to synthesize, so
+ * `auto` may fall back to it. A template (`--template`) may come from anywhere: `auto` never falls
+ * back for it, and says that `--runtime process` is how the user consents.
  */
 
 import Docker from 'dockerode';
@@ -8,7 +13,7 @@ import { isWharfError, WharfError } from '../../errors.js';
 import type { IoHost } from '../../io/io-host.js';
 import { DockerRuntime } from './docker.js';
 import { ensureImage, errorText, imageExists } from './docker-image.js';
-import { ProcessRuntime } from './process.js';
+import { ProcessRuntime, type ProcessRuntimeOptions } from './process.js';
 import type { TaskRuntime } from './types.js';
 
 /** Options of {@link selectRuntime}. */
@@ -34,7 +39,24 @@ export interface SelectRuntimeOptions {
   readonly processReady?: boolean;
   /** How long the daemon has to answer a ping, in ms. @default 2000 */
   readonly pingTimeoutMs?: number;
+  /**
+   * Whether `auto` may fall back to the process runtime (when Docker is missing or an image cannot
+   * be pulled): true only for the user's own task definitions (a CDK app). For a template, `auto`
+   * rejects instead, naming `--runtime process` as the consent. @default false
+   */
+  readonly allowProcessFallback?: boolean;
+  /** More options of the process runtime, when it is chosen (`trusted`, `stateDir`). */
+  readonly processOptions?: Pick<ProcessRuntimeOptions, 'trusted' | 'stateDir' | 'clock'>;
 }
+
+/**
+ * The sentence that explains why `auto` does not run a template's commands, and how to consent.
+ */
+export const TEMPLATE_PROCESS_CONSENT =
+  '--runtime auto does not fall back to the process runtime for a --template input: it would run ' +
+  "commands the template carries (its 'wharf:local:command' metadata) on this machine. Start Docker " +
+  '(or point DOCKER_HOST at a daemon) to run the images, or give --runtime process to consent to running ' +
+  'those commands here (--process-command <container>=<command> runs a command of your own instead).';
 
 /** The chosen runtime and a sentence saying why. */
 export interface SelectedRuntime {
@@ -76,15 +98,24 @@ export async function pingDocker(docker: Docker, timeoutMs = 2000): Promise<stri
 }
 
 /**
- * Picks the runtime. `auto`: Docker when the daemon answers a ping within 2 s, else processes.
- * `docker` without a daemon rejects with `WHARF_DOCKER_UNAVAILABLE` and how to fix it.
+ * Picks the runtime. `auto`: Docker when the daemon answers a ping within 2 s and every image is
+ * present or pullable; else processes when `allowProcessFallback` (and every container has a
+ * local command); else it rejects (`WHARF_DOCKER_UNAVAILABLE` or `WHARF_IMAGE_UNAVAILABLE`) with
+ * the reason and the flag that consents. `docker` without a daemon rejects with
+ * `WHARF_DOCKER_UNAVAILABLE` and how to fix it.
  */
 export async function selectRuntime(
   choice: 'docker' | 'process' | 'auto',
   options: SelectRuntimeOptions,
 ): Promise<SelectedRuntime> {
   const processRuntime = () =>
-    new ProcessRuntime({ runId: options.runId, io: options.io, cwd: options.workingDir });
+    new ProcessRuntime({
+      ...options.processOptions,
+      runId: options.runId,
+      io: options.io,
+      cwd: options.workingDir,
+    });
+  const fallback = options.allowProcessFallback === true;
   if (choice === 'process') return { runtime: processRuntime(), reason: 'asked for the process runtime' };
 
   const docker = options.docker ?? new Docker();
@@ -96,6 +127,9 @@ export async function selectRuntime(
     // Pull what is missing now, before anything starts: a task that cannot start is bad input.
     const unavailable = await pullAll(docker, missing, options);
     if (unavailable) {
+      if (choice === 'auto' && !fallback) {
+        throw new WharfError(unavailable.code, `${unavailable.message} ${TEMPLATE_PROCESS_CONSENT}`);
+      }
       if (choice === 'auto' && options.processReady !== false) {
         return {
           runtime: processRuntime(),
@@ -121,6 +155,12 @@ export async function selectRuntime(
     throw new WharfError(
       'WHARF_DOCKER_UNAVAILABLE',
       `Docker is not available at ${address}: ${failure}. ${fix}`,
+    );
+  }
+  if (!fallback) {
+    throw new WharfError(
+      'WHARF_DOCKER_UNAVAILABLE',
+      `No Docker daemon at ${address} (${failure}). ${TEMPLATE_PROCESS_CONSENT}`,
     );
   }
   if (options.processReady === false) {

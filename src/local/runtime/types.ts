@@ -17,7 +17,10 @@ export interface TaskSpec {
   readonly family: string;
   readonly revision: number;
   readonly containers: readonly ContainerConfig[];
-  /** Extra environment for every container (e.g. `ECS_CONTAINER_METADATA_URI_V4` is not emulated). */
+  /**
+   * Extra environment for every container (`wharf dev --pass-env`), below the container
+   * definition's own `Environment`.
+   */
   readonly environment?: Readonly<Record<string, string>>;
   /**
    * Folder under which logs are written, one sub-folder per log group

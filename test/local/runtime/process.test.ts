@@ -17,15 +17,19 @@ const SERVER = `${JSON.stringify(process.execPath)} -e "require('node:http').cre
 
 describe('ProcessRuntime', () => {
   const logDir = tempDir('wharf-process-logs-');
-  let runtime = new ProcessRuntime({ runId: 'test' });
+  const stateDir = tempDir('wharf-process-runs-');
+  // `trusted`: the task definitions are the user's own (a CDK app), so health check commands run.
+  const newRuntime = () => new ProcessRuntime({ runId: 'test', trusted: true, stateDir });
+  let runtime = newRuntime();
 
   afterEach(async () => {
     await runtime.close();
-    runtime = new ProcessRuntime({ runId: 'test' });
+    runtime = newRuntime();
   });
   afterAll(async () => {
     await runtime.close();
     rmSync(logDir, { recursive: true, force: true });
+    rmSync(stateDir, { recursive: true, force: true });
   });
 
   it('runs localCommand with PORT (a free port), PORT_<containerPort> and HOST; the endpoint answers', async () => {
