@@ -160,6 +160,9 @@ export async function startLoadBalancer(
         {
           keepAliveTimeout: idleTimeoutMs,
           headersTimeout: idleTimeoutMs,
+          // node:http checks headersTimeout on this period (30 s by default), so a client that
+          // never finishes its headers would otherwise wait up to 30 s past the idle timeout.
+          connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(idleTimeoutMs / 4))),
           // The idle timeout, not a total: a slow upload that keeps sending is not cut (proxy.ts
           // closes one whose body stops arriving).
           requestTimeout: 0,
