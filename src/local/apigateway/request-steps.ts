@@ -24,7 +24,7 @@
  *    (private integrations keep it, §1.1), and the client's Host is kept (§1.3).
  */
 
-import { isValidHost } from '../http/host.js';
+import { isHostFieldName, isValidHost } from '../http/host.js';
 import type { CompiledApi } from './compiled-api.js';
 import { GATEWAY_ERRORS, type GatewayError } from './errors.js';
 import { urlTargetPath } from './integration-target.js';
@@ -43,8 +43,7 @@ export const checkHost: RequestStep = (ctx) => {
   const raw = ctx.req.rawHeaders;
   let host: string | undefined;
   for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i] as string;
-    if (name.length !== 4 || name.toLowerCase() !== 'host') continue;
+    if (!isHostFieldName(raw[i] as string)) continue;
     if (host !== undefined) return GATEWAY_ERRORS.BAD_REQUEST;
     host = raw[i + 1] as string;
   }

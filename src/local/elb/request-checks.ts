@@ -19,6 +19,8 @@
  * other than `chunked` gets 400 where the ALB documents 501.
  */
 
+import { isHostFieldName } from '../http/host.js';
+
 /** The longest request line the ALB accepts, bytes (§2.5 "16 K per request line"). */
 export const MAX_REQUEST_LINE_BYTES = 16 * 1024;
 /** The longest single header line the ALB accepts, bytes (§2.5 "16 K per single header"). */
@@ -44,7 +46,7 @@ export function refusedRequestStatus(
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i] as string;
     if (name.length + 2 + (rawHeaders[i + 1] as string).length > MAX_HEADER_LINE_BYTES) return 400;
-    if (!host && name.length === 4 && name.toLowerCase() === 'host') host = true;
+    if (!host && isHostFieldName(name)) host = true;
   }
   if (!host) return 400;
   return method === 'TRACE' ? 405 : undefined;

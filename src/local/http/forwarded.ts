@@ -20,8 +20,15 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
  * @example forwardedValue('a"b\\c') // '"a\\"b\\\\c"'
  */
 export function forwardedValue(value: string): string {
-  return TOKEN.test(value) ? value : `"${value.replace(/["\\]/g, '\\$&')}"`;
+  // Nearly every request of a run carries the same Host: reuse the last answer (hot path).
+  if (value === lastValue) return lastForwarded;
+  lastForwarded = TOKEN.test(value) ? value : `"${value.replace(/["\\]/g, '\\$&')}"`;
+  lastValue = value;
+  return lastForwarded;
 }
+
+let lastValue = '';
+let lastForwarded = '';
 
 /**
  * A `for=` / `by=` node (RFC 7239 §6): an IPv4 address as is, an IPv6 address bracketed and

@@ -24,7 +24,28 @@ const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]
  * @example isValidHost('a b') // false
  */
 export function isValidHost(value: string | undefined): boolean {
-  return value !== undefined && HOST.test(value);
+  if (value === undefined) return false;
+  // Nearly every request of a run carries the same Host: remember the last valid one (hot path).
+  if (value === lastValidHost) return true;
+  if (!HOST.test(value)) return false;
+  lastValidHost = value;
+  return true;
+}
+
+let lastValidHost: string | undefined;
+
+/**
+ * True when a raw header name is `Host` in any letter case; compares character codes, so the
+ * per-request header loops allocate nothing.
+ */
+export function isHostFieldName(name: string): boolean {
+  return (
+    name.length === 4 &&
+    (name.charCodeAt(0) | 0x20) === 0x68 /* h */ &&
+    (name.charCodeAt(1) | 0x20) === 0x6f /* o */ &&
+    (name.charCodeAt(2) | 0x20) === 0x73 /* s */ &&
+    (name.charCodeAt(3) | 0x20) === 0x74 /* t */
+  );
 }
 
 /** The loopback names a local endpoint answers to, without port. */

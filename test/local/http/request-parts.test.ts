@@ -6,7 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { forwardedNode, forwardedValue } from '../../../src/local/http/forwarded.js';
-import { isLoopbackHost, isValidHost } from '../../../src/local/http/host.js';
+import { isHostFieldName, isLoopbackHost, isValidHost } from '../../../src/local/http/host.js';
 import { applyOriginForm, classifyRequestTarget } from '../../../src/local/http/request-target.js';
 
 describe('request-targets (RFC 9112 §3.2)', () => {
@@ -76,6 +76,19 @@ describe('Host values (RFC 9112 §3.2)', () => {
   );
 
   it.each([
+    ['Host', true],
+    ['host', true],
+    ['HOST', true],
+    ['hOsT', true],
+    ['Hosts', false],
+    ['Hos', false],
+    ['Ho5t', false],
+    ['Date', false],
+  ])('isHostFieldName(%j) is %s', (name, expected) => {
+    expect(isHostFieldName(name)).toBe(expected);
+  });
+
+  it.each([
     ['127.0.0.1', true],
     ['127.0.0.1:4566', true],
     ['localhost:1', true],
@@ -103,6 +116,15 @@ describe('Forwarded values (RFC 7239 §4, §6)', () => {
     ['a"b\\c', '"a\\"b\\\\c"'],
   ])('%j is sent as %s', (value, sent) => {
     expect(forwardedValue(value)).toBe(sent);
+  });
+
+  it('answers a repeated value from its one-entry cache, and a new value afresh', () => {
+    expect([
+      forwardedValue('h:1'),
+      forwardedValue('h:1'),
+      forwardedValue('h'),
+      forwardedValue('h:1'),
+    ]).toEqual(['"h:1"', '"h:1"', 'h', '"h:1"']);
   });
 
   it('brackets and quotes IPv6 nodes, leaves IPv4 nodes bare', () => {
