@@ -21,10 +21,12 @@ import { type RunningHttpApi, startHttpApi } from '../../src/local/apigateway/se
 import type { HttpApiConfig } from '../../src/local/apigateway/types.js';
 import { ManualClock } from '../../src/local/clock.js';
 import { startLocalCloud } from '../../src/local/cloud.js';
+import { startCloudMapEndpoint } from '../../src/local/cloudmap/server.js';
 import { type RunningLoadBalancer, startLoadBalancer } from '../../src/local/elb/load-balancer.js';
 import { TargetGroup } from '../../src/local/elb/target-group.js';
 import type { LoadBalancerConfig } from '../../src/local/elb/types.js';
 import { FakeCloudMap, TableNetwork, taskInstance } from '../local/apigateway/backends.js';
+import { makeRegistry } from '../local/cloudmap/fixtures.js';
 import { TestNetwork, targetGroupConfig } from '../local/elb/support.js';
 
 /** What reached the backend. */
@@ -600,14 +602,15 @@ describe('stalled request bodies end after the idle timeout', () => {
   it('ALB: a slow body that keeps sending within the idle timeout is not cut', async () => {
     const socket = connect(idleAlb.listeners[0].port, '127.0.0.1');
     const before = backend.complete.length;
-    socket.write('POST /app/slow HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\n\r\n');
-    for (const byte of 'abcd') {
-      await new Promise((next) => setTimeout(next, 200));
+    // 6 bytes 100 ms apart: 600 ms in all, longer than the 400 ms idle timeout, never idle for it.
+    socket.write('POST /app/slow HTTP/1.1\r\nHost: h\r\nContent-Length: 6\r\n\r\n');
+    for (const byte of 'abcdef') {
+      await new Promise((next) => setTimeout(next, 100));
       socket.write(byte);
     }
     await eventually('the slow request reaching the target whole', () => backend.complete.length > before);
     socket.destroy();
-    expect(backend.complete.at(-1)?.body).toBe('abcd');
+    expect(backend.complete.at(-1)?.body).toBe('abcdef');
   });
 
   it('ALB: 408 and close for headers that never end (slowloris)', async () => {
@@ -620,9 +623,14 @@ describe('stalled request bodies end after the idle timeout', () => {
 });
 
 describe('what already held keeps holding', () => {
-  it('every listener is on 127.0.0.1 and refuses connections on other interfaces', async () => {
-    const ports = [api.port, alb.listeners[0].port];
-    expect([api.url, alb.listeners[0].url]).toEqual(ports.map((port) => `http://127.0.0.1:${port}`));
+  it('every listener (HTTP API, ALB, Cloud Map endpoint) is on 127.0.0.1 and refuses other interfaces', async () => {
+    const registry = makeRegistry();
+    const cloudMap = await startCloudMapEndpoint(registry);
+    const cloudMapPort = Number(new URL(cloudMap.url).port);
+    const ports = [api.port, alb.listeners[0].port, cloudMapPort];
+    expect([api.url, alb.listeners[0].url, cloudMap.url]).toEqual(
+      ports.map((port) => `http://127.0.0.1:${port}`),
+    );
     const external = Object.values(networkInterfaces())
       .flat()
       .find((address) => address && address.family === 'IPv4' && !address.internal)?.address;
@@ -631,6 +639,8 @@ describe('what already held keeps holding', () => {
       const [error] = (await once(socket, 'error').catch((e) => [e])) as [NodeJS.ErrnoException];
       expect(error.code).toBe('ECONNREFUSED');
     }
+    await cloudMap.close();
+    registry.close();
   });
 
   it('API Gateway answers 413 for a declared body over 10 MB at once, before any body byte (§1.6)', async () => {
