@@ -236,7 +236,8 @@ async function startModel(
         network: vpc,
         clock,
         onBlocked,
-        accessLog: (line: string) => logFiles.append(join(logDir, 'elb', config.name, 'access.log'), line),
+        accessLog: (line: string) =>
+          logFiles.append(join(logDir, 'elb', logGroupFolder(config.name), 'access.log'), line),
       },
       { ports, sourceIp: eni.privateIp },
     );

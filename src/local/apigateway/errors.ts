@@ -11,6 +11,16 @@
  * - 413 `Request Entity Too Large` for a payload over 10 MB is UNCONFIRMED.
  * - 431 `Request Header Fields Too Large` for a request line + headers over 10,240 bytes is
  *   UNCONFIRMED (AWS documents the limit, not the answer; 431 is what RFC 6585 prescribes).
+ * - 400 `Bad Request` for a request node:http cannot parse (smuggling attempts, bad framing), or
+ *   whose target or `Host` cannot name a route of this API, is UNCONFIRMED (RFC 9112 §3.2 and
+ *   §3.2.2 prescribe the 400; AWS documents neither the answer nor its body).
+ * - 408 `Request Timeout` when the client stops sending its headers or body is UNCONFIRMED (the
+ *   ALB's documented answer for the same case, §2.5; nginx's `client_body_timeout`).
+ * - The integration timeout answers 503 `Service Unavailable` with that body, not 504: two
+ *   observations of HTTP APIs agree (§1.5, cortexlabs/cortex#1225 with `apigw-requestid`, and
+ *   aws-samples/aws-mcp-servers-samples#9); AWS's knowledge-center article on 504s is about REST
+ *   APIs' 29-second timeout. The cortex transcript shows no `content-type` on that 503; the
+ *   emulator sends `application/json` as on every other gateway response (§1.4).
  */
 
 import { type ServerResponse, STATUS_CODES } from 'node:http';
@@ -22,7 +32,9 @@ export type GatewayErrorKind =
   | 'SERVICE_UNAVAILABLE'
   | 'INTEGRATION_FAILURE'
   | 'REQUEST_TOO_LARGE'
-  | 'REQUEST_HEADERS_TOO_LARGE';
+  | 'REQUEST_HEADERS_TOO_LARGE'
+  | 'BAD_REQUEST'
+  | 'REQUEST_TIMEOUT';
 
 /** One gateway-generated response, its body pre-encoded. */
 export interface GatewayError {
@@ -33,11 +45,20 @@ export interface GatewayError {
   readonly body: Buffer;
   /** `content-length` value, pre-rendered. */
   readonly contentLength: string;
+  /** The connection is closed after this response (a refused request or an idle client). */
+  readonly closesConnection: boolean;
 }
 
 function gatewayError(kind: GatewayErrorKind, status: number, message: string): GatewayError {
   const body = Buffer.from(JSON.stringify({ message }));
-  return { kind, status, message, body, contentLength: String(body.length) };
+  return {
+    kind,
+    status,
+    message,
+    body,
+    contentLength: String(body.length),
+    closesConnection: status === 400 || status === 408,
+  };
 }
 
 /** Every gateway response, by kind. */
@@ -52,12 +73,15 @@ export const GATEWAY_ERRORS: Readonly<Record<GatewayErrorKind, GatewayError>> = 
     431,
     'Request Header Fields Too Large',
   ),
+  BAD_REQUEST: gatewayError('BAD_REQUEST', 400, 'Bad Request'),
+  REQUEST_TIMEOUT: gatewayError('REQUEST_TIMEOUT', 408, 'Request Timeout'),
 };
 
 /**
  * Writes a gateway response. When the request body was not read (or not to its end), node:http
  * discards the rest after the response, keeping the connection usable; `close` asks for
- * `Connection: close` instead (used when the client keeps streaming an oversize body).
+ * `Connection: close` instead (used when the client keeps streaming an oversize body), as do 400
+ * and 408 always.
  */
 export function sendGatewayError(
   res: ServerResponse,
@@ -69,7 +93,7 @@ export function sendGatewayError(
     res.destroy();
     return;
   }
-  if (close) res.shouldKeepAlive = false;
+  if (close || error.closesConnection) res.shouldKeepAlive = false;
   res.writeHead(error.status, [
     'content-type',
     'application/json',

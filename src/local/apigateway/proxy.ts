@@ -4,7 +4,9 @@
  * Fidelity (aws-behavior.md §1.3, §1.4, §1.5, §1.6):
  * - to the backend over HTTP/1.1 [DOC]: the client's headers minus hop-by-hop ones, `Host` kept
  *   for Cloud Map integrations and set to the URL's host for URL integrations [OBS], plus
- *   `Forwarded: by=<gateway ip>;for=<client ip>;host=<Host>;proto=<http|https>` and
+ *   `Forwarded: by=<gateway ip>;for=<client ip>;host=<Host>;proto=<http|https>` (each value a
+ *   token or an RFC 7239 quoted-string, so `Host: a;for=6.6.6.6` stays one `host=` value; the
+ *   local Host carries a port and is sent quoted, `host="127.0.0.1:3000"`) and
  *   `Via: HTTP/1.1 AmazonAPIGateway` [OBS]. No `X-Forwarded-For` is added [OBS]; one sent by the
  *   client is dropped, as are the client's `Forwarded` (replaced) [UNCONFIRMED both]; a client `Via`
  *   is kept and ours appended (RFC 9110 §7.6.3) [UNCONFIRMED]. `X-Amzn-Trace-Id: Root=1-…-…` is
@@ -21,12 +23,20 @@
  * - connection refused or reset → 503 [UNCONFIRMED]; a response that is not valid HTTP → 500
  *   `Internal Server Error` [OBS for integration errors];
  * - request bodies are streamed and counted; past 10 MB the backend request is aborted and the
- *   client gets 413 [UNCONFIRMED status]. AWS buffers the body before calling the backend.
+ *   client gets 413 [UNCONFIRMED status]. AWS buffers the body before calling the backend;
+ * - a request body that stops arriving for the integration's `TimeoutInMillis` (nothing read,
+ *   nothing written) ends the request: the backend call is cut and the client gets 408
+ *   `Request Timeout` with `Connection: close` [UNCONFIRMED: AWS documents no client-side body
+ *   timeout for HTTP APIs; on AWS the backend would not have been called yet, as the body is
+ *   buffered first]. Without it a client declaring 5 MB and sending 3 bytes held the
+ *   connection and the backend's for node's 300 s request timeout.
  */
 
 import type { IncomingMessage } from 'node:http';
 import { Transform, type TransformCallback } from 'node:stream';
 import type { Dispatcher } from 'undici';
+import { watchRequestBody } from '../http/body-idle.js';
+import { forwardedNode, forwardedValue } from '../http/forwarded.js';
 import { connectionTokens, isHopByHop } from '../http/hop-by-hop.js';
 import { newTraceHeader } from '../http/trace-id.js';
 import type { CompiledApi } from './compiled-api.js';
@@ -67,11 +77,6 @@ function hasBody(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] !== undefined;
 }
 
-/** `for=` / `by=` node of RFC 7239: IPv6 addresses are bracketed and quoted. */
-function forwardedNode(ip: string): string {
-  return ip.includes(':') ? `"[${ip}]"` : ip;
-}
-
 /** The headers sent to the backend, as a flat `[name, value, …]` list. */
 export function backendRequestHeaders(
   ctx: RequestContext,
@@ -101,7 +106,7 @@ export function backendRequestHeaders(
   out.push(
     'Forwarded',
     `by=${forwardedNode(upstream.by)};for=${forwardedNode(ctx.sourceIp)}` +
-      `${req.headers.host === undefined ? '' : `;host=${req.headers.host}`};proto=${proto}`,
+      `${req.headers.host === undefined ? '' : `;host=${forwardedValue(req.headers.host)}`};proto=${proto}`,
     'Via',
     clientVia ? `${clientVia}, ${VIA}` : VIA,
     'X-Amzn-Trace-Id',
@@ -205,6 +210,7 @@ export function forward(ctx: RequestContext, api: CompiledApi): void {
   const method = target.config.method === 'ANY' ? ctx.httpMethod : target.config.method;
   const exchange = new BackendExchange(ctx, api, upstream.origin, body);
   ctx.abort = exchange;
+  if (body) watchRequestBody(req, ctx.res, target.timeoutMs, () => exchange.onBodyStalled());
   try {
     api.pools.get(upstream.origin).dispatch(
       {
@@ -244,11 +250,23 @@ class BackendExchange implements Dispatcher.DispatchHandler {
     this.started = performance.now();
   }
 
-  /** The client went away: cut the backend call (now, or as soon as it is connected). */
+  /** The client went away (or stalled): cut the backend call (now, or as soon as it is connected). */
   abort(): void {
     if (this.aborted) return;
     this.aborted = true;
     this.abortUpstream?.(new Error('the client closed the connection'));
+  }
+
+  /** The request body stopped arriving: 408 and `Connection: close`, then cut the backend call. */
+  onBodyStalled(): void {
+    const ctx = this.ctx;
+    if (ctx.res.headersSent) {
+      ctx.res.destroy();
+    } else {
+      ctx.integrationErrorMessage = 'The request body stopped arriving';
+      fail(ctx, GATEWAY_ERRORS.REQUEST_TIMEOUT);
+    }
+    this.abort();
   }
 
   onConnect(abort: (error?: Error) => void): void {
@@ -293,13 +311,17 @@ class BackendExchange implements Dispatcher.DispatchHandler {
   onError(error: Error): void {
     const ctx = this.ctx;
     const res = ctx.res;
+    // Cut on purpose: the client left, or got its 408 (which must not be cut short here).
+    if (this.aborted) {
+      ctx.integrationLatencyMs = Math.round(performance.now() - this.started);
+      return;
+    }
     if (res.headersSent) {
       // The response has started: all that can be done is cutting the client connection.
       res.destroy();
       return;
     }
     ctx.integrationLatencyMs = Math.round(performance.now() - this.started);
-    if (this.aborted) return;
     // The client may still be sending: read and discard the rest, keeping the connection usable.
     const body = this.body;
     const req = ctx.req;

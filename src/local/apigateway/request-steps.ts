@@ -3,6 +3,11 @@
  * {@link RequestContext}; the first that returns a {@link GatewayError} ends the request with it.
  *
  * Fidelity (aws-behavior.md §1.1, §1.2, §1.5, §1.6):
+ * 0. the `Host` names the API on AWS (execute-api or a custom domain), so a request without one
+ *    (HTTP/1.0, HTTP/0.9), with two, or with a value that is not `host[:port]` (RFC 9112 §3.2)
+ *    never reaches a route: 400 `Bad Request` [UNCONFIRMED status]. The request-target was
+ *    already made origin-form by the server (`../http/request-target.ts`), so routing below
+ *    matches the path, never a whole URL;
  * 1. request line + headers over 10,240 bytes → 431 [limit DOC, status UNCONFIRMED]; counted as
  *    the request line plus every header name and value (AWS says "request line and header
  *    values"; names are counted too, which is the stricter reading);
@@ -19,6 +24,7 @@
  *    (private integrations keep it, §1.1), and the client's Host is kept (§1.3).
  */
 
+import { isHostFieldName, isValidHost } from '../http/host.js';
 import type { CompiledApi } from './compiled-api.js';
 import { GATEWAY_ERRORS, type GatewayError } from './errors.js';
 import { urlTargetPath } from './integration-target.js';
@@ -31,6 +37,18 @@ export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
 /** One step of the request path: `undefined` to go on, or the gateway response to send. */
 export type RequestStep = (ctx: RequestContext, api: CompiledApi) => GatewayError | undefined;
+
+/** Rejects a request without exactly one well-formed `Host` (RFC 9112 §3.2). */
+export const checkHost: RequestStep = (ctx) => {
+  const raw = ctx.req.rawHeaders;
+  let host: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    if (!isHostFieldName(raw[i] as string)) continue;
+    if (host !== undefined) return GATEWAY_ERRORS.BAD_REQUEST;
+    host = raw[i + 1] as string;
+  }
+  return isValidHost(host) ? undefined : GATEWAY_ERRORS.BAD_REQUEST;
+};
 
 /** Rejects a request line + headers over {@link MAX_REQUEST_HEADER_BYTES}. */
 export const checkHeaderSize: RequestStep = (ctx) => {
@@ -138,6 +156,7 @@ export const chooseUpstream: RequestStep = (ctx, api) => {
 
 /** The steps, in the order the gateway runs them. */
 export const REQUEST_STEPS: readonly RequestStep[] = [
+  checkHost,
   checkHeaderSize,
   selectStage,
   matchRoute,

@@ -6,12 +6,21 @@
  * serves HTTPS (HTTP/1.1 and HTTP/2) on `<api-id>.execute-api.<region>.amazonaws.com`; requests
  * are served at the root as on the API's own endpoint (named stages as the first path segment).
  * node:http's own header limit is raised (64 KiB) so the gateway's 10,240-byte check decides;
- * beyond 64 KiB, or for requests node cannot parse, the socket gets a gateway-shaped 431 / 400 and
- * is closed. node:http also sends `Keep-Alive: timeout=5`, which AWS does not. CORS, authorizers, parameter mapping, custom domains and mutual TLS are not emulated.
+ * beyond 64 KiB the socket gets a gateway-shaped 431 and is closed. node:http's strict parser
+ * refuses what could desynchronise the gateway and a backend (Content-Length with
+ * Transfer-Encoding, repeated or malformed Content-Length, a Transfer-Encoding other than
+ * `chunked`, bad chunk sizes, NUL, bare CR or LF, obs-fold, a space before the colon, unknown
+ * methods): a gateway-shaped 400 `{"message":"Bad Request"}` and the connection closed, nothing
+ * forwarded [status UNCONFIRMED]. Headers that do not arrive within node's `headersTimeout`
+ * (60 s) get 408 the same way. Absolute-form targets are made origin-form before anything else
+ * (`../http/request-target.ts`); any other form is a 400. node:http also sends
+ * `Keep-Alive: timeout=5`, which AWS does not. CORS, authorizers, parameter mapping, custom
+ * domains and mutual TLS are not emulated.
  */
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { applyOriginForm, classifyRequestTarget } from '../http/request-target.js';
 import { type CompiledApi, type CompileOptions, compileApi } from './compiled-api.js';
 import { GATEWAY_ERRORS, rawGatewayError } from './errors.js';
 import type { HttpApiDeps } from './ports.js';
@@ -63,7 +72,11 @@ export class HttpApiEmulator {
 
   constructor(config: HttpApiConfig, deps: HttpApiDeps, options: CompileOptions = {}) {
     this.api = compileApi(config, deps, options);
-    this.server = createServer({ maxHeaderSize: NODE_MAX_HEADER_BYTES, keepAlive: true }, this.handle);
+    this.server = createServer(
+      // The Host check is the gateway's (request-steps.ts), so it answers in the gateway's shape.
+      { maxHeaderSize: NODE_MAX_HEADER_BYTES, keepAlive: true, requireHostHeader: false },
+      this.handle,
+    );
     this.server.on('clientError', onClientError);
   }
 
@@ -95,9 +108,11 @@ export class HttpApiEmulator {
 
   private readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
     this.requests++;
+    const target = classifyRequestTarget(req.url);
+    if (target.form === 'absolute') applyOriginForm(req, target);
     const ctx = new RequestContext(this.api.identity, req, res, this.api.clock.now(), performance.now());
     res.once('close', () => this.finish(ctx));
-    const error = runRequestSteps(ctx, this.api);
+    const error = target.form === 'invalid' ? GATEWAY_ERRORS.BAD_REQUEST : runRequestSteps(ctx, this.api);
     if (error) {
       fail(ctx, error);
       return;
@@ -122,17 +137,23 @@ export class HttpApiEmulator {
   }
 }
 
-/** Answers requests node:http refused to parse with a gateway-shaped error, then closes the socket. */
+/**
+ * Answers requests node:http refused to parse (or whose headers did not arrive in time) with a
+ * gateway-shaped error, then closes the socket: 431 for headers over 64 KiB, 408 for headers not
+ * received within `headersTimeout`, 400 for everything else.
+ */
 function onClientError(error: Error & { code?: string }, socket: Socket): void {
   if (!socket.writable || error.code === 'ECONNRESET') {
     socket.destroy();
     return;
   }
-  if (error.code === 'HPE_HEADER_OVERFLOW') {
-    socket.end(rawGatewayError(GATEWAY_ERRORS.REQUEST_HEADERS_TOO_LARGE, newRequestId(), new Date()));
-    return;
-  }
-  socket.end('HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+  const answer =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? GATEWAY_ERRORS.REQUEST_HEADERS_TOO_LARGE
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? GATEWAY_ERRORS.REQUEST_TIMEOUT
+        : GATEWAY_ERRORS.BAD_REQUEST;
+  socket.end(rawGatewayError(answer, newRequestId(), new Date()));
 }
 
 /** Compiles `config` and serves it; resolves once listening. */

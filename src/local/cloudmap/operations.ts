@@ -15,6 +15,9 @@
  *   type is not kept). `HostedZoneId` and `SOA` are not reported.
  * - Not served (UnknownOperationException): create/update/delete of namespaces and services, tags,
  *   service attributes, ListOperations.
+ * - A member of the wrong type is `InvalidInput` naming the member and the kind of value received
+ *   (`got an object`), never the value itself [UNCONFIRMED: AWS JSON services may answer
+ *   `SerializationException` for a type mismatch].
  */
 
 import { randomUUID } from 'node:crypto';
@@ -342,8 +345,7 @@ function requiredString(input: JsonObject, member: string): string {
 function optionalString(input: JsonObject, member: string): string | undefined {
   const value = input[member];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string')
-    throw invalidInput(`${member} must be a string, got ${JSON.stringify(value)}.`);
+  if (typeof value !== 'string') throw invalidInput(`${member} must be a string, got ${jsonType(value)}.`);
   return value;
 }
 
@@ -351,7 +353,7 @@ function optionalInteger(input: JsonObject, member: string): number | undefined 
   const value = input[member];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'number' || !Number.isInteger(value)) {
-    throw invalidInput(`${member} must be an integer, got ${JSON.stringify(value)}.`);
+    throw invalidInput(`${member} must be an integer, got ${jsonType(value)}.`);
   }
   return value;
 }
@@ -361,11 +363,20 @@ function optionalStringMap(input: JsonObject, member: string): Record<string, st
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'object' || Array.isArray(value))
     throw invalidInput(`${member} must be a string-to-string map.`);
-  for (const [key, entry] of Object.entries(value)) {
+  for (const entry of Object.values(value)) {
     if (typeof entry !== 'string')
-      throw invalidInput(`${member}.${key} must be a string, got ${JSON.stringify(entry)}.`);
+      throw invalidInput(`${member} values must be strings, got ${jsonType(entry)}.`);
   }
   return value as Record<string, string>;
+}
+
+/** What kind of JSON value `value` is, for messages (the value itself is not quoted back). */
+function jsonType(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (value === null) return 'null';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'an integer' : 'a number';
+  if (typeof value === 'object') return 'an object';
+  return `a ${typeof value}`;
 }
 
 function optionalStringList(input: JsonObject, member: string): string[] | undefined {

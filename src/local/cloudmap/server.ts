@@ -7,11 +7,18 @@
  *   `X-Amz-Target: Route53AutoNaming_v20170314.<Operation>`; see `operations.ts` for the
  *   operations served. Every response carries `x-amzn-RequestId`.
  * - Errors are `400 {"__type":"<Name>","Message":"…"}` with `x-amzn-ErrorType: <Name>`, so SDK v3
- *   throws an exception whose `name` is the AWS error name (`ServiceNotFound`, `InvalidInput`, …).
+ *   throws an exception whose `name` is the AWS error name (`ServiceNotFound`, `InvalidInput`, …;
+ *   the SDK reads `Message` and `message` alike, and the API model names the member `Message`).
  *   An unknown target gives `UnknownOperationException`, a body that is not a JSON object
- *   `SerializationException`, an unexpected failure `500 InternalFailure`.
- * - Signatures are NOT verified: any credentials are accepted, nothing is authorized. The
- *   `data-` host prefix AWS uses for DiscoverInstances is not required (any Host is served).
+ *   `SerializationException`, JSON nested deeper than any Cloud Map request `InvalidInput`
+ *   (request-body.ts), an unexpected failure `500 InternalFailure`. Messages never quote the
+ *   request body.
+ * - Signatures are NOT verified: any credentials are accepted, nothing is authorized. Instead,
+ *   only requests addressed to this machine are served: a `Host` other than `127.0.0.1`,
+ *   `localhost` or `[::1]` (any port) gets `403 AccessDeniedException`, so a web page whose DNS
+ *   name was rebound to 127.0.0.1 cannot register or deregister instances (a local deviation:
+ *   AWS would refuse the unsigned request instead). The `data-` host prefix AWS uses for
+ *   DiscoverInstances must be turned off in the client (see {@link startCloudMapEndpoint}).
  * - Not reproduced: throttling (`RequestLimitExceeded`), request size limits other than 1 MiB,
  *   CRC32 response checksums.
  */
@@ -19,9 +26,11 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { isLoopbackHost } from '../http/host.js';
 import { isCloudMapError } from './errors.js';
 import { type JsonObject, OPERATIONS, type OperationContext } from './operations.js';
 import type { CloudMapRegistry } from './registry.js';
+import { decodeRequestBody } from './request-body.js';
 
 /** The `X-Amz-Target` prefix of every Cloud Map operation. */
 export const TARGET_PREFIX = 'Route53AutoNaming_v20170314.';
@@ -103,6 +112,17 @@ async function handle(
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
+  if (!isLoopbackHost(request.headers.host)) {
+    request.resume();
+    response.setHeader('connection', 'close');
+    sendError(
+      response,
+      403,
+      'AccessDeniedException',
+      'The local Cloud Map endpoint serves only requests addressed to 127.0.0.1, localhost or [::1]; the Host header named another host.',
+    );
+    return;
+  }
   if (request.method !== 'POST') {
     request.resume();
     sendError(
@@ -123,7 +143,7 @@ async function handle(
       response,
       400,
       'UnknownOperationException',
-      `X-Amz-Target '${String(target)}' is not a Cloud Map operation this endpoint serves; served: ${Object.keys(OPERATIONS).join(', ')}.`,
+      `X-Amz-Target must be ${TARGET_PREFIX}<Operation> naming an operation this endpoint serves: ${Object.keys(OPERATIONS).join(', ')}.`,
     );
     return;
   }
@@ -133,20 +153,14 @@ async function handle(
     sendError(response, 413, 'SerializationException', `Request body exceeds ${MAX_REQUEST_BYTES} bytes.`);
     return;
   }
-  let input: unknown;
-  try {
-    input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
-  } catch (error) {
-    sendError(response, 400, 'SerializationException', `Request body is not valid JSON: ${describe(error)}.`);
-    return;
-  }
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    sendError(response, 400, 'SerializationException', 'Request body must be a JSON object.');
+  const decoded = decodeRequestBody(body);
+  if (!decoded.ok) {
+    sendError(response, 400, decoded.type, decoded.message);
     return;
   }
   let output: JsonObject;
   try {
-    output = operation(input as JsonObject, context);
+    output = operation(decoded.input, context);
   } catch (error) {
     if (!isCloudMapError(error)) throw error;
     sendError(response, error.httpStatus, error.awsType, error.message);

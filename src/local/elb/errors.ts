@@ -8,8 +8,11 @@
  * `503 Service Temporarily Unavailable` (LF endings would give 116 and 156). The 504 text
  * `504 Gateway Time-out` (132 bytes), and the 400, 405, 408 and 301/302 pages, are derived from the
  * same template (nginx wording), not observed. A `Date` header and `Connection: keep-alive` (or
- * `close` when the client asked for it) are sent as ALBs do. 460 (client closed the connection) is
- * never written: there is nobody left to read it; it only appears in the access log.
+ * `close` when the client asked for it) are sent as ALBs do; a 400 (blocked request) and a 408
+ * (idle client) always close the connection, as the ALB's desync mitigation closes it after a
+ * blocked request (aws/http-desync-guardian) and the idle timeout closes it (§2.4). 460 (client
+ * closed the connection) is never written: there is nobody left to read it; it only appears in
+ * the access log.
  */
 
 import { type ServerResponse, STATUS_CODES } from 'node:http';
@@ -52,9 +55,13 @@ function connectionValue(res: ServerResponse): string {
   return res.req?.headers.connection?.toLowerCase() === 'close' ? 'close' : 'keep-alive';
 }
 
+/** Statuses after which the load balancer closes the client connection. */
+const CLOSING = new Set([400, 408]);
+
 /**
  * Writes an ALB-generated response with the given body. Header order follows ALB transcripts:
- * `Server`, `Date`, `Content-Type`, `Content-Length`, `Connection`, then `extraHeaders`.
+ * `Server`, `Date`, `Content-Type`, `Content-Length`, `Connection`, then `extraHeaders`. `close`
+ * sends `Connection: close` and ends the connection after the response.
  */
 export function writeElbResponse(
   res: ServerResponse,
@@ -63,11 +70,13 @@ export function writeElbResponse(
   contentType: string,
   body: Buffer,
   extraHeaders: readonly string[] = [],
+  close = false,
 ): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
+  if (close) res.shouldKeepAlive = false;
   const headers = [
     'Server',
     'awselb/2.0',
@@ -78,14 +87,14 @@ export function writeElbResponse(
     'Content-Length',
     String(body.length),
     'Connection',
-    connectionValue(res),
+    close ? 'close' : connectionValue(res),
     ...extraHeaders,
   ];
   res.writeHead(status, ELB_STATUS_TEXT[status] ?? STATUS_CODES[status] ?? '', headers);
   res.end(res.req?.method === 'HEAD' ? undefined : body);
 }
 
-/** Writes the ALB error page for `status` (400, 405, 408, 502, 503, 504, …). */
+/** Writes the ALB error page for `status` (400, 405, 408, 502, 503, 504, …); 400 and 408 close the connection. */
 export function writeElbError(res: ServerResponse, status: number, nowMs: number): void {
-  writeElbResponse(res, status, nowMs, 'text/html', elbErrorPage(status));
+  writeElbResponse(res, status, nowMs, 'text/html', elbErrorPage(status), [], CLOSING.has(status));
 }

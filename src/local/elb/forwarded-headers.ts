@@ -14,7 +14,13 @@
  * - `Host` (host header preservation off): the client's host name with any port removed, plus
  *   `:<listener port>` when the AWS listener port is not 80 or 443. Locally the client sends the
  *   local port (`127.0.0.1:49152`); the target sees what it would see on AWS. A request without
- *   `Host` gets the load balancer's DNS name (inferred);
+ *   `Host` (HTTP/1.0) gets the load balancer's DNS name (inferred). Any other value is forwarded
+ *   as received, `Host: a;for=6.6.6.6` included: the ALB's desync mitigation refuses only control
+ *   characters in headers (aws/http-desync-guardian), and no value built here comes from `Host`:
+ *   the ALB adds no RFC 7239 `Forwarded` header, and `X-Forwarded-For` is the connection's peer
+ *   appended to what the client sent (the documented `append` mode), so a target that trusts it
+ *   must read it from the right, as behind a real ALB. For an absolute-form request the `Host` is
+ *   the request-target's authority (load-balancer.ts);
  * - hop-by-hop headers are not forwarded; `Expect` is answered by the load balancer, not forwarded;
  * - with `routing.http.drop_invalid_header_fields.enabled`, header names that are not
  *   `[-A-Za-z0-9]+` are dropped. (Node's parser already rejects names that are not HTTP tokens

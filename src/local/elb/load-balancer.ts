@@ -5,13 +5,18 @@
  * Fidelity (aws-behavior.md §2): listeners answer with their default action (`forward`,
  * `redirect`, `fixed-response`); `forward` is proxy.ts. The load balancer reaches targets and
  * health-checks them as a VPC source (its security groups and a private IP), through the injected
- * {@link NetworkPath}. The idle timeout applies to client connections (keep-alive, 408 for a client
- * that sends no complete request headers) and to targets (504). `TRACE` is refused with 405,
- * malformed requests with 400, headers over 64 KB with 400. HTTPS listeners are served as plain
- * HTTP on loopback (no certificates); targets still see `X-Forwarded-Proto: https`.
+ * {@link NetworkPath}. The idle timeout applies to client connections (keep-alive; 408 and the
+ * connection closed for a client that sends no complete request headers, or whose request body
+ * stops arriving, within it: §2.4, §2.5) and to targets (504). `TRACE` is refused with 405,
+ * malformed requests with 400, a request line or header line over 16 KB or headers over 64 KB
+ * with 400 (request-checks.ts). Absolute-form targets (`GET http://host/x`) are routed and
+ * forwarded in origin-form with the target's host as `Host` (RFC 9112 §3.2.2); other forms
+ * (`OPTIONS *`) get 400. `CONNECT` is not served: node:http closes the connection. HTTPS
+ * listeners are served as plain HTTP on loopback (no certificates); targets still see
+ * `X-Forwarded-Proto: https`.
  * Not emulated: listener rules, authentication actions, HTTP/2 and gRPC, WebSocket upgrades,
- * per-header 16 KB limits, 463 for more than 30 `X-Forwarded-For` addresses, 501 for unknown
- * transfer encodings (Node's parser answers 400), cross-zone and DNS behaviour.
+ * 463 for more than 30 `X-Forwarded-For` addresses, 501 for unknown transfer encodings (Node's
+ * parser answers 400), cross-zone and DNS behaviour.
  */
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -20,6 +25,7 @@ import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
 import { WharfError } from '../../errors.js';
 import { type Clock, SYSTEM_CLOCK } from '../clock.js';
+import { applyOriginForm, classifyRequestTarget } from '../http/request-target.js';
 import type { ConnectionSource, NetworkPath } from '../network/types.js';
 import { type AccessLogSink, elbLogName } from './access-log.js';
 import { selectTargetGroup } from './balancer.js';
@@ -33,6 +39,7 @@ import {
   logRequest,
   type RequestRecord,
 } from './proxy.js';
+import { refusedRequestStatus } from './request-checks.js';
 import type { Target, TargetGroup } from './target-group.js';
 import type { ListenerConfig, LoadBalancerConfig } from './types.js';
 
@@ -153,8 +160,15 @@ export async function startLoadBalancer(
         {
           keepAliveTimeout: idleTimeoutMs,
           headersTimeout: idleTimeoutMs,
+          // node:http checks headersTimeout on this period (30 s by default), so a client that
+          // never finishes its headers would otherwise wait up to 30 s past the idle timeout.
+          connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(idleTimeoutMs / 4))),
+          // The idle timeout, not a total: a slow upload that keeps sending is not cut (proxy.ts
+          // closes one whose body stops arriving).
           requestTimeout: 0,
           maxHeaderSize: 64 * 1024,
+          // request-checks.ts answers a missing Host with the ALB's page.
+          requireHostHeader: false,
         },
         handle,
       );
@@ -214,8 +228,14 @@ function listenerHandler(
       startPerf: performance.now(),
       actionsExecuted: action?.type ?? 'fixed-response',
     };
-    if (req.method === 'TRACE') {
-      answerFromLoadBalancer(context, req, res, record, 405);
+    const target = classifyRequestTarget(req.url);
+    if (target.form === 'absolute') applyOriginForm(req, target);
+    const refused =
+      target.form === 'invalid'
+        ? 400
+        : refusedRequestStatus(req.method ?? '', req.url ?? '/', req.httpVersion, req.rawHeaders);
+    if (refused !== undefined) {
+      answerFromLoadBalancer(context, req, res, record, refused);
       return;
     }
     switch (action?.type) {

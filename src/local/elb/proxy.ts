@@ -14,7 +14,14 @@
  *   504. Here the 504 comes at once unless `connectTimeoutMs` is set, and `onBlocked` names the
  *   missing rule;
  * - when the response has started and the target fails, the client connection is cut (no status
- *   can be sent any more); a client that goes away is logged with status 460.
+ *   can be sent any more); a client that goes away is logged with status 460;
+ * - a request body that stops arriving for the idle timeout (no data sent or received, §2.4) ends
+ *   the request: the call to the target is cut, the client gets the 408 page with
+ *   `Connection: close` ("the client did not send data before the idle timeout period expired",
+ *   §2.5) and the connection is closed; the access log shows 408. The target has seen the start
+ *   of the request (bodies stream through); whether an ALB buffers a body before calling the
+ *   target is not documented;
+ * - the target gets the origin-form path (load-balancer.ts rewrites absolute-form targets).
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -22,6 +29,7 @@ import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher, Pool } from 'undici';
 import type { Clock } from '../clock.js';
+import { watchRequestBody } from '../http/body-idle.js';
 import { connectionTokens, isHopByHop } from '../http/hop-by-hop.js';
 import type { ConnectionSource, NetworkPath } from '../network/types.js';
 import { type AccessLogSink, formatAccessLogLine } from './access-log.js';
@@ -170,6 +178,7 @@ export function forwardRequest(
   const hasBody =
     req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
   const exchange = new ForwardExchange(context, req, res, group, target, record);
+  if (hasBody) watchRequestBody(req, res, context.idleTimeoutMs, () => exchange.onBodyStalled());
   group.requestStarted(target, exchange);
   record.sentPerf = performance.now();
   try {
@@ -238,6 +247,7 @@ class ForwardExchange implements Dispatcher.DispatchHandler, InFlightRequest {
   private finished = false;
   private clientGone = false;
   private cutByDeregistration = false;
+  private stalled = false;
 
   constructor(
     private readonly context: ListenerContext,
@@ -255,10 +265,24 @@ class ForwardExchange implements Dispatcher.DispatchHandler, InFlightRequest {
     this.abortUpstream?.(new Error('the deregistration delay elapsed'));
   }
 
+  /** The client's body stopped arriving for the idle timeout: 408, close, cut the target call. */
+  onBodyStalled(): void {
+    if (this.finished) {
+      this.req.socket.destroy();
+      return;
+    }
+    this.stalled = true;
+    // The 408 is written and logged first, so the abort below finds the exchange finished.
+    writeElbError(this.res, 408, this.context.clock.now());
+    this.finish(408);
+    this.abortUpstream?.(new Error('the client sent no data within the idle timeout'));
+  }
+
   onConnect(abort: (error?: Error) => void): void {
     this.abortUpstream = abort;
     if (this.clientGone) abort(new Error('the client closed the connection'));
     else if (this.cutByDeregistration) abort(new Error('the deregistration delay elapsed'));
+    else if (this.stalled) abort(new Error('the client sent no data within the idle timeout'));
   }
 
   onHeaders(statusCode: number, headers: Buffer[], resume: () => void, statusText: string): boolean {

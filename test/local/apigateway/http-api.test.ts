@@ -205,12 +205,12 @@ describe('HTTP API → VPC link → Cloud Map: successful requests', () => {
     expect(seen.a + seen.b).toBe(200);
   });
 
-  it('sends Forwarded, Via, X-Amzn-Trace-Id and the original Host, and no X-Forwarded-For (§1.3)', async () => {
+  it('sends Forwarded (the Host with its port as an RFC 7239 quoted-string), Via, X-Amzn-Trace-Id and the original Host, and no X-Forwarded-For (§1.3)', async () => {
     const seen = await echo('/headers', {
       headers: { 'x-forwarded-for': '198.51.100.1', forwarded: 'for=198.51.100.1', 'x-custom': 'kept' },
     });
     expect(seen.headers.host).toBe(`127.0.0.1:${api.port}`);
-    expect(seen.headers.forwarded).toBe(`by=10.0.0.21;for=127.0.0.1;host=127.0.0.1:${api.port};proto=http`);
+    expect(seen.headers.forwarded).toBe(`by=10.0.0.21;for=127.0.0.1;host="127.0.0.1:${api.port}";proto=http`);
     expect(seen.headers.via).toBe('HTTP/1.1 AmazonAPIGateway');
     expect(seen.headers['x-amzn-trace-id']).toMatch(TRACE);
     expect(seen.headers['x-forwarded-for']).toBeUndefined();
@@ -292,7 +292,7 @@ describe('HTTP API → VPC link → Cloud Map: successful requests', () => {
     expect(seen.backend).toBe('a');
     expect(seen.url).toBe('/base/x/y?q=1');
     expect(seen.headers.host).toBe(`127.0.0.1:${a.port}`);
-    expect(seen.headers.forwarded).toMatch(new RegExp(`;host=127\\.0\\.0\\.1:${api.port};proto=http$`));
+    expect(seen.headers.forwarded).toMatch(new RegExp(`;host="127\\.0\\.0\\.1:${api.port}";proto=http$`));
   });
 });
 

@@ -6,6 +6,7 @@ import type { RequestContext } from '../../../src/local/apigateway/request-conte
 import {
   checkDeclaredLength,
   checkHeaderSize,
+  checkHost,
   MAX_PAYLOAD_BYTES,
   MAX_REQUEST_HEADER_BYTES,
 } from '../../../src/local/apigateway/request-steps.js';
@@ -33,6 +34,20 @@ describe('request size limits (aws-behavior.md §1.6)', () => {
     expect(checkDeclaredLength(declared(MAX_PAYLOAD_BYTES + 1), undefined as never)).toBe(
       GATEWAY_ERRORS.REQUEST_TOO_LARGE,
     );
+  });
+});
+
+describe('the Host names the API (aws-behavior.md §1.3, RFC 9112 §3.2)', () => {
+  it.each([
+    [['Host', 'api.example.com'], undefined],
+    [['host', '127.0.0.1:3000', 'Accept', '*/*'], undefined],
+    [['Host', 'a;for=6.6.6.6'], undefined],
+    [[], 400],
+    [['Host', ''], 400],
+    [['Host', '"a'], 400],
+    [['Host', 'a', 'HOST', 'a'], 400],
+  ])('checkHost(%j) answers %s (undefined: goes on)', (rawHeaders, expected) => {
+    expect(checkHost(ctxWith('/', rawHeaders), undefined as never)?.status).toBe(expected);
   });
 });
 

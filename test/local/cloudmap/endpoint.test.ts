@@ -4,6 +4,8 @@
  * (aws-behavior.md §4.4, §4.2, §4.3).
  */
 
+import { once } from 'node:events';
+import { request as httpRequest } from 'node:http';
 import {
   DeregisterInstanceCommand,
   DiscoverInstancesCommand,
@@ -22,6 +24,7 @@ import {
 } from '@aws-sdk/client-servicediscovery';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CloudMapRegistry } from '../../../src/local/cloudmap/registry.js';
+import { MAX_JSON_DEPTH } from '../../../src/local/cloudmap/request-body.js';
 import { type CloudMapEndpoint, startCloudMapEndpoint } from '../../../src/local/cloudmap/server.js';
 import { ACCOUNT, CUSTOM, ecsAttributes, makeRegistry, NAMESPACE, taskId, UNCHECKED } from './fixtures.js';
 
@@ -320,6 +323,52 @@ describe('the AWS JSON 1.1 protocol over raw HTTP', () => {
     expect(response.json.__type).toBe('InvalidInput');
   });
 
+  it('answers 400 SerializationException for JSON that is not an object, without quoting the body', async () => {
+    const response = await post('Route53AutoNaming_v20170314.ListInstances', '["secret-value"]');
+    expect(response.json).toEqual({
+      __type: 'SerializationException',
+      Message: 'Request body must be a JSON object.',
+    });
+    const malformed = await post('Route53AutoNaming_v20170314.ListInstances', '{"ServiceId": secret-value}');
+    expect(malformed.json).toEqual({
+      __type: 'SerializationException',
+      Message: 'Request body is not valid JSON.',
+    });
+  });
+
+  it('names the kind of a wrong-typed member, never its value', async () => {
+    const response = await post(
+      'Route53AutoNaming_v20170314.GetInstance',
+      JSON.stringify({ ServiceId: { secret: 'value' }, InstanceId: 'i' }),
+    );
+    expect(response.json).toEqual({
+      __type: 'InvalidInput',
+      Message: 'ServiceId must be a string, got an object.',
+    });
+  });
+
+  // Found by a hostile run: RegisterInstance with a 100,000-deep ServiceId answered 500 InternalFailure.
+  it.each([
+    ['RegisterInstance', (deep: string) => `{"ServiceId":${deep},"InstanceId":"i","Attributes":{}}`],
+    [
+      'DiscoverInstances',
+      (deep: string) => `{"NamespaceName":"n","ServiceName":"s","QueryParameters":${deep}}`,
+    ],
+    ['ListNamespaces', (deep: string) => `{"Filters":${deep}}`],
+  ])(
+    'answers 400 InvalidInput, not 500, for a %s body nested 100,000 deep (§4.4)',
+    async (operation, body) => {
+      const deep = `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`;
+      const response = await post(`Route53AutoNaming_v20170314.${operation}`, body(deep));
+      expect(response.status).toBe(400);
+      expect(response.json).toEqual({
+        __type: 'InvalidInput',
+        Message: `Request body nests JSON more than ${MAX_JSON_DEPTH} levels deep; Cloud Map requests nest at most 4.`,
+      });
+      expect(response.headers.get('x-amzn-errortype')).toBe('InvalidInput');
+    },
+  );
+
   it('answers 200 application/x-amz-json-1.1 with a request id on success', async () => {
     const response = await post(
       'Route53AutoNaming_v20170314.DiscoverInstances',
@@ -330,4 +379,62 @@ describe('the AWS JSON 1.1 protocol over raw HTTP', () => {
     expect(response.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/);
     expect(response.json).toEqual({ Instances: [], InstancesRevision: 0 });
   });
+});
+
+describe('Host allowlist against DNS rebinding (local deviation, see server.ts)', () => {
+  /** A raw POST with a chosen Host header (fetch does not let a caller set Host). */
+  async function postWithHost(host: string | undefined, target: string, body: string) {
+    const url = new URL(endpoint.url);
+    const req = httpRequest({
+      host: url.hostname,
+      port: url.port,
+      method: 'POST',
+      path: '/',
+      setHost: host !== undefined,
+      headers: {
+        ...(host === undefined ? {} : { host }),
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': `Route53AutoNaming_v20170314.${target}`,
+      },
+    });
+    req.end(body);
+    const [res] = (await once(req, 'response')) as [import('node:http').IncomingMessage];
+    const chunks: Buffer[] = [];
+    for await (const chunk of res) chunks.push(chunk as Buffer);
+    return {
+      status: res.statusCode,
+      errorType: res.headers['x-amzn-errortype'],
+      json: JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown>,
+    };
+  }
+
+  const register = JSON.stringify({
+    ServiceId: CUSTOM.id,
+    InstanceId: 'rebound',
+    Attributes: { AWS_INSTANCE_IPV4: '10.0.0.66', AWS_INSTANCE_PORT: '80' },
+  });
+
+  it.each(['evil.example', 'evil.example:4566', '127.0.0.1.evil.example', 'data-127.0.0.1', '10.0.0.1'])(
+    'answers 403 AccessDeniedException and registers nothing for Host %s',
+    async (host) => {
+      const response = await postWithHost(host, 'RegisterInstance', register);
+      expect(response.status).toBe(403);
+      expect(response.errorType).toBe('AccessDeniedException');
+      expect(response.json).toEqual({
+        __type: 'AccessDeniedException',
+        Message:
+          'The local Cloud Map endpoint serves only requests addressed to 127.0.0.1, localhost or [::1]; the Host header named another host.',
+      });
+      expect(registry.listInstances(CUSTOM.id)).toEqual([]);
+    },
+  );
+
+  it.each(['127.0.0.1', `127.0.0.1:4566`, 'localhost', 'LOCALHOST:1', '[::1]:4566'])(
+    'serves Host %s',
+    async (host) => {
+      const response = await postWithHost(host, 'RegisterInstance', register);
+      expect(response.status).toBe(200);
+      expect(registry.listInstances(CUSTOM.id).map((instance) => instance.instanceId)).toEqual(['rebound']);
+    },
+  );
 });
