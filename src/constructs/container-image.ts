@@ -82,7 +82,7 @@ export type ContainerImageSource = string | ImageFromDirectory;
 export type NormalizedImage =
   | {
       readonly kind: 'registry';
-      /** The reference as given, e.g. `public.ecr.aws/docker/library/nginx:1.27.5`. */
+      /** The reference as given, e.g. `public.ecr.aws/docker/library/nginx:1.28.0`. */
       readonly reference: string;
     }
   | {
@@ -142,7 +142,7 @@ export function normalizeContainerImage(
     if (!Token.isUnresolved(image) && (image.trim() === '' || /\s/.test(image))) {
       fail(
         'image',
-        `got ${JSON.stringify(image)}; allowed: an image reference without spaces, e.g. 'public.ecr.aws/docker/library/nginx:1.27.5', or a folder to build: { directory: 'app' }.`,
+        `got ${JSON.stringify(image)}; allowed: an image reference without spaces, e.g. 'public.ecr.aws/docker/library/nginx:1.28.0', or a folder to build: { directory: 'app' }.`,
       );
     }
     return { kind: 'registry', reference: image };
@@ -150,7 +150,7 @@ export function normalizeContainerImage(
   if (typeof image !== 'object' || image === null || Array.isArray(image)) {
     return fail(
       'image',
-      `got ${describe(image)}; allowed: an image reference such as 'public.ecr.aws/docker/library/nginx:1.27.5', or a folder to build: { directory: 'app' }.`,
+      `got ${describe(image)}; allowed: an image reference such as 'public.ecr.aws/docker/library/nginx:1.28.0', or a folder to build: { directory: 'app' }.`,
     );
   }
   const unknown = Object.keys(image).filter((key) => !(DIRECTORY_KEYS as readonly string[]).includes(key));

@@ -24,7 +24,11 @@ import {
   requireOneOf,
 } from './validate.js';
 
-/** The image every seed deploys: NGINX from the ECR Public mirror of Docker Official Images. */
+/**
+ * The image every seed deploys: NGINX from the ECR Public mirror of Docker Official Images, tagged
+ * `latest` as in the seeds (so `wharf check` warns `image-tag-mutable` on it; the examples pin a
+ * version).
+ */
 export const SEED_IMAGE = 'public.ecr.aws/docker/library/nginx:latest';
 
 /**
@@ -354,7 +358,7 @@ export interface LoadBalancerTarget {
  *   vpcId: network.vpcId,
  *   subnetIds: network.privateSubnetIds,
  *   executionRoleArn: cluster.executionRoleArn,
- *   image: 'public.ecr.aws/docker/library/nginx:latest',
+ *   image: 'public.ecr.aws/docker/library/nginx:1.28.0',
  * });
  *
  * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_services.html

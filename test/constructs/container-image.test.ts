@@ -38,9 +38,9 @@ describe('normalizeContainerImage', () => {
     normalizeContainerImage('Test/Service', image, arch, appDir);
 
   it('keeps a registry reference as it is', () => {
-    expect(normalize('public.ecr.aws/docker/library/nginx:1.27.5')).toEqual({
+    expect(normalize('public.ecr.aws/docker/library/nginx:1.28.0')).toEqual({
       kind: 'registry',
-      reference: 'public.ecr.aws/docker/library/nginx:1.27.5',
+      reference: 'public.ecr.aws/docker/library/nginx:1.28.0',
     });
   });
 
@@ -351,10 +351,10 @@ describe('image asset hashes', () => {
     const app = new App();
     const stack = new Stack(app, 'Registry');
     const service = new ApiGatewayFargateService(stack, 'Api', {
-      service: { image: 'public.ecr.aws/docker/library/nginx:1.27.5' },
+      service: { image: 'public.ecr.aws/docker/library/nginx:1.28.0' },
     }).service;
     expect(service.imageAsset).toBeUndefined();
-    expect(service.imageUri).toBe('public.ecr.aws/docker/library/nginx:1.27.5');
+    expect(service.imageUri).toBe('public.ecr.aws/docker/library/nginx:1.28.0');
     expect(dockerImagesOf(app, stack)).toEqual({});
   });
 });
