@@ -2,11 +2,18 @@
  * Image references (`src/aws/image-reference.ts`) and what the `image-tag-mutable` trap says: it
  * flags `latest` and untagged registry images, traced through parameters, and nothing pinned.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { App, Stack } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { type ImagePinning, imagePinning, parseImageReference } from '../../src/aws/image-reference.js';
 import { imageTagMutable } from '../../src/check/traps/image-tag-mutable.js';
-import { loadTemplateFile } from '../../src/template/load.js';
+import { ApiGatewayFargateService, type ContainerOptions } from '../../src/index.js';
+import { loadCloudAssembly, loadTemplateFile } from '../../src/template/load.js';
+
+process.env.CDK_VALIDATION = 'false';
 
 const DIGEST = 'sha256:f85340bf132ae937d2c2a763b8335c9bab35d6e8293f70f606b9c6178d84f42b';
 
@@ -67,5 +74,27 @@ describe('image-tag-mutable findings', () => {
     );
     expect(findings[1]?.message).toContain('tasks of one service can run different images');
     expect(findings[0]?.message).not.toContain('VersionConsistency');
+  });
+});
+
+describe('image-tag-mutable on synthesized patterns', () => {
+  /** The trap's findings on an API Gateway pattern synthesized with `service`. */
+  const findingsFor = (service: ContainerOptions) => {
+    const outdir = mkdtempSync(join(tmpdir(), 'wharf-trap-'));
+    const app = new App({ outdir });
+    new ApiGatewayFargateService(new Stack(app, 'Shop'), 'Api', { service });
+    app.synth();
+    return loadCloudAssembly(outdir).flatMap((loaded) => imageTagMutable.check(loaded));
+  };
+
+  it('says nothing about an image built from a folder (tagged by its content hash)', () => {
+    const directory = fileURLToPath(new URL('../fixtures/apps/asset-image/app', import.meta.url));
+    expect(findingsFor({ image: { directory } })).toEqual([]);
+  });
+
+  it("warns about the default image, the seeds' nginx:latest, in ServiceStack", () => {
+    expect(findingsFor({}).map((f) => `${f.stack}/${f.logicalId} ${f.propertyPath}`)).toEqual([
+      'ServiceStack/TaskDefinition Properties.ContainerDefinitions.0.Image',
+    ]);
   });
 });
