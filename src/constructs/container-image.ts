@@ -133,7 +133,7 @@ export function normalizeContainerImage(
   owner: PropsOwner,
   image: ContainerImageSource,
   cpuArchitecture: 'X86_64' | 'ARM64',
-  appDirectory: string = findCdkAppDirectory(),
+  appDirectory?: string,
 ): NormalizedImage {
   const fail = (prop: string, message: string): never => {
     throw new PropsValidationError(pathOf(owner), prop, message);
@@ -162,10 +162,12 @@ export function normalizeContainerImage(
   }
 
   const directory = requireText(fail, 'image.directory', image.directory, "a folder path, e.g. 'app'");
-  const absolute = isAbsolute(directory) ? directory : resolve(appDirectory, directory);
-  const whereFrom = isAbsolute(directory)
-    ? ''
-    : ` (relative paths are resolved from the CDK app's folder ${appDirectory}, the nearest folder with cdk.json at or above the one the app runs in)`;
+  const base = isAbsolute(directory) ? undefined : (appDirectory ?? findCdkAppDirectory());
+  const absolute = base === undefined ? directory : resolve(base, directory);
+  const whereFrom =
+    base === undefined
+      ? ''
+      : ` (relative paths are resolved from the CDK app's folder ${base}, the nearest folder with cdk.json at or above the one the app runs in)`;
   if (!existsSync(absolute)) fail('image.directory', `no such folder: ${absolute}${whereFrom}.`);
   if (!statSync(absolute).isDirectory()) fail('image.directory', `${absolute} is not a folder${whereFrom}.`);
 

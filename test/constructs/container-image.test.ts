@@ -264,12 +264,16 @@ describe.each([
   {
     name: 'ApiGatewayFargateService',
     build: (stack: Stack, image: ContainerImageSource, arch?: 'X86_64' | 'ARM64') =>
-      new ApiGatewayFargateService(stack, 'Api', { service: { image, cpuArchitecture: arch } }).service,
+      new ApiGatewayFargateService(stack, 'Api', {
+        service: { image, cpuArchitecture: arch, localCommand: 'node server.mjs' },
+      }).service,
   },
   {
     name: 'LoadBalancedFargateService',
     build: (stack: Stack, image: ContainerImageSource, arch?: 'X86_64' | 'ARM64') =>
-      new LoadBalancedFargateService(stack, 'Web', { service: { image, cpuArchitecture: arch } }).service,
+      new LoadBalancedFargateService(stack, 'Web', {
+        service: { image, cpuArchitecture: arch, localCommand: 'node server.mjs' },
+      }).service,
   },
 ])('$name with image: { directory }', ({ build }) => {
   const app = new App();
@@ -290,6 +294,12 @@ describe.each([
       ContainerDefinitions: [{ Name: 'web', Image: assetImageUri(hash) }],
       RuntimePlatform: { CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' },
       ExecutionRoleArn: ref('ECSTaskExecutionRole'),
+    });
+  });
+
+  it('keeps localCommand for wharf dev --runtime process in the task definition metadata', () => {
+    expect(serviceStack.toJSON().Resources.TaskDefinition.Metadata).toEqual({
+      'wharf:local:command': 'node server.mjs',
     });
   });
 
