@@ -1,6 +1,7 @@
 /**
  * Seed pattern 1 as a Wharf app: API Gateway HTTP API → VPC link → Cloud Map (SRV) → Fargate.
- * Defaults equal the seed: NGINX from ECR Public, port 80, 256 CPU / 512 MiB, 2 tasks, service `web`.
+ * Defaults equal the seed: NGINX from ECR Public, port 80, 256 CPU / 512 MiB, 2 tasks, service `web`;
+ * the image is pinned to a version where the seed uses `:latest` (`wharf check`: image-tag-mutable).
  *
  *   wharf synth examples/api-gateway-fargate --portable --out out/api-gateway
  *   wharf check examples/api-gateway-fargate
@@ -16,7 +17,7 @@ const stack = new Stack(app, 'ApiGatewayFargate', {
 new ApiGatewayFargateService(stack, 'Api', {
   service: {
     serviceName: 'web',
-    image: 'public.ecr.aws/docker/library/nginx:latest',
+    image: 'public.ecr.aws/docker/library/nginx:1.28.0',
     containerPort: 80,
     cpu: 256,
     memoryMiB: 512,

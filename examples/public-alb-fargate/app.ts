@@ -1,6 +1,7 @@
 /**
  * Seed pattern 2 as a Wharf app: public ALB → Fargate tasks in private subnets, NAT for egress.
- * Defaults equal the seed: NGINX from ECR Public, port 80, 256 CPU / 512 MiB, 2 tasks, service `web`.
+ * Defaults equal the seed: NGINX from ECR Public, port 80, 256 CPU / 512 MiB, 2 tasks, service `web`;
+ * the image is pinned to a version where the seed uses `:latest` (`wharf check`: image-tag-mutable).
  *
  *   wharf synth examples/public-alb-fargate --portable --out out/public-alb
  *   wharf check examples/public-alb-fargate
@@ -17,7 +18,7 @@ new LoadBalancedFargateService(stack, 'Web', {
   network: { profile: 'large', natGateways: 2 },
   service: {
     serviceName: 'web',
-    image: 'public.ecr.aws/docker/library/nginx:latest',
+    image: 'public.ecr.aws/docker/library/nginx:1.28.0',
     containerPort: 80,
     cpu: 256,
     memoryMiB: 512,

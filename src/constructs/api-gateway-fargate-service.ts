@@ -41,7 +41,7 @@ export interface ApiGatewayFargateServiceProps extends FargatePatternProps {
  * const app = new App();
  * const stack = new Stack(app, 'Orders');
  * new ApiGatewayFargateService(stack, 'Api', {
- *   service: { image: 'public.ecr.aws/docker/library/nginx:latest', desiredCount: 2 },
+ *   service: { image: 'public.ecr.aws/docker/library/nginx:1.28.0', desiredCount: 2 },
  * });
  *
  * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-private.html

@@ -1,6 +1,7 @@
 export * from './api-gateway-fargate-service.js';
 export * from './api-gateway-ingress.js';
 export * from './cluster.js';
+export * from './container-image.js';
 export * from './load-balanced-fargate-service.js';
 export * from './load-balancer-ingress.js';
 export * from './nag.js';

@@ -37,7 +37,7 @@ export interface LoadBalancedFargateServiceProps extends FargatePatternProps {
  *
  * @example
  * new LoadBalancedFargateService(stack, 'Web', {
- *   service: { image: 'public.ecr.aws/docker/library/nginx:latest' },
+ *   service: { image: 'public.ecr.aws/docker/library/nginx:1.28.0' },
  *   loadBalancer: { idleTimeoutSeconds: 60 },
  * });
  *

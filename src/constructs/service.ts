@@ -1,5 +1,6 @@
 import { Aws, type CfnResource, Fn, Lazy, Token } from 'aws-cdk-lib';
 import { CfnSecurityGroup } from 'aws-cdk-lib/aws-ec2';
+import type { DockerImageAsset } from 'aws-cdk-lib/aws-ecr-assets';
 import { CfnService, CfnTaskDefinition } from 'aws-cdk-lib/aws-ecs';
 import { CfnPolicy } from 'aws-cdk-lib/aws-iam';
 import { CfnLogGroup } from 'aws-cdk-lib/aws-logs';
@@ -7,6 +8,12 @@ import { CfnService as CfnDiscoveryService } from 'aws-cdk-lib/aws-servicediscov
 import { Construct } from 'constructs';
 import { allowedMemoriesFor, describeFargateSizes, isValidFargateSize } from '../aws/fargate-sizes.js';
 import { PropsValidationError } from '../errors.js';
+import {
+  type ContainerImageSource,
+  createContainerImage,
+  type NormalizedImage,
+  normalizeContainerImage,
+} from './container-image.js';
 import {
   LOG_RETENTION_DAYS,
   type LogRetentionDays,
@@ -17,7 +24,11 @@ import {
   requireOneOf,
 } from './validate.js';
 
-/** The image every seed deploys: NGINX from the ECR Public mirror of Docker Official Images. */
+/**
+ * The image every seed deploys: NGINX from the ECR Public mirror of Docker Official Images, tagged
+ * `latest` as in the seeds (so `wharf check` warns `image-tag-mutable` on it; the examples pin a
+ * version).
+ */
 export const SEED_IMAGE = 'public.ecr.aws/docker/library/nginx:latest';
 
 /**
@@ -75,11 +86,16 @@ export interface ContainerOptions {
    */
   readonly serviceName?: string;
   /**
-   * Container image.
-   * @default 'public.ecr.aws/docker/library/nginx:latest'
+   * Container image: a registry reference (`repository[:tag][@digest]`), or a folder with a
+   * Dockerfile that the CDK toolchain builds and pushes to the bootstrap stack's ECR repository
+   * (see {@link ImageFromDirectory}; `wharf deploy` and `cdk deploy` do it before the stacks).
+   * A reference with the tag `latest`, or with no tag, trips `wharf check`'s
+   * `image-tag-mutable` warning; a folder's image is tagged with its content hash.
+   * @default 'public.ecr.aws/docker/library/nginx:latest' (the seeds' image)
    * @example '123456789012.dkr.ecr.us-east-1.amazonaws.com/orders:1.4.2'
+   * @example { directory: 'app' }
    */
-  readonly image?: string;
+  readonly image?: ContainerImageSource;
   /**
    * The port the application listens on (1-65535).
    * @default 80
@@ -180,7 +196,8 @@ export interface ServiceProps extends ContainerOptions {
 /** {@link ContainerOptions} with defaults applied; every field is set. */
 export interface NormalizedContainerOptions {
   readonly serviceName: string;
-  readonly image: string;
+  /** The registry reference, or the folder to build (absolute path, platform settled). */
+  readonly image: NormalizedImage;
   readonly containerPort: number;
   readonly cpu: number;
   readonly memoryMiB: number;
@@ -215,14 +232,9 @@ export function normalizeContainerOptions(
     /^[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?$/,
     '1-63 letters, digits, hyphens and underscores, starting and ending with a letter or digit',
   );
-  const image = options.image ?? SEED_IMAGE;
-  if (!Token.isUnresolved(image) && (image.trim() === '' || /\s/.test(image))) {
-    throw new PropsValidationError(
-      pathOf(owner),
-      'image',
-      `got ${JSON.stringify(image)}; allowed: an image reference without spaces, e.g. '${SEED_IMAGE}'.`,
-    );
-  }
+  const cpuArchitecture = options.cpuArchitecture ?? 'X86_64';
+  requireOneOf(owner, 'cpuArchitecture', cpuArchitecture, ['X86_64', 'ARM64'] as const);
+  const image = normalizeContainerImage(owner, options.image ?? SEED_IMAGE, cpuArchitecture);
   const containerPort = options.containerPort ?? 80;
   requireIntegerInRange(owner, 'containerPort', containerPort, 1, 65535);
   const cpu = options.cpu ?? 256;
@@ -237,8 +249,6 @@ export function normalizeContainerOptions(
   }
   const desiredCount = options.desiredCount ?? 2;
   requireIntegerInRange(owner, 'desiredCount', desiredCount, 0, 10000);
-  const cpuArchitecture = options.cpuArchitecture ?? 'X86_64';
-  requireOneOf(owner, 'cpuArchitecture', cpuArchitecture, ['X86_64', 'ARM64'] as const);
   const logRetentionDays = options.logRetentionDays ?? 30;
   requireOneOf<number>(owner, 'logRetentionDays', logRetentionDays, LOG_RETENTION_DAYS);
   for (const prop of ['environment', 'secrets'] as const) {
@@ -330,7 +340,12 @@ export interface LoadBalancerTarget {
  * rollback), `ServiceSecurityGroup` (no ingress: ingress constructs add rules from their own
  * security group on the container port), `LogGroup` (with retention),
  * `ServiceDiscoveryService` (SRV, TTL 0, custom health so Cloud Map only returns tasks ECS
- * reports healthy) and, with secrets, `ExecutionRoleSecretsPolicy`.
+ * reports healthy) and, with secrets, `ExecutionRoleSecretsPolicy`. With
+ * `image: { directory }`, a Docker image asset `Image` (no CloudFormation resource: an entry of
+ * the asset manifest that `wharf deploy`/`cdk deploy` build and push to the bootstrap stack's
+ * ECR repository); the execution role must be allowed to pull from that repository, which the
+ * patterns' role is through `AmazonECSTaskExecutionRolePolicy` (`ecr:BatchGetImage` and
+ * `ecr:GetDownloadUrlForLayer` on every repository of the account).
  *
  * **Cost** (us-east-1, x86): per task $0.04048/vCPU-hour and $0.004445/GB-hour, so the default
  * 0.25 vCPU / 0.5 GB task is about $9/month and two tasks about $18/month; ARM64 is ~20% less.
@@ -343,7 +358,7 @@ export interface LoadBalancerTarget {
  *   vpcId: network.vpcId,
  *   subnetIds: network.privateSubnetIds,
  *   executionRoleArn: cluster.executionRoleArn,
- *   image: 'public.ecr.aws/docker/library/nginx:latest',
+ *   image: 'public.ecr.aws/docker/library/nginx:1.28.0',
  * });
  *
  * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_services.html
@@ -351,6 +366,10 @@ export interface LoadBalancerTarget {
 export class Service extends Construct {
   /** The normalized container settings. */
   readonly settings: NormalizedContainerOptions;
+  /** The container definition's `Image`: the registry reference, or the asset's ECR image URI. */
+  readonly imageUri: string;
+  /** The Docker image asset built from `image.directory`, when the image is a folder. */
+  readonly imageAsset?: DockerImageAsset;
   /** The service's security group id. */
   readonly securityGroupId: string;
   /** The Cloud Map service ARN, when registered in Cloud Map. */
@@ -380,6 +399,9 @@ export class Service extends Construct {
       vpcId: props.vpcId,
     });
     this.securityGroupId = this.securityGroup.ref;
+    const image = createContainerImage(this, s.image, s.serviceName);
+    this.imageUri = image.imageUri;
+    this.imageAsset = image.asset;
     this.taskDefinition = this.createTaskDefinition(props.executionRoleArn);
     if (Object.keys(s.secrets).length > 0) this.grantSecrets(props.executionRoleArn);
     if (props.cloudMap) {
@@ -426,7 +448,7 @@ export class Service extends Construct {
       containerDefinitions: [
         {
           name: s.serviceName,
-          image: s.image,
+          image: this.imageUri,
           essential: true,
           cpu: s.cpu,
           memory: s.memoryMiB,

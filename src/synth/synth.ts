@@ -1,13 +1,15 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
-import { UsageError } from '../errors.js';
+import { basename, dirname, join, resolve } from 'node:path';
+import { UsageError, WharfError } from '../errors.js';
 import { type IoHost, SILENT_IO } from '../io/io-host.js';
 import { loadCloudAssembly } from '../template/load.js';
 import type { LoadedApp } from '../template/model.js';
 import { renderTemplate, type TemplateFormat } from '../template/write.js';
 import { locateCdkApp, runCdkApp } from './cdk-app.js';
+import { readDockerImageAssets } from './image-assets.js';
 import { toPortable } from './portable.js';
+import { imageDeployCommands, type PortableImage, unbuildableReason } from './portable-images.js';
 
 /** A CDK app synthesized into a temporary cloud assembly. Call `dispose()` when done. */
 export interface SynthesizedApp {
@@ -87,11 +89,44 @@ export interface WrittenTemplate {
   readonly file: string;
 }
 
+/** An image the portable templates of one stack take as a parameter, and how it is built. */
+export interface PortableImageParameter {
+  /** The root template's parameter, e.g. `ImageUrl`. */
+  readonly parameter: string;
+  /** The build context (the app's own folder). */
+  readonly directory: string;
+  /** The Dockerfile, relative to `directory`. */
+  readonly file: string;
+  readonly platform?: string;
+  readonly target?: string;
+  readonly buildArgs: Readonly<Record<string, string>>;
+  /** The asset's content hash, used as the image tag. */
+  readonly tag: string;
+  /** Where the templates use it, e.g. `ServiceStack/TaskDefinition Properties.ContainerDefinitions.0.Image`. */
+  readonly uses: readonly string[];
+}
+
+/** With `--portable`, the images one stack's templates take as parameters and how to deploy them. */
+export interface PortableImages {
+  readonly stack: string;
+  readonly images: readonly PortableImageParameter[];
+  /** Shell lines that build and push the images and run `sam deploy` with them. */
+  readonly commands: readonly string[];
+}
+
 /** What {@link synth} produced. */
 export interface SynthResult {
   readonly outDir: string;
   readonly files: WrittenTemplate[];
+  /** With `portable`, per stack with Docker image assets. @default - none */
+  readonly images?: PortableImages[];
 }
+
+/**
+ * Context for a portable synth: image assets keep their own folder instead of a copy in the
+ * (temporary) cloud assembly, so the printed `docker build` commands name the user's folder.
+ */
+export const PORTABLE_CONTEXT: Readonly<Record<string, unknown>> = { 'aws:cdk:disable-asset-staging': true };
 
 /**
  * `wharf synth`: runs the CDK app offline and writes its templates as YAML (or JSON) into `out`.
@@ -101,15 +136,25 @@ export interface SynthResult {
 export async function synth(options: SynthOptions): Promise<SynthResult> {
   const io = options.io ?? SILENT_IO;
   const format = options.format ?? 'yaml';
-  const synthesized = await synthesizeApp(options);
+  const synthesized = await synthesizeApp(
+    options.portable ? { ...options, context: { ...options.context, ...PORTABLE_CONTEXT } } : options,
+  );
   try {
     const outDir = resolve(options.out);
     const pending: { file: string; content: string; written: WrittenTemplate }[] = [];
+    const images: PortableImages[] = [];
     const many = synthesized.apps.length > 1;
     for (const app of synthesized.apps) {
       if (options.portable) {
         const folder = many ? join(outDir, app.name) : outDir;
-        for (const file of toPortable(app, format === 'yaml' ? 'yml' : 'json')) {
+        const extension = format === 'yaml' ? 'yml' : 'json';
+        const portable = toPortable(app, extension, readDockerImageAssets(dirname(app.root.file)));
+        if (portable.images.length > 0) {
+          images.push(
+            describeImages(app.name, portable.images, join(folder, `parent.${extension}`), synthesized),
+          );
+        }
+        for (const file of portable.files) {
           const target = join(folder, file.name);
           pending.push({
             file: target,
@@ -139,8 +184,39 @@ export async function synth(options: SynthOptions): Promise<SynthResult> {
         data: item.written,
       });
     }
-    return { outDir, files: pending.map((p) => p.written) };
+    return { outDir, files: pending.map((p) => p.written), ...(options.portable ? { images } : {}) };
   } finally {
     synthesized.dispose();
   }
+}
+
+function describeImages(
+  stack: string,
+  portable: readonly PortableImage[],
+  parentFile: string,
+  synthesized: SynthesizedApp,
+): PortableImages {
+  for (const image of portable) {
+    const reason = unbuildableReason(image.asset, synthesized.assemblyDir);
+    if (reason) {
+      throw new WharfError(
+        'WHARF_PORTABLE_ASSETS',
+        `${stack}: the image for ${image.parameter} ${reason}, so --portable cannot print how to build it. Deploy with the CDK toolkit (wharf deploy) instead.`,
+      );
+    }
+  }
+  return {
+    stack,
+    images: portable.map((image) => ({
+      parameter: image.parameter,
+      directory: image.asset.directory ?? '',
+      file: image.asset.dockerFile ?? 'Dockerfile',
+      platform: image.asset.platform,
+      target: image.asset.target,
+      buildArgs: image.asset.buildArgs,
+      tag: image.tag,
+      uses: image.uses.map((use) => `${use.stack}/${use.logicalId} ${use.propertyPath}`),
+    })),
+    commands: imageDeployCommands(portable, { stackName: stack, parentFile }),
+  };
 }

@@ -107,6 +107,21 @@ const CASES: Record<string, { readonly when: string; readonly findings: readonly
       { stack: 'template.yml', logicalId: 'ContainerLogs', propertyPath: 'Properties.RetentionInDays' },
     ],
   },
+  'image-tag-mutable': {
+    when: 'a container image has the tag latest through a parameter default, and another has no tag',
+    findings: [
+      {
+        stack: 'template.yml',
+        logicalId: 'ShopTask',
+        propertyPath: 'Properties.ContainerDefinitions.0.Image',
+      },
+      {
+        stack: 'template.yml',
+        logicalId: 'ShopTask',
+        propertyPath: 'Properties.ContainerDefinitions.1.Image',
+      },
+    ],
+  },
   'vpc-link-single-az': {
     when: 'both VPC-link subnets select AZ #0 of Fn::GetAZs',
     findings: [{ stack: 'template.yml', logicalId: 'Link', propertyPath: 'Properties.SubnetIds' }],
@@ -151,18 +166,20 @@ describe('seed-shaped apps', () => {
   const summary = (dir: string) =>
     runTrapRules(loadSet(dir)).map((f) => `${f.ruleId} ${f.stack}/${f.logicalId} ${f.propertyPath}`);
 
-  it('trips alb-sg-all-protocols and log-retention-missing on the ALB app, nothing else', () => {
+  it('trips alb-sg-all-protocols, log-retention-missing and image-tag-mutable (nginx:latest) on the ALB app, nothing else', () => {
     expect(summary('seeds-like/alb')).toEqual([
       'alb-sg-all-protocols ServiceStack/PublicLoadBalancerSG Properties.SecurityGroupIngress.0.IpProtocol',
       'log-retention-missing ServiceStack/LogGroup Properties.RetentionInDays',
+      'image-tag-mutable ServiceStack/TaskDefinition Properties.ContainerDefinitions.0.Image',
     ]);
   });
 
-  it('trips health-check-missing and log-retention-missing on the API Gateway app (the -1 rule from the VPC link group is not a CIDR)', () => {
+  it('trips health-check-missing, log-retention-missing and image-tag-mutable on the API Gateway app (the -1 rule from the VPC link group is not a CIDR)', () => {
     expect(summary('seeds-like/api-gateway')).toEqual([
       'health-check-missing ServiceStack/ServiceDiscoveryService Properties.HealthCheckCustomConfig',
       'log-retention-missing ServiceStack/LogGroup Properties.RetentionInDays',
       'log-retention-missing ApiGatewayStack/AccessLogs Properties.RetentionInDays',
+      'image-tag-mutable ServiceStack/TaskDefinition Properties.ContainerDefinitions.0.Image',
     ]);
   });
 });

@@ -72,6 +72,7 @@ describe('wharf check --template on hand-written CloudFormation', () => {
     const traps = json.findings.filter((f: { origin: string }) => f.origin === 'wharf-trap');
     expect(traps.map((f: { ruleId: string }) => f.ruleId).sort()).toEqual([
       'health-check-missing',
+      'image-tag-mutable',
       'log-retention-missing',
       'log-retention-missing',
     ]);

@@ -47,6 +47,30 @@ describe('wharf synth --portable', () => {
     });
   }
 
+  it('turns an image built from a folder into the ImageUrl parameter and prints how to build, push and deploy it', () => {
+    const out = tempDir();
+    const result = runWharf(['synth', 'test/fixtures/apps/asset-image', '--portable', '--out', out]);
+    expect(result.code).toBe(0);
+    const app = loadTemplateFile(join(out, 'parent.yml'));
+    const service = app.stacks.find((s) => s.name === 'ServiceStack');
+    expect(service?.template.Resources.TaskDefinition?.Properties?.ContainerDefinitions).toMatchObject([
+      { Name: 'hello', Image: { Ref: 'ImageUrl' } },
+    ]);
+    expect(readFileSync(join(out, 'parent.yml'), 'utf8')).not.toMatch(/cdk-hnb659fds/);
+
+    const tag = /asset-image\/hello:([0-9a-f]{64})/.exec(result.stdout)?.[1];
+    expect(tag, result.stdout).toBeDefined();
+    const uri = `$REGISTRY/asset-image/hello:${tag}`;
+    expect(result.stdout).toContain('AssetImage takes its built image as ImageUrl.');
+    expect(result.stdout).toContain(
+      `  docker build --platform linux/arm64 --file test/fixtures/apps/asset-image/app/Dockerfile --target runtime --build-arg 'GREETING=hello world' --tag "${uri}" test/fixtures/apps/asset-image/app\n`,
+    );
+    expect(result.stdout).toContain(`  docker push "${uri}"\n`);
+    expect(result.stdout).toContain(
+      `  sam deploy --template-file ${join(out, 'parent.yml')} --stack-name AssetImage --resolve-s3 --capabilities CAPABILITY_IAM --parameter-overrides "ImageUrl=${uri}"\n`,
+    );
+  });
+
   it('writes JSON with --format json and keeps CDK asset URLs without --portable', () => {
     const out = tempDir();
     const result = runWharf([

@@ -192,6 +192,34 @@ const CASES: readonly Case[] = [
     says: ["'1BAD' is not allowed", 'letters, digits and underscores, not starting with a digit'],
   },
   {
+    when: 'image.directory is a folder that does not exist',
+    build: api({ service: { image: { directory: '/nonexistent/wharf-app' } } }),
+    path: 'Test/Api/Service',
+    prop: 'image.directory',
+    says: ['no such folder: /nonexistent/wharf-app'],
+  },
+  {
+    when: 'image.file names a Dockerfile the folder does not have',
+    build: alb({
+      service: { image: { directory: 'test/fixtures/apps/asset-image/app', file: 'Dockerfile.dev' } },
+    }),
+    path: 'Test/Web/Service',
+    prop: 'image.file',
+    says: ['no Dockerfile at', 'test/fixtures/apps/asset-image/app/Dockerfile.dev'],
+  },
+  {
+    when: 'image.platform is linux/amd64 while cpuArchitecture is ARM64',
+    build: alb({
+      service: {
+        cpuArchitecture: 'ARM64',
+        image: { directory: 'test/fixtures/apps/asset-image/app', platform: 'linux/amd64' },
+      },
+    }),
+    path: 'Test/Web/Service',
+    prop: 'image.platform',
+    says: ["got 'linux/amd64' with cpuArchitecture 'ARM64'", "allowed: 'linux/arm64'"],
+  },
+  {
     when: "layout is neither 'nested' nor 'flat'",
     build: api({ layout: 'stacked' as 'flat' }),
     path: 'Test/Api',

@@ -10,6 +10,7 @@ import { apigwCloudmapNotSrv } from './apigw-cloudmap-not-srv.js';
 import { apigwIntegrationTarget } from './apigw-integration-target.js';
 import { fargateSize } from './fargate-size.js';
 import { healthCheckMissing } from './health-check-missing.js';
+import { imageTagMutable } from './image-tag-mutable.js';
 import { logRetentionMissing } from './log-retention-missing.js';
 import { portMismatch } from './port-mismatch.js';
 import type { TrapRule } from './rule.js';
@@ -31,6 +32,7 @@ export const ALL_TRAP_RULES: readonly TrapRule[] = [
   healthCheckMissing,
   logRetentionMissing,
   vpcLinkSingleAz,
+  imageTagMutable,
 ];
 
 /**

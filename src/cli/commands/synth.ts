@@ -18,6 +18,11 @@ seeds' own command deploys it unchanged:
 
   sam deploy --template-file parent.yml --stack-name my-api --resolve-s3 --capabilities CAPABILITY_IAM
 
+An image built from a folder (image: { directory: 'app' }) becomes a root parameter, ImageUrl,
+passed down to the service's stack; synth then prints the docker build and docker push commands
+for an ECR repository of your account, and the sam deploy line that passes the pushed image with
+--parameter-overrides ImageUrl=….
+
 Examples:
   wharf synth examples/api-gateway-fargate --out out/api
   wharf synth examples/public-alb-fargate --portable --out out/alb
@@ -38,7 +43,11 @@ Examples:
       default: 'yaml',
     },
     ...CDK_APP_OPTIONS,
-    json: { type: 'boolean', description: 'Print the list of written files as JSON' },
+    json: {
+      type: 'boolean',
+      description:
+        'Print the written files (and, with --portable, the image parameters and commands) as JSON',
+    },
   },
   async run({ positionals, options, io, stdout }) {
     if (typeof options.out !== 'string' || options.out === '') {
@@ -60,6 +69,14 @@ Examples:
     } else {
       stdout(`Wrote ${result.files.length} templates to ${result.outDir}\n`);
       for (const file of result.files) stdout(`  ${file.file}\n`);
+      for (const set of result.images ?? []) {
+        const parameters = set.images.map((image) => image.parameter).join(', ');
+        stdout(
+          `\n${set.stack} takes its built image${set.images.length > 1 ? 's' : ''} as ${parameters}. ` +
+            'Build, push and deploy with the AWS CLI, Docker and the SAM CLI:\n\n',
+        );
+        for (const line of set.commands) stdout(`  ${line}\n`);
+      }
     }
     return EXIT.ok;
   },
