@@ -25,6 +25,7 @@ import {
   isCredentialsError,
   NoCredentialsError,
 } from './errors.js';
+import { checkImageRepository } from './preflight/image-repository.js';
 import { checkBootstrap, checkStackStates, checkVpcLinkZones, describeStack } from './preflight/preflight.js';
 import type { ProgressListener } from './progress-listener.js';
 import { describeStoppedTask, type RolloutFailure, RolloutMonitor } from './rollout/monitor.js';
@@ -113,6 +114,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
         }
         await checkStackStates(session.clients.cloudFormation, source.stackNames);
         await checkVpcLinkZones(session, source.apps, io, options.parameters);
+        await checkImageRepository(session.clients.cloudFormation, images, session, io);
       });
       const stacks = await runDeployment(options, source, session, images);
       return { stacks, check, account: session.account, region: session.region };

@@ -2,12 +2,14 @@
  * How a deploy follows its container images: the asset manifests of an assembly, the CDK
  * toolkit's asset messages (recorded from real runs in
  * test/fixtures/deploy/image-asset-messages.json), the failures with their next steps, Docker's
- * output kept off the terminal, and the Docker preflight. No Docker or AWS needed.
+ * output kept off the terminal, and the Docker and repository preflights. No Docker needed; the
+ * repository check reads a mocked CloudFormation.
  */
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   captureDockerOutput,
@@ -22,7 +24,12 @@ import {
   type ToolkitAssetMessage,
 } from '../../src/deploy/assets/index.js';
 import { AWS_EXIT_CODE, ImageAssetError } from '../../src/deploy/errors.js';
+import {
+  checkImageRepository,
+  imageRepositoryMismatches,
+} from '../../src/deploy/preflight/image-repository.js';
 import type { ImageProgress } from '../../src/deploy/progress/types.js';
+import { RecordingIoHost } from '../../src/io/io-host.js';
 import { ROOT, tempDir } from '../support/cli.js';
 import {
   RECORDED,
@@ -30,6 +37,7 @@ import {
   replayImageRun as replay,
   stagesOf as stages,
 } from '../support/image-asset-recording.js';
+import { type MockAwsOptions, startMockAws } from '../support/mock-aws/index.js';
 
 describe('readImageAssets: the container images of an assembly', () => {
   it('reads each image of the selected stacks once, with its staged build folder and destination, nested assemblies included', () => {
@@ -337,5 +345,65 @@ describe('checkDocker: the Docker preflight of a deploy with images', () => {
     process.env.CDK_DOCKER = fake;
     const error = (await checkDocker([RECORDED_IMAGE]).catch((e: unknown) => e)) as ImageAssetError;
     expect(error.message).toContain(`'${fake} version' failed: Cannot connect to the Docker daemon`);
+  });
+});
+
+describe('checkImageRepository: the images go to the bootstrap stack’s repository (mocked AWS)', () => {
+  const environment = { account: '123456789012', region: 'us-east-1' };
+
+  it('resolves the asset manifest’s placeholders and finds no mismatch with the default bootstrap', () => {
+    expect(
+      imageRepositoryMismatches(
+        [RECORDED_IMAGE],
+        environment,
+        'cdk-hnb659fds-container-assets-123456789012-us-east-1',
+      ),
+    ).toEqual([]);
+    expect(imageRepositoryMismatches([RECORDED_IMAGE], environment, 'my-images')).toEqual([
+      { image: RECORDED_IMAGE, repository: 'cdk-hnb659fds-container-assets-123456789012-us-east-1' },
+    ]);
+  });
+
+  async function check(options: MockAwsOptions) {
+    const aws = await startMockAws(options);
+    const restore = aws.useEnv();
+    const cloudFormation = new CloudFormationClient({});
+    const io = new RecordingIoHost();
+    try {
+      return await checkImageRepository(cloudFormation, [RECORDED_IMAGE], environment, io).then(
+        () => ({ error: undefined, io }),
+        (error: unknown) => ({ error, io }),
+      );
+    } finally {
+      cloudFormation.destroy();
+      restore();
+      await aws.close();
+    }
+  }
+
+  it('passes when the bootstrap stack’s ImageRepositoryName output is the app’s repository', async () => {
+    expect((await check({})).error).toBeUndefined();
+  });
+
+  it('stops before building when the environment was bootstrapped with another repository, naming both', async () => {
+    const { error } = await check({
+      bootstrap: false,
+      stacks: [
+        { name: 'CDKToolkit', status: 'UPDATE_COMPLETE', outputs: { ImageRepositoryName: 'team-images' } },
+      ],
+    });
+    expect(error).toBeInstanceOf(ImageAssetError);
+    const e = error as ImageAssetError;
+    expect(e.stage).toBe('repository');
+    expect(e.message).toContain(
+      "image 'Image' would be pushed to the ECR repository 'cdk-hnb659fds-container-assets-123456789012-us-east-1', but the bootstrap stack CDKToolkit in 123456789012/us-east-1 has 'team-images'",
+    );
+    expect(e.nextSteps[0]).toBe(
+      "point the app at it: new DefaultStackSynthesizer({ imageAssetsRepositoryName: 'team-images' }) on the stack",
+    );
+  });
+
+  it('passes over an environment without a readable bootstrap stack (the push reports it)', async () => {
+    expect((await check({ bootstrap: false })).error).toBeUndefined();
   });
 });
