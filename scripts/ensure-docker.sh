@@ -4,6 +4,7 @@
 #   - docker.io      Docker engine and CLI (tests talk to the daemon through dockerode)
 #   - busybox-static /bin/busybox, copied into the test images (nothing is ever pulled)
 #   - nginx-light    the benchmark's comparison proxy (optional: a failure only warns)
+#   - docker-registry  a local OCI registry the deploy tests push images to, standing in for ECR
 # Without root or apt it cannot install; it then fails with what is missing and how to get it.
 set -euo pipefail
 
@@ -74,6 +75,19 @@ if ! command -v rsvg-convert >/dev/null 2>&1; then
     apt_install librsvg2-bin || say "WARNING: could not install librsvg2-bin; PNG tests will fail in CI"
   else
     say "WARNING: rsvg-convert is not installed (not root or no apt-get); PNG tests will fail in CI"
+  fi
+fi
+
+# docker-registry (the CNCF Distribution registry): the mocked-AWS deploy tests start it on a free
+# port of 127.0.0.1 and push built images to it, in place of ECR. Its package must not start the
+# system service (apt_install's policy-rc.d sees to that); the tests run their own instances.
+if [ ! -x /usr/bin/docker-registry ]; then
+  if can_apt; then
+    apt_update_once
+    say "installing docker-registry (local registry for the image-push tests)"
+    apt_install docker-registry || say "WARNING: could not install docker-registry; the image-push tests will fail in CI"
+  else
+    say "WARNING: docker-registry is not installed (not root or no apt-get); the image-push tests will fail in CI"
   fi
 fi
 

@@ -69,6 +69,10 @@ export function startProgressView(options: ProgressViewOptions): ProgressView {
       ensureRenderer();
       model.rollout(rollout);
     },
+    image(image) {
+      ensureRenderer();
+      model.image(image);
+    },
     finished(info) {
       if (model.rootStackNames().includes(info.stackName)) model.finished(info);
     },
@@ -108,7 +112,8 @@ export function startProgressView(options: ProgressViewOptions): ProgressView {
       renderer?.stop();
     },
     summary() {
-      return model.rootStackNames().length > 0 && !options.json ? renderSummary(model) : '';
+      const shown = model.rootStackNames().length > 0 || model.view().images.length > 0;
+      return shown && !options.json ? renderSummary(model) : '';
     },
     write(text) {
       if (text) out.write(text);

@@ -8,6 +8,14 @@ import { CancelUpdateStackCommand } from '@aws-sdk/client-cloudformation';
 import { type CheckResult, checkLoaded } from '../check/check.js';
 import { UsageError, WharfError } from '../errors.js';
 import type { IoHost } from '../io/io-host.js';
+import {
+  captureDockerOutput,
+  checkDocker,
+  type ImageAsset,
+  ImageAssetTracker,
+  imageAssetError,
+  readImageAssets,
+} from './assets/index.js';
 import { type AwsSession, openAwsSession } from './aws.js';
 import {
   AwsError,
@@ -17,6 +25,7 @@ import {
   isCredentialsError,
   NoCredentialsError,
 } from './errors.js';
+import { checkImageRepository } from './preflight/image-repository.js';
 import { checkBootstrap, checkStackStates, checkVpcLinkZones, describeStack } from './preflight/preflight.js';
 import type { ProgressListener } from './progress-listener.js';
 import { describeStoppedTask, type RolloutFailure, RolloutMonitor } from './rollout/monitor.js';
@@ -85,6 +94,16 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
     });
     if (!check.passed && !options.force) throw new CheckFailedError(check);
     checkParameters(source, options.parameters ?? {});
+    const images = readImageAssets(source.assemblyDir, source.stackNames);
+    if (images.length > 0) {
+      const version = await checkDocker(images);
+      io.notify({
+        level: 'info',
+        code: 'WHARF_DEPLOY_IMAGES',
+        message: `${images.length} container image(s) to build and push to the bootstrap ECR repository (Docker ${version}): ${images.map((image) => image.name).join(', ')}`,
+        data: { images: images.map(({ assetId, name, stackName }) => ({ assetId, name, stackName })) },
+      });
+    }
 
     const session = await openAwsSession(options, io);
     try {
@@ -95,8 +114,9 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
         }
         await checkStackStates(session.clients.cloudFormation, source.stackNames);
         await checkVpcLinkZones(session, source.apps, io, options.parameters);
+        await checkImageRepository(session.clients.cloudFormation, images, session, io);
       });
-      const stacks = await runDeployment(options, source, session);
+      const stacks = await runDeployment(options, source, session, images);
       return { stacks, check, account: session.account, region: session.region };
     } finally {
       session.destroy();
@@ -110,9 +130,12 @@ async function runDeployment(
   options: DeployOptions,
   source: DeploySource,
   session: AwsSession,
+  images: readonly ImageAsset[],
 ): Promise<DeployedStackResult[]> {
   const { io, progress } = options;
   const tree = new StackTree();
+  const tracker = new ImageAssetTracker(images, (image) => progress?.image?.(image));
+  tracker.start();
   const monitor = new RolloutMonitor({
     ecs: session.clients.ecs,
     logs: session.clients.logs,
@@ -125,6 +148,7 @@ async function runDeployment(
     io,
     profile: options.profile,
     region: session.region,
+    onMessage: (message) => tracker.observe(message),
     activity: {
       stackStarted: (info) => progress?.stackStarted({ ...info, operation: 'deploy' }),
       stackEvent: (event) => {
@@ -134,6 +158,14 @@ async function runDeployment(
       },
     },
   });
+  // The toolkit builds and pushes the images; Docker's output goes to the view, not the terminal.
+  const stopCapture =
+    images.length > 0
+      ? captureDockerOutput((line) => {
+          tracker.output(line);
+          io.notify({ level: 'debug', code: 'WHARF_DEPLOY_DOCKER_OUTPUT', message: line });
+        })
+      : () => {};
   try {
     const cx = await toolkit.fromAssemblyDirectory(source.assemblyDir);
     const deployment = deployWithToolkit(toolkit, cx, options, source);
@@ -165,11 +197,18 @@ async function runDeployment(
   } catch (error) {
     if (error instanceof DeploymentFailedError) throw error;
     const firstLine = describeCause(error).split(/(?<=\.) /)[0] ?? '';
+    stopCapture();
+    tracker.stopped(firstLine.slice(0, 200));
+    const [imageFailure] = tracker.failures();
+    if (imageFailure) {
+      throw imageAssetError(imageFailure, { account: session.account, region: session.region }, error);
+    }
     const failed = await unfinishedStacks(source, session);
     for (const stackName of failed)
       progress?.finished({ stackName, ok: false, message: firstLine.slice(0, 200) });
     throw await explainToolkitError(error, options, failed[0] ?? source.stackNames[0] ?? '', session);
   } finally {
+    stopCapture();
     monitor.stop();
   }
 }

@@ -131,3 +131,18 @@ export async function awsCall<T>(what: string, call: () => Promise<T>): Promise<
     );
   }
 }
+
+/**
+ * A container image of the app could not be built or published (Docker missing, `docker build`,
+ * `docker login` or `docker push` failed, or the bootstrap repository is missing). The stacks
+ * that use the image were not deployed.
+ */
+export class ImageAssetError extends AwsError {
+  /** The step that failed: `docker`, `build`, `login`, `push`, `repository` or `publish`. */
+  readonly stage: string;
+
+  constructor(stage: string, message: string, nextSteps: readonly string[], cause?: unknown) {
+    super('WHARF_DEPLOY_IMAGE_FAILED', message, nextSteps, cause);
+    this.stage = stage;
+  }
+}

@@ -4,7 +4,7 @@
  */
 
 import type { StackEvent } from '@aws-sdk/client-cloudformation';
-import type { ServiceRollout } from './progress/types.js';
+import type { ImageProgress, ServiceRollout } from './progress/types.js';
 
 /** Receives the course of a deployment or a deletion. */
 export interface ProgressListener {
@@ -17,6 +17,11 @@ export interface ProgressListener {
   }): void;
   /** One CloudFormation event of the stack or a nested stack, old to new. */
   stackEvent(event: StackEvent): void;
+  /**
+   * A container image asset's new stage, URI, or latest line of Docker output (deploys of apps
+   * with image assets only; before any stack starts).
+   */
+  image?(image: ImageProgress): void;
   /** A snapshot of an ECS service's rollout. */
   rollout(rollout: ServiceRollout): void;
   /** The operation ended for a stack. */

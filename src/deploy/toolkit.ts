@@ -1,7 +1,9 @@
 /**
  * The one place Wharf creates the CDK toolkit library's `Toolkit`, and the bridge from its IoHost
  * messages to Wharf's: stack activity (`CDK_TOOLKIT_I5501`–`I5503`) goes to the progress view,
- * asset publishing is summarized, the rest is forwarded by level.
+ * asset building and publishing (`CDK_TOOLKIT_I5210`–`I5221`, `CDK_ASSETS_I5270`–`E5279`) is
+ * read by the deploy's image tracker through `onMessage` (`assets/tracker.ts`) and otherwise
+ * kept for `--verbose`, the rest is forwarded by level.
  * (Message codes: https://docs.aws.amazon.com/cdk/api/toolkit-lib/message-registry/)
  */
 
@@ -93,7 +95,10 @@ export class ToolkitIoBridge implements IIoHost {
     if (QUIET_CODES.has(code)) return;
     const text = stripAnsi(msg.message).trim();
     if (text === '') return;
-    switch (msg.level) {
+    // cdk-assets' lines (a failure included: the deploy reports it, naming the image and the next
+    // step) are detail for --verbose.
+    const level = code.startsWith('CDK_ASSETS_') ? 'info' : msg.level;
+    switch (level) {
       case 'error':
         this.io.notify({ level: 'error', code: code || 'CDK_TOOLKIT', message: text, data: msg.data });
         return;

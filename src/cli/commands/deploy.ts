@@ -26,6 +26,11 @@ AWS_PROFILE, ~/.aws, SSO), it checks that the account is bootstrapped for the CD
 is stuck (e.g. UPDATE_ROLLBACK_FAILED) and that VPC links land in zones that support them, and
 deploys the parent and nested stacks through the CDK toolkit with a change set.
 
+Container images the app builds from a folder (CDK DockerImageAsset) are built and pushed first,
+by the toolkit, to the bootstrap stack's ECR repository: this needs the docker CLI and a running
+daemon (checked before any AWS call; CDK_DOCKER picks another client). The view shows each image
+building, pushing and pushed; an image ECR already has is not pushed again.
+
 The view shows one line per resource with its status and time, nested stacks indented, failures
 with CloudFormation's reason, and for each ECS service its rollout: tasks running/desired, the
 latest stopped-task reasons with their last log lines, the circuit breaker. When the breaker trips
@@ -41,8 +46,8 @@ Output: the outputs on stdout; progress on stderr (live on a terminal, one line 
 otherwise or with --no-live). --json prints one JSON object on stdout at the end and JSON lines
 of progress on stderr.
 
-Exit codes: 0 deployed, 1 check errors (nothing deployed), 2 bad input, 4 AWS refused or the
-deployment failed (the message says what to do next).
+Exit codes: 0 deployed, 1 check errors (nothing deployed), 2 bad input, 4 AWS refused, an image
+could not be built or pushed, or the deployment failed (the message says what to do next).
 
 Examples:
   wharf deploy examples/api-gateway-fargate

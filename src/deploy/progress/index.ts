@@ -1,6 +1,7 @@
 /**
- * The live progress view of `wharf deploy` and `wharf destroy`: a model fed with CloudFormation
- * stack events and ECS rollout snapshots, and renderers for terminals, logs and JSON lines.
+ * The live progress view of `wharf deploy` and `wharf destroy`: a model fed with container
+ * image stages, CloudFormation stack events and ECS rollout snapshots, and renderers for
+ * terminals, logs and JSON lines.
  *
  * ```ts
  * const model = new DeployProgressModel();
@@ -22,10 +23,12 @@ import type { DeployProgressModel } from './model.js';
 import type { ProgressOutput } from './types.js';
 
 export * from './format.js';
+export * from './images.js';
 export * from './json.js';
 export * from './live.js';
 export * from './log.js';
 export * from './model.js';
+export * from './render-images.js';
 export * from './render-text.js';
 export * from './scenarios.js';
 export * from './summary.js';

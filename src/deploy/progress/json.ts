@@ -1,15 +1,15 @@
 /**
  * The progress as JSON lines (`wharf deploy --json`): one object per input the model accepted
- * (a stack start, a stack event, a rollout snapshot, a finish), each on its own line. Field
- * names are stable; fields without a value are `null`, never missing. Duplicate stack events
- * (same `EventId`) are not repeated.
+ * (a container image's new stage, a stack start, a stack event, a rollout snapshot, a finish),
+ * each on its own line. Field names are stable; fields without a value are `null`, never
+ * missing. Duplicate stack events (same `EventId`) and Docker's output lines are not repeated.
  *
  * @module
  */
 
 import { statusSeverity } from './format.js';
 import type { DeployProgressModel } from './model.js';
-import type { ProgressOperation, ProgressOutput, ProgressUpdate, Severity } from './types.js';
+import type { ImageStage, ProgressOperation, ProgressOutput, ProgressUpdate, Severity } from './types.js';
 
 /** `{"type":"stack-started", …}`: a deploy or destroy of a root stack begins. */
 export interface JsonStackStarted {
@@ -90,6 +90,24 @@ export interface JsonRollout {
   }[];
 }
 
+/** `{"type":"image", …}`: a container image asset moved to another stage. */
+export interface JsonImage {
+  readonly type: 'image';
+  readonly time: string;
+  /** The asset's id (the hash of its source). */
+  readonly assetId: string;
+  /** What the app calls the image, e.g. `Orders/Image`. */
+  readonly name: string;
+  /** `waiting`, `building`, `built`, `pushing`, `pushed`, `unchanged`, `failed` or `cancelled`. */
+  readonly stage: ImageStage;
+  /** The repository URI and tag, once known. */
+  readonly imageUri: string | null;
+  /** Why it failed (Docker's or the registry's message). */
+  readonly detail: string | null;
+  /** Milliseconds since it started building or pushing. */
+  readonly elapsedMs: number | null;
+}
+
 /** `{"type":"finished", …}`: the deploy or destroy of a root stack ended. */
 export interface JsonFinished {
   readonly type: 'finished';
@@ -113,7 +131,7 @@ export interface JsonFinished {
 }
 
 /** One line of `--json` progress output. */
-export type JsonProgressRecord = JsonStackStarted | JsonStackEvent | JsonRollout | JsonFinished;
+export type JsonProgressRecord = JsonStackStarted | JsonStackEvent | JsonRollout | JsonImage | JsonFinished;
 
 /** Writes one JSON line per model input; see the module documentation. */
 export class JsonRenderer {
@@ -124,6 +142,8 @@ export class JsonRenderer {
     private readonly out: ProgressOutput,
   ) {
     this.unsubscribe = model.subscribe((update) => {
+      // Docker's output lines update an image row without changing its stage: no record.
+      if (update.input.kind === 'image' && update.changes.length === 0) return;
       this.out.write(`${JSON.stringify(toJsonRecord(update, this.model))}\n`);
     });
   }
@@ -201,6 +221,20 @@ export function toJsonRecord(update: ProgressUpdate, model: DeployProgressModel)
           })),
           logLines: [...task.logLines],
         })),
+      };
+    }
+    case 'image': {
+      const change = update.changes.find((c) => c.kind === 'image');
+      const image = change?.kind === 'image' ? change : undefined;
+      return {
+        type: 'image',
+        time,
+        assetId: input.image.assetId,
+        name: image?.name ?? input.image.name,
+        stage: input.image.stage,
+        imageUri: image?.imageUri ?? input.image.imageUri ?? null,
+        detail: image?.detail ?? input.image.detail ?? null,
+        elapsedMs: image?.elapsedMs ?? null,
       };
     }
     case 'finished': {

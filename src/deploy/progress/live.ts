@@ -6,6 +6,7 @@
  * @module
  */
 
+import { isImageMoving } from './images.js';
 import type { DeployProgressModel } from './model.js';
 import { renderViewLines, SPINNER_FRAMES, styledLineToText } from './render-text.js';
 import type { ProgressOutput } from './types.js';
@@ -130,7 +131,8 @@ export class LiveRenderer {
     this.frames++;
     this.lastFrameAt = this.model.time();
     // Keep the spinner and the elapsed times moving while nothing else happens.
-    const moving = view.stacks.some((stack) => !stack.finished);
+    const moving =
+      view.stacks.some((stack) => !stack.finished) || view.images.some((image) => isImageMoving(image.stage));
     if (moving && !this.timer && !this.stopped) this.schedule(this.intervalMs);
   }
 }

@@ -3,6 +3,9 @@
  * ANSI codes, e.g.
  *
  * ```text
+ * 11:59:58  image Orders/Image  building
+ * 12:00:01  image Orders/Image  pushing  127.0.0.1:5000/cdk-hnb659fds-container-assets-…:53feef40…
+ * 12:00:02  image Orders/Image  pushed  (4s)
  * 12:00:03  ServiceStack/Service  ECS::Service  CREATE_IN_PROGRESS  (41s)
  *   └ tasks 0/2 running, 2 pending · rollout IN_PROGRESS · circuit breaker 1/3 failed
  *   └ task 4c1f2a9e stopped: Essential container in task exited (exit 1)
@@ -114,6 +117,16 @@ export class LogRenderer {
       }
       case 'rollout':
         return this.rolloutLines(change, now);
+      case 'image': {
+        const parts = [this.clock(now), `image ${change.name}`, change.stage];
+        const final = change.severity !== 'progress';
+        if (change.elapsedMs !== undefined && final) parts.push(`(${formatDuration(change.elapsedMs)})`);
+        if (change.stage === 'pushing' || change.stage === 'pushed' || change.stage === 'unchanged') {
+          if (change.imageUri) parts.push(change.imageUri);
+        }
+        if (change.detail && change.stage === 'failed') parts.push(sanitizeLine(change.detail));
+        return [parts.join('  ')];
+      }
       case 'finished': {
         const start = this.startOf(change.stackName);
         const verb = start?.operation === 'destroy' ? 'Destroy' : start?.isUpdate ? 'Update' : 'Deploy';

@@ -1,7 +1,8 @@
 /**
  * The state behind the deploy/destroy progress display.
  *
- * The deploy code feeds it, in order: {@link DeployProgressModel.stackStarted}, the stack events
+ * The deploy code feeds it, in order: the container images it builds and pushes
+ * ({@link DeployProgressModel.image}), {@link DeployProgressModel.stackStarted}, the stack events
  * of the root stack and of its nested stacks as they are polled (old to new, duplicates allowed),
  * ECS rollout snapshots of the services being created, and {@link DeployProgressModel.finished}.
  * The model rebuilds the stack tree from the events alone: a root-stack event for an
@@ -23,7 +24,9 @@ import {
   stackNameFromArn,
   statusSeverity,
 } from './format.js';
+import { ImageProgressState } from './images.js';
 import type {
+  ImageProgress,
   ProgressChange,
   ProgressFailure,
   ProgressInput,
@@ -96,6 +99,7 @@ export class DeployProgressModel {
   private readonly rollouts = new Map<string, ServiceRollout>();
   private readonly seenEvents = new Set<string>();
   private readonly listeners = new Set<ProgressModelListener>();
+  private readonly images = new ImageProgressState();
 
   constructor(options: DeployProgressModelOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -201,6 +205,15 @@ export class DeployProgressModel {
     );
   }
 
+  /**
+   * News about a container image asset: its stage, URI or Docker's latest output line. Listeners
+   * are called for every update; only a new stage is a change.
+   */
+  image(image: ImageProgress): void {
+    const change = this.images.apply(image, this.now());
+    this.emit({ kind: 'image', image }, change ? [change] : []);
+  }
+
   /** The deploy or destroy of a root stack ended; freezes its elapsed time. */
   finished(finish: StackFinish): void {
     const stack = this.rootsByName.get(finish.stackName);
@@ -227,7 +240,7 @@ export class DeployProgressModel {
     for (const stack of this.stacksById.values()) {
       if (!stack.root && !stack.parent && !visited.has(stack)) unattached.push(this.node(stack, visited));
     }
-    return { stacks, unattached };
+    return { images: this.images.rows(this.now()), stacks, unattached };
   }
 
   /**

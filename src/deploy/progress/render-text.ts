@@ -1,5 +1,6 @@
 /**
- * Turns a {@link ProgressView} into the lines of the live terminal view: a status line per root
+ * Turns a {@link ProgressView} into the lines of the live terminal view: the container images
+ * being built and pushed (`render-images.ts`), then a status line per root
  * stack, one aligned row per resource (nested stacks indented under their resource), failure
  * reasons under the failed rows, and for ECS services the rollout with the latest stopped tasks
  * and their last log lines. Lines are styled spans so that colour and truncation to the terminal
@@ -21,6 +22,7 @@ import {
   statusSeverity,
   stoppedTaskReason,
 } from './format.js';
+import { renderImageLines } from './render-images.js';
 import type {
   ProgressView,
   ResourceRow,
@@ -126,7 +128,11 @@ export function renderViewLines(view: ProgressView, options: ViewLineOptions = {
 
   const build = (taskDetail: TaskDetail) => {
     const ctx: RenderContext = { spinner, widths, columns: options.columns, taskDetail };
+    const images = renderImageLines(view.images, { spinner, columns: options.columns });
     return [
+      ...(images.length > 0
+        ? [{ lines: images, children: [], complete: false, count: 0, childIndent: indentOf(0) }]
+        : []),
       ...view.stacks.map((stack) => rootBlock(stack, ctx)),
       ...view.unattached.map((stack) => unattachedBlock(stack, ctx)),
     ];

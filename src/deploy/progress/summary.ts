@@ -1,7 +1,7 @@
 /**
- * The plain-text summary printed when a deploy or destroy ends: how each root stack ended, and
- * for failures what failed and why (CloudFormation's reason, and for ECS services the rollout,
- * the stopped tasks' reasons and their last log lines).
+ * The plain-text summary printed when a deploy or destroy ends: where each container image got
+ * to, how each root stack ended, and for failures what failed and why (CloudFormation's reason,
+ * and for ECS services the rollout, the stopped tasks' reasons and their last log lines).
  *
  * @module
  */
@@ -18,7 +18,7 @@ import {
   stoppedTaskReason,
 } from './format.js';
 import type { DeployProgressModel } from './model.js';
-import type { RootStackNode, ServiceRollout } from './types.js';
+import type { ImageRow, RootStackNode, ServiceRollout } from './types.js';
 
 /**
  * The end-of-run summary, `\n`-terminated, without colour. Examples:
@@ -42,6 +42,7 @@ import type { RootStackNode, ServiceRollout } from './types.js';
 export function renderSummary(model: DeployProgressModel): string {
   const view = model.view();
   const out: string[] = [];
+  if (view.images.length > 0) out.push(imagesLine(view.images));
   for (const stack of view.stacks) out.push(...stackLines(stack));
 
   // A nested stack's failure only points at the failures inside it; list those instead.
@@ -76,6 +77,11 @@ export function renderSummary(model: DeployProgressModel): string {
     out.push(...rolloutDetail(rollout, '  '));
   }
   return out.length === 0 ? '' : `${out.join('\n')}\n`;
+}
+
+/** `Container images: Orders/Image pushed, Billing/Image failed.` */
+function imagesLine(images: readonly ImageRow[]): string {
+  return `Container images: ${images.map((image) => `${sanitizeLine(image.name)} ${image.stage}`).join(', ')}.`;
 }
 
 function stackLines(stack: RootStackNode): string[] {

@@ -81,11 +81,46 @@ export interface ServiceRollout {
   readonly stoppedTasks: readonly StoppedTask[];
 }
 
+/**
+ * Where a container image asset is on its way to the registry:
+ * - `waiting`: not started (builds run one at a time, before any stack is deployed);
+ * - `building`: `docker build` runs (or the image is found cached locally);
+ * - `built`: built and tagged, not pushed yet;
+ * - `pushing`: logging in to the registry and `docker push`;
+ * - `pushed`: the registry has it;
+ * - `unchanged`: the registry already had this tag, so it was neither built nor pushed;
+ * - `failed`: the build, the login or the push failed ({@link ImageProgress.detail} says why);
+ * - `cancelled`: the deploy stopped before this image's turn.
+ */
+export type ImageStage =
+  | 'waiting'
+  | 'building'
+  | 'built'
+  | 'pushing'
+  | 'pushed'
+  | 'unchanged'
+  | 'failed'
+  | 'cancelled';
+
+/** News about one container image asset, as the deploy feeds it. */
+export interface ImageProgress {
+  /** The asset's id (the hash of its source), e.g. `53feef40…`. */
+  readonly assetId: string;
+  /** What the app calls the image (its asset's display name), e.g. `Orders/Image`. */
+  readonly name: string;
+  readonly stage: ImageStage;
+  /** The repository URI and tag the image is pushed to, once known. */
+  readonly imageUri?: string;
+  /** The latest line of Docker's output while it builds or pushes; why, when it failed. */
+  readonly detail?: string;
+}
+
 /** Any input the model accepts, tagged; what listeners and the JSON renderer receive. */
 export type ProgressInput =
   | { readonly kind: 'stack-started'; readonly start: StackStart }
   | { readonly kind: 'event'; readonly event: StackEvent }
   | { readonly kind: 'rollout'; readonly rollout: ServiceRollout }
+  | { readonly kind: 'image'; readonly image: ImageProgress }
   | { readonly kind: 'finished'; readonly finish: StackFinish };
 
 /**
@@ -168,8 +203,18 @@ export interface RootStackNode extends StackNode {
   readonly finished?: { readonly ok: boolean; readonly message?: string };
 }
 
+/** One container image row of the view. */
+export interface ImageRow extends ImageProgress {
+  /** How to show it: `progress` while building or pushing, `complete` once in the registry. */
+  readonly severity: Severity;
+  /** Milliseconds since it started building (or pushing); frozen when it ends. */
+  readonly elapsedMs?: number;
+}
+
 /** Everything a renderer draws, computed at one instant. */
 export interface ProgressView {
+  /** Container images the deploy builds and pushes, in the order the deploy announced them. */
+  readonly images: readonly ImageRow[];
   /** Root stacks in the order they started. */
   readonly stacks: readonly RootStackNode[];
   /**
@@ -236,6 +281,18 @@ export type ProgressChange =
       readonly previous?: ServiceRollout;
       /** The resource row's status and elapsed time, when the row exists. */
       readonly status?: string;
+      readonly elapsedMs?: number;
+    }
+  | {
+      /** A container image moved to another stage. */
+      readonly kind: 'image';
+      readonly assetId: string;
+      readonly name: string;
+      readonly stage: ImageStage;
+      readonly previousStage?: ImageStage;
+      readonly imageUri?: string;
+      readonly detail?: string;
+      readonly severity: Severity;
       readonly elapsedMs?: number;
     }
   | {

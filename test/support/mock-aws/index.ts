@@ -1,5 +1,5 @@
 /**
- * Mocked AWS: one HTTP endpoint on 127.0.0.1 that plays CloudFormation, STS, S3, SSM, ECS,
+ * Mocked AWS: one HTTP endpoint on 127.0.0.1 that plays CloudFormation, STS, S3, SSM, ECS, ECR,
  * CloudWatch Logs and CloudTrail well enough for the real CDK toolkit library and the real AWS SDK
  * v3 clients to deploy, diff, describe and destroy stacks against it. Point the SDK at it with
  * {@link MockAws.useEnv} (every SDK client honours `AWS_ENDPOINT_URL`).
@@ -15,6 +15,8 @@
  * - S3 (path-style): ListBuckets, CreateBucket, HeadBucket, GetBucketLocation, GetBucketEncryption,
  *   ListObjects(V2), PutObject (also `aws-chunked` bodies), GetObject, HeadObject, DeleteObject(s).
  * - ECS: DescribeServices, ListServices, ListTasks, DescribeTasks, DescribeTaskDefinition.
+ * - ECR: DescribeRepositories, GetAuthorizationToken, DescribeImages, backed by a real OCI
+ *   registry when `options.registry` names one (see `ecr.ts`).
  * - CloudWatch Logs: GetLogEvents, FilterLogEvents, DescribeLogStreams. CloudTrail: LookupEvents (empty).
  *
  * Not modelled: resource replacement (every Modify is `Replacement: False`), stack policies,
@@ -34,6 +36,7 @@ import { CloudFormationEngine } from './cloudformation.js';
 import { CLOUDFORMATION_NAMESPACE, cloudFormationActions } from './cloudformation-api.js';
 import { cloudTrailActions } from './cloudtrail.js';
 import { ec2Service } from './ec2.js';
+import { ecrActions } from './ecr.js';
 import { ecsActions } from './ecs.js';
 import { logsActions } from './logs.js';
 import { jsonService, queryService } from './protocol.js';
@@ -123,6 +126,7 @@ export async function startMockAws(options: MockAwsOptions = {}): Promise<MockAw
     s3: s3Service(world, onUnknown),
     ssm: jsonService('ssm', ssmActions(world, engine), onUnknown),
     ecs: jsonService('ecs', ecsActions(world, engine), onUnknown),
+    ecr: jsonService('ecr', ecrActions(world, engine), onUnknown),
     logs: jsonService('logs', logsActions(world, engine), onUnknown),
     cloudtrail: jsonService('cloudtrail', cloudTrailActions(), onUnknown),
     ec2: ec2Service(world, onUnknown),

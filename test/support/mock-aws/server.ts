@@ -13,6 +13,7 @@ const TARGET_SERVICES: Record<string, string> = {
   AmazonSSM: 'ssm',
   AmazonEC2ContainerServiceV20141113: 'ecs',
   Logs_20140328: 'logs',
+  AmazonEC2ContainerRegistry_V20150921: 'ecr',
 };
 
 /** The service a request is for, and the access key that signed it. */

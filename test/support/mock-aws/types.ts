@@ -109,6 +109,12 @@ export interface MockAwsOptions {
   readonly zones?: { zoneName: string; zoneId: string }[];
   /** What ECS reports for the `AWS::ECS::Service` with this logical id (kept by reference). */
   readonly ecs?: Record<string, MockEcsService>;
+  /**
+   * `host:port` of an OCI registry standing in for ECR's Docker endpoint (e.g. the one
+   * `test/support/registry.ts` starts): repository URIs point there and `DescribeImages` reads
+   * its contents. @default - ECR-shaped URIs that lead nowhere, and no images
+   */
+  readonly registry?: string;
 }
 
 /** One request the endpoint received. */

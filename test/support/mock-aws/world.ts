@@ -30,6 +30,8 @@ export class MockWorld {
   readonly outputs: Record<string, string> | undefined;
   readonly ecs: Record<string, MockEcsService>;
   readonly zones: { zoneName: string; zoneId: string }[];
+  /** `127.0.0.1:<port>` of the OCI registry standing in for ECR, if any. */
+  readonly registry: string | undefined;
   /** What ECS reports for services the test gave no record for, by service ARN. */
   readonly defaultEcs = new Map<string, MockEcsService>();
   readonly calls: MockCall[] = [];
@@ -55,6 +57,7 @@ export class MockWorld {
     this.outputs = options.outputs;
     this.ecs = options.ecs ?? {};
     this.zones = options.zones ?? defaultZones(this.region);
+    this.registry = options.registry;
     this.baseAccessKeyId = `AKIA${randomBytes(8).toString('hex').toUpperCase()}`;
     this.identities.set(this.baseAccessKeyId, {
       arn: `arn:${this.partition}:iam::${this.account}:user/mock-user`,
