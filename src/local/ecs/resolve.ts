@@ -2,12 +2,14 @@
  * Template → ECS model: `AWS::ECS::TaskDefinition` and `AWS::ECS::Service` (Fargate, awsvpc,
  * rolling deployments). The process runtime's command for a container comes from the task
  * definition's `Metadata['wharf:local:command']` (a string for a one-container task, or an object
- * keyed by container name) or from `wharf dev --process-command <container>=<command>`.
+ * keyed by container name) or from `wharf dev --process-command <container>=<command>`. A
+ * container whose image is a Docker image asset of the CDK app gets a build spec (`asset-images.ts`).
  */
 
 import type { ResolvedApp, ResolvedResource } from '../../template/resolved.js';
 import { resourcesOfType } from '../network/resolve.js';
 import { lastArnSegment, originOf, PropertyReader } from '../props.js';
+import { assetBuildFor } from './asset-images.js';
 import type {
   ContainerConfig,
   ContainerHealthCheckConfig,
@@ -60,6 +62,7 @@ function readHealthCheck(props: PropertyReader, path: string): ContainerHealthCh
 function resolveTaskDefinition(
   resource: ResolvedResource,
   overrides: ContainerOverrides,
+  app: ResolvedApp,
 ): TaskDefinitionConfig {
   const props: PropertyReader = new PropertyReader(resource);
   const commands = localCommands(resource);
@@ -70,9 +73,13 @@ function resolveTaskDefinition(
     const name = props.string(`${path}.Name`);
     const logDriver = props.optionalString(`${path}.LogConfiguration.LogDriver`);
     const logGroupName = props.optionalString(`${path}.LogConfiguration.Options.awslogs-group`);
+    const override = overrides.images?.[name];
+    const image = override ?? props.string(`${path}.Image`);
+    // An image given with --image replaces the asset: nothing to build.
+    const build = override ? undefined : assetBuildFor(image, app.loaded.dockerImageAssets, app.environment);
     return {
       name,
-      image: overrides.images?.[name] ?? props.string(`${path}.Image`),
+      image,
       essential: props.boolean(`${path}.Essential`, true),
       command: props.raw(`${path}.Command`) === undefined ? undefined : props.strings(`${path}.Command`),
       entryPoint:
@@ -95,6 +102,7 @@ function resolveTaskDefinition(
       localCommand:
         overrides.commands?.[name] ??
         (typeof commands === 'string' ? (definitions.length === 1 ? commands : undefined) : commands?.[name]),
+      ...(build ? { build } : {}),
     };
   });
   const arn = resource.ref;
@@ -113,7 +121,10 @@ function resolveTaskDefinition(
 /** The ECS services, each with its task definition. */
 export function resolveEcsServices(app: ResolvedApp, overrides: ContainerOverrides = {}): EcsServiceConfig[] {
   const taskDefinitions = new Map(
-    resourcesOfType(app, 'AWS::ECS::TaskDefinition').map((r) => [r.ref, resolveTaskDefinition(r, overrides)]),
+    resourcesOfType(app, 'AWS::ECS::TaskDefinition').map((r) => [
+      r.ref,
+      resolveTaskDefinition(r, overrides, app),
+    ]),
   );
   return resourcesOfType(app, 'AWS::ECS::Service').map((resource) => {
     const props: PropertyReader = new PropertyReader(resource);
