@@ -84,6 +84,14 @@ interface BuildEvent {
   readonly errorDetail?: { readonly message?: string };
 }
 
+/** The build context of a spec and its content hash (no Docker involved). */
+export async function hashImageBuild(
+  spec: ContainerBuildSpec,
+): Promise<{ context: BuildContext; contextHash: string }> {
+  const context = await listBuildContext(spec.directory, spec.file ?? 'Dockerfile');
+  return { context, contextHash: await hashBuildContext(context, spec) };
+}
+
 /** Why a build failed, and where the builder was. */
 interface BuildFailure {
   readonly message: string;
@@ -120,16 +128,10 @@ export class ImageBuilder {
     this.io = io;
   }
 
-  /** The build context and its content hash (no Docker involved). */
-  async hash(spec: ContainerBuildSpec): Promise<{ context: BuildContext; contextHash: string }> {
-    const context = await listBuildContext(spec.directory, spec.file ?? 'Dockerfile');
-    return { context, contextHash: await hashBuildContext(context, spec) };
-  }
-
   /** Builds the image unless an image with the same content hash exists; resolves its tag. */
   async build(request: ImageBuildRequest): Promise<BuiltImage> {
     const started = Date.now();
-    const { context, contextHash } = await this.hash(request.spec);
+    const { context, contextHash } = await hashImageBuild(request.spec);
     const tag = localImageTag(request.serviceName, contextHash);
     const key = `${tag} ${contextHash}`;
     let pending = this.inFlight.get(key);

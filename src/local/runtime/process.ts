@@ -6,7 +6,8 @@
  * Fidelity: the stop sequence of aws-behavior.md §3.5 (SIGTERM to the whole process group, SIGKILL
  * after `stopTimeout`); health checks with Docker's semantics (§3.2, see
  * `container-health-check.ts`); logs as with `awslogs`. Not reproduced: isolation (no image, file
- * system, user or working directory of the definition: commands run in `cwd` as the current user),
+ * system, user or working directory of the definition: commands run in `cwd`, or in the source
+ * folder of a container whose image is built from one, as the current user),
  * and container ports: each container port of the task gets a free host port on 127.0.0.1, given
  * to every container as `PORT_<containerPort>`, and to a container as `PORT` for its first port
  * (`HOST=127.0.0.1`). Health check commands see the same environment, and `localhost:<containerPort>`
@@ -92,7 +93,8 @@ export class ProcessRuntime implements TaskRuntime {
     const processes = spec.containers.map(
       (container) =>
         new ContainerProcess(container, spec, events, hostPorts, {
-          cwd: this.options.cwd ?? process.cwd(),
+          // A container built from a folder runs its command there (its source), like its image would.
+          cwd: container.build?.directory ?? this.options.cwd ?? process.cwd(),
           clock: this.options.clock ?? SYSTEM_CLOCK,
           io,
         }),
