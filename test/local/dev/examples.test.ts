@@ -123,7 +123,7 @@ app.synth();
     }
     const tally = await load;
     expect(
-      io.withCode('WHARF_DEV_WATCH').some((m) => m.message === 'Deploying: web: new task definition'),
+      io.withCode('WHARF_DEV_WATCH').some((m) => m.message === 'Deploying: web: new task definition web:2'),
     ).toBe(true);
     expect(tally.total).toBeGreaterThan(50);
     expect(tally.byStatus).toEqual({ 200: tally.total });
