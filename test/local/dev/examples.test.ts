@@ -95,6 +95,7 @@ app.synth();
     const firstTaskDefinition = service()?.taskDefinition;
     const firstTasks = new Set(service()?.tasks.map((t) => t.taskId));
     const watch = watchApp(cloud, { dir, runtime: 'process' }, io, 100);
+    await watch.ready();
     let done = false;
     const load = loadUntil(`${ingressUrl(cloud, 'load-balancer')}/`, 2, () => done);
     try {
@@ -119,7 +120,7 @@ app.synth();
       );
     } finally {
       done = true;
-      watch.close();
+      await watch.close();
     }
     const tally = await load;
     expect(

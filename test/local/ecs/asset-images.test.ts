@@ -47,6 +47,7 @@ function assembly(): string {
           },
           destinations: {
             'current_account-current_region': {
+              // biome-ignore lint/suspicious/noTemplateCurlyInString: CDK's placeholders, not a JS template.
               repositoryName: 'cdk-hnb659fds-container-assets-${AWS::AccountId}-${AWS::Region}',
               imageTag: HASH,
             },
