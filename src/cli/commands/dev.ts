@@ -50,6 +50,10 @@ API's routes, VPC link and integration, the ALB's listeners, target groups and h
 the security groups between them. Prints the local URLs in place of the stack outputs, then the
 tasks' status and logs. Ctrl-C stops and removes everything it started.
 
+Images built from a Dockerfile (CDK Docker image assets) are built first, tagged by the content
+of their folder (an unchanged folder is not built again); with --watch, a change in that folder
+rebuilds the image and rolls the service like an ECS deployment. A failed build exits 1.
+
 Examples:
   wharf dev examples/api-gateway-fargate
   wharf dev --template parent.yml --parameter DesiredCount=1 --image web=my/web:dev
