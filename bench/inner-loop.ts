@@ -162,7 +162,8 @@ class WharfDev {
     this.child.kill('SIGINT');
     await exited;
     // The images this run built (removed at the end: they are this benchmark's own).
-    for (const match of this.stderr.matchAll(/: built (wharf-local\/\S+:[0-9a-f]{12}) in /g)) BUILT.add(match[1] as string);
+    for (const match of this.stderr.matchAll(/: built (wharf-local\/\S+:[0-9a-f]{12}) in /g))
+      BUILT.add(match[1] as string);
   }
 }
 
