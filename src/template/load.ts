@@ -104,13 +104,14 @@ const REMOTE = /^(https?|s3):\/\//i;
 
 /** Reads and parses one nested template through the containment rule, once per real path. */
 function readNested(context: LoadContext, ref: FileReference): ContainedPath & { template: CfnTemplate } {
-  const { path, realPath, text } = readContainedFile(ref, context.roots, { what: 'nested stack template' });
-  let template = context.parsed.get(realPath);
-  if (!template) {
-    template = parseTemplate(text, path);
-    context.parsed.set(realPath, template);
-  }
-  return { path, realPath, template };
+  const what = 'nested stack template';
+  const contained = resolveContainedPath(ref, context.roots, { what });
+  const cached = context.parsed.get(contained.realPath);
+  if (cached) return { ...contained, template: cached };
+  const { text } = readContainedFile(ref, context.roots, { what });
+  const template = parseTemplate(text, contained.path);
+  context.parsed.set(contained.realPath, template);
+  return { ...contained, template };
 }
 
 /** Loads a stack and, depth first in template order, its nested stacks. */
