@@ -178,14 +178,14 @@ function loadRoot(
   roots: ContainmentRoots,
   locate: NestedLocator,
   parsed: Map<string, CfnTemplate>,
-): { root: LoadedStack; stacks: LoadedStack[]; unloaded: UnloadedNestedStack[] } {
+): { root: LoadedStack; stacks: LoadedStack[]; unloaded: UnloadedNestedStack[]; roots: ContainmentRoots } {
   const out = { stacks: [] as LoadedStack[], unloaded: [] as UnloadedNestedStack[] };
   const realPath = realPathOf(file);
   parsed.set(realPath, template);
   const root = loadTree({ roots, locate, parsed, out }, file, template, name, undefined, [
     { realPath, file },
   ]);
-  return { root, ...out };
+  return { root, ...out, roots };
 }
 
 function realPathOf(file: string): string {

@@ -4,6 +4,8 @@
  * constructs, so that hand-written YAML and synthesized CDK output are treated the same.
  */
 
+import type { ContainmentRoots } from './containment.js';
+
 /** A CloudFormation value before resolution: literal, list, map or intrinsic function object. */
 export type CfnValue = string | number | boolean | null | CfnValue[] | { [key: string]: CfnValue };
 
@@ -78,6 +80,12 @@ export interface LoadedApp {
   readonly stacks: readonly LoadedStack[];
   /** Nested stacks the loader did not read (remote or computed locations), so callers can report them. */
   readonly unloaded?: readonly UnloadedNestedStack[];
+  /**
+   * The folders files named by these templates may come from (the root template's folder or the
+   * cloud assembly, plus `--allow-path`): pass them to `resolveContainedPath` to open anything
+   * else the templates name (a Docker build folder, an env file) under the same rule.
+   */
+  readonly roots?: ContainmentRoots;
 }
 
 /** A nested-stack resource whose template was not loaded, and why. */

@@ -194,23 +194,31 @@ describe('oversize files and too many resources', { timeout: HOSTILE_TIMEOUT_MS 
     expect(Object.keys(parseTemplate(resources(500), 'ok.yaml').Resources)).toHaveLength(500);
   });
 
-  it('refuses binary files as bad input, quoting nothing', async () => {
-    const bytes = Buffer.alloc(4096);
-    for (let i = 0, x = 7; i < bytes.length; i++) {
+  it('refuses binary files as bad input, quoting nothing (a secret in them included)', async () => {
+    const noise = Buffer.alloc(4096);
+    for (let i = 0, x = 7; i < noise.length; i++) {
       x = (x * 1103515245 + 12345) % 2 ** 31;
-      bytes[i] = x >> 23;
+      noise[i] = x >> 23;
     }
-    for (const [name, content] of [
-      ['noise.yaml', bytes],
+    const cases = [
+      ['with NUL bytes', 'nul.yaml', Buffer.concat([noise, Buffer.from(SECRETS.marker)]), /binary file/],
       [
-        'noise.json',
-        Buffer.concat([Buffer.from('{'), bytes.map((b) => b || 1), Buffer.from(SECRETS.marker)]),
+        'without NUL bytes, starting with a secret',
+        'noise.yaml',
+        Buffer.concat([Buffer.from(`${SECRETS.marker} `), noise.map((b) => b || 1)]),
+        /the top level is a string of \d+ characters|not valid YAML/,
       ],
-    ] as const) {
-      const file = hostileFile(name, content);
-      const run = await runMain(['check', '--template', file]);
-      expect(run.code, run.stderr).toBe(2);
-      expect(run.stderr).toMatch(/binary file|not valid (YAML|JSON)|top level is/);
+      [
+        'a zip archive',
+        'archive.yaml',
+        Buffer.concat([Buffer.from(`PK\u0003\u0004${SECRETS.keyId}`), noise]),
+        /binary file/,
+      ],
+    ] as const;
+    for (const [what, name, content, message] of cases) {
+      const run = await runMain(['check', '--template', hostileFile(name, content)]);
+      expect(run.code, `${what}: ${run.stderr}`).toBe(2);
+      expect(run.stderr).toMatch(message);
       expectNoSecret(run.stderr);
     }
   });

@@ -93,6 +93,7 @@ describe('a template that names a file outside its folder', { timeout: HOSTILE_T
     expect(templateError(() => loadTemplateFile(parent)).code).toBe('WHARF_TEMPLATE_OUTSIDE_ROOT');
     const app = loadTemplateFile(parent, { allowPaths: [join(tree.base, 'work/shared')] });
     expect(app.stacks.map((s) => s.name)).toEqual(['parent.yml', 'Nested']);
+    expect(app.roots?.folders).toEqual([tree.app, join(tree.base, 'work/shared')]);
     const run = await runMain(['diagram', parent, '--allow-path', join(tree.base, 'work/shared'), '--json']);
     expect(run.code).toBe(0);
   });
