@@ -226,7 +226,12 @@ function parseYaml(
     // The library's own alias bound (aliases inside anchors count many times): the same limit.
     if (error instanceof ReferenceError)
       throw ALIAS_COMPLAINTS.aliases({ file }, formatCount(measure.aliases));
-    throw error;
+    // Anything else the library throws on this input is still bad input, not a Wharf bug.
+    throw new TemplateError(
+      { file },
+      'not valid YAML (its values cannot be built). Expected a CloudFormation template in YAML or JSON.',
+      { cause: error },
+    );
   }
   const posOf = (key: string): LinePos | undefined => {
     const node = doc.get(key, true) as { range?: [number, number, number] } | undefined;

@@ -8,6 +8,7 @@
 import { symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { TemplateError } from '../../src/errors.js';
 import { loadTemplateFile } from '../../src/template/load.js';
 import { parseTemplate } from '../../src/template/yaml.js';
 import {
@@ -221,5 +222,68 @@ describe('oversize files and too many resources', { timeout: HOSTILE_TIMEOUT_MS 
       expect(run.stderr).toMatch(message);
       expectNoSecret(run.stderr);
     }
+  });
+});
+
+describe('mutated templates', { timeout: HOSTILE_TIMEOUT_MS }, () => {
+  it('end as a template or a TemplateError, never another error (500 seeded mutations)', () => {
+    const seed = `AWSTemplateFormatVersion: '2010-09-09'
+Metadata: { Tags: &tags [{ Key: a, Value: b }] }
+Parameters: { Size: { Type: Number, Default: 1 } }
+Resources:
+  Topic:
+    Type: AWS::SNS::Topic
+    Properties: { TopicName: !Sub '\${AWS::StackName}-t', Tags: *tags }
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties: { DelaySeconds: !Ref Size, Policy: !If [C, !GetAtt Topic.Arn, [1, {a: "x"}]] }
+`;
+    const pieces = [
+      '[',
+      ']',
+      '{',
+      '}',
+      ':',
+      '- ',
+      '&a ',
+      '*a',
+      '*tags',
+      '!Ref ',
+      '!Sub ',
+      '"',
+      "'",
+      '\n',
+      '  ',
+      '#',
+      '? ',
+      '|',
+      '>',
+      ',',
+      '\t',
+      '\u0000',
+      '%YAML 1.2\n---\n',
+      '\ufeff',
+    ];
+    let x = 42;
+    const next = (n: number) => {
+      x = (x * 1103515245 + 12345) % 2 ** 31;
+      return x % n;
+    };
+    let parsed = 0;
+    for (let i = 0; i < 500; i++) {
+      let text = seed;
+      for (let m = 1 + next(4); m > 0; m--) {
+        const at = next(text.length);
+        const cut = next(3);
+        text = `${text.slice(0, at)}${pieces[next(pieces.length)]}${text.slice(at + cut)}`;
+      }
+      try {
+        parseTemplate(text, i % 2 ? 'm.yaml' : 'm.json');
+        parsed++;
+      } catch (error) {
+        expect(error, `mutation ${i}: ${JSON.stringify(text)}`).toBeInstanceOf(TemplateError);
+      }
+    }
+    expect(parsed).toBeGreaterThan(0);
   });
 });
