@@ -19,6 +19,11 @@ export interface CheckOptions {
   readonly app?: string;
   /** Only this stack of the CDK app. */
   readonly stack?: string;
+  /**
+   * Folders besides each root template's that nested templates may come from (`--allow-path`).
+   * @default - none
+   */
+  readonly allowPaths?: readonly string[];
   readonly io?: IoHost;
 }
 
@@ -66,7 +71,10 @@ export const CHECK_SYNTH_ENV = { CDK_VALIDATION: 'false' };
 export async function check(options: CheckOptions): Promise<CheckResult> {
   const io = options.io ?? SILENT_IO;
   if (options.templates && options.templates.length > 0) {
-    return checkLoaded({ apps: options.templates.map((file) => loadTemplateFile(resolve(file))), io });
+    const apps = options.templates.map((file) =>
+      loadTemplateFile(resolve(file), { allowPaths: options.allowPaths }),
+    );
+    return checkLoaded({ apps, io });
   }
   if (options.dir === undefined)
     throw new UsageError('wharf check: give a CDK app folder or --template <file>.');
@@ -75,6 +83,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
     app: options.app,
     stack: options.stack,
     context: CHECK_CONTEXT,
+    allowPaths: options.allowPaths,
     io,
     env: { ...process.env, ...CHECK_SYNTH_ENV },
   });

@@ -12,6 +12,7 @@ import { UsageError } from '../errors.js';
 import type { IoHost } from '../io/io-host.js';
 import { PORTABLE_STACK_NAME_KEY } from '../synth/portable.js';
 import { synthesizeApp } from '../synth/synth.js';
+import { readTemplateText } from '../template/containment.js';
 import type { LoadedApp } from '../template/model.js';
 import { parseTemplate } from '../template/yaml.js';
 import { assembleTemplate, validateStackName } from './assembly/index.js';
@@ -32,6 +33,11 @@ export interface DeploySourceOptions {
   readonly app?: string;
   /** Only this stack of the CDK app. @default - every stack */
   readonly stack?: string;
+  /**
+   * Folders besides the root template's that nested templates may come from (`--allow-path`).
+   * @default - none
+   */
+  readonly allowPaths?: readonly string[];
   readonly io: IoHost;
 }
 
@@ -78,7 +84,7 @@ export async function prepareDeploySource(options: DeploySourceOptions): Promise
     const file = resolve(options.template);
     const stackName = options.stackName ?? templateStackName(file);
     validateStackName(stackName);
-    const assembly = assembleTemplate({ templateFile: file, stackName });
+    const assembly = assembleTemplate({ templateFile: file, stackName, allowPaths: options.allowPaths });
     const app = assembly.app;
     for (const untouched of assembly.untouchedNestedStacks) {
       options.io.notify({
@@ -116,6 +122,7 @@ export async function prepareDeploySource(options: DeploySourceOptions): Promise
     app: options.app,
     stack: options.stack,
     context: CHECK_CONTEXT,
+    allowPaths: options.allowPaths,
     io: options.io,
     env: { ...process.env, ...CHECK_SYNTH_ENV },
   });
@@ -207,7 +214,8 @@ export function templateStackName(file: string): string {
 function recordedStackName(file: string): string | undefined {
   if (!existsSync(file)) return undefined;
   try {
-    const name = parseTemplate(readFileSync(file, 'utf8'), file).Metadata?.[PORTABLE_STACK_NAME_KEY];
+    // Bounded and type-checked like every template read: `--template /dev/zero` must not hang here.
+    const name = parseTemplate(readTemplateText(file), file).Metadata?.[PORTABLE_STACK_NAME_KEY];
     return typeof name === 'string' && name !== '' ? name : undefined;
   } catch {
     return undefined; // the loader reports a broken template with its location

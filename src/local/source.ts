@@ -27,6 +27,11 @@ export interface TemplateSource {
   readonly app?: string;
   /** Which stack of the CDK app, when it has several. */
   readonly stack?: string;
+  /**
+   * Folders besides the root template's that nested templates may come from (`--allow-path`).
+   * @default - none
+   */
+  readonly allowPaths?: readonly string[];
 }
 
 /** A loaded application and how to release what loading it created. */
@@ -43,13 +48,18 @@ export async function loadSource(source: TemplateSource, io: IoHost = SILENT_IO)
     if (source.dir !== undefined)
       throw new UsageError('give either a CDK app folder or --template, not both.');
     const file = resolve(source.template);
-    return { app: loadTemplateFile(file), workingDir: resolve(file, '..'), dispose() {} };
+    return {
+      app: loadTemplateFile(file, { allowPaths: source.allowPaths }),
+      workingDir: resolve(file, '..'),
+      dispose() {},
+    };
   }
   const dir = resolve(source.dir ?? '.');
   const synthesized = await synthesizeApp({
     dir,
     app: source.app,
     stack: source.stack,
+    allowPaths: source.allowPaths,
     io,
     env: { ...process.env, CDK_VALIDATION: 'false' },
     context: LOCAL_RUN_CONTEXT,

@@ -33,6 +33,11 @@ export interface SynthesizeAppOptions {
   readonly context?: Record<string, unknown>;
   /** Environment of the app process. @default - this process's environment */
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * Folders besides the cloud assembly that its templates may reference (`--allow-path`).
+   * @default - none
+   */
+  readonly allowPaths?: readonly string[];
   readonly io?: IoHost;
 }
 
@@ -53,7 +58,7 @@ export async function synthesizeApp(options: SynthesizeAppOptions): Promise<Synt
     });
     const started = Date.now();
     await runCdkApp(app, { outdir: assemblyDir, context: options.context, env: options.env });
-    const apps = loadCloudAssembly(assemblyDir, options.stack);
+    const apps = loadCloudAssembly(assemblyDir, options.stack, { allowPaths: options.allowPaths });
     if (apps.length === 0) {
       throw new UsageError(`the CDK app in ${app.dir} defines no stacks.`, { code: 'WHARF_NO_STACKS' });
     }

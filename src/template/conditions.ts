@@ -6,7 +6,15 @@
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-conditions.html
  */
 
-import { at, type EvaluationScope, NO_VALUE, type Site, siteError, type Value } from './evaluation-scope.js';
+import {
+  at,
+  type EvaluationScope,
+  NO_VALUE,
+  type Site,
+  show,
+  siteError,
+  type Value,
+} from './evaluation-scope.js';
 import { evaluate } from './intrinsics.js';
 import type { CfnValue } from './model.js';
 
@@ -37,7 +45,7 @@ function operands(
 ) {
   if (!Array.isArray(args) || args.length < min || args.length > max) {
     const count = min === max ? `${min}` : `${min} to ${max}`;
-    throw invalid(scope, site, `${name} takes a list of ${count} conditions, got ${JSON.stringify(args)}.`);
+    throw invalid(scope, site, `${name} takes a list of ${count} conditions, got ${show(args)}.`);
   }
   return args;
 }
@@ -59,7 +67,7 @@ export function evaluateCondition(scope: EvaluationScope, value: CfnValue, site:
   switch (name) {
     case 'Condition':
       if (typeof args !== 'string')
-        throw invalid(scope, inner, `Condition takes a condition name, got ${JSON.stringify(args)}.`);
+        throw invalid(scope, inner, `Condition takes a condition name, got ${show(args)}.`);
       return scope.condition(args, inner);
     case 'Fn::Equals': {
       const [left, right] = operands(scope, inner, name, args as CfnValue, 2, 2);
@@ -78,6 +86,6 @@ export function evaluateCondition(scope: EvaluationScope, value: CfnValue, site:
       return !evaluateCondition(scope, operand, argSite(0));
     }
     default:
-      throw invalid(scope, inner, `a condition must be ${FUNCTIONS}, got ${JSON.stringify(value)}.`);
+      throw invalid(scope, inner, `a condition must be ${FUNCTIONS}, got ${show(value)}.`);
   }
 }

@@ -6,6 +6,7 @@
  */
 
 import { TemplateError } from '../errors.js';
+import { excerpt } from './excerpt.js';
 import type { CfnTemplate, CfnValue } from './model.js';
 import type { LocalEnvironment, PlainValue } from './resolved.js';
 
@@ -80,10 +81,9 @@ export function isMap(value: CfnValue | undefined): value is { [key: string]: Cf
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** A value shortened for a message. */
+/** A value shortened for a message: one line, escaped, at most 60 characters (see `excerpt.ts`). */
 export function show(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+  return excerpt(value);
 }
 
 /** A scalar as a string; lists, maps and `AWS::NoValue` are errors. */

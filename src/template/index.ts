@@ -1,4 +1,7 @@
+export * from './containment.js';
 export * from './evaluate.js';
+export * from './excerpt.js';
+export * from './limits.js';
 export * from './load.js';
 export type * from './model.js';
 export * from './query.js';

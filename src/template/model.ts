@@ -5,6 +5,7 @@
  */
 
 import type { DockerImageAssetSource } from './assets.js';
+import type { ContainmentRoots } from './containment.js';
 
 /** A CloudFormation value before resolution: literal, list, map or intrinsic function object. */
 export type CfnValue = string | number | boolean | null | CfnValue[] | { [key: string]: CfnValue };
@@ -82,6 +83,12 @@ export interface LoadedApp {
   readonly unloaded?: readonly UnloadedNestedStack[];
   /** Docker image assets of a cloud assembly's stack (folders with a Dockerfile); none for a template file. */
   readonly dockerImageAssets?: readonly DockerImageAssetSource[];
+  /**
+   * The folders files named by these templates may come from (the root template's folder or the
+   * cloud assembly, plus `--allow-path`): pass them to `resolveContainedPath` to open anything
+   * else the templates name (a Docker build folder, an env file) under the same rule.
+   */
+  readonly roots?: ContainmentRoots;
 }
 
 /** A nested-stack resource whose template was not loaded, and why. */

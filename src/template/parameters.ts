@@ -18,6 +18,7 @@
  */
 
 import { TemplateError, type TemplateLocation } from '../errors.js';
+import { excerpt } from './excerpt.js';
 import type { CfnParameter } from './model.js';
 import type { PlainValue } from './resolved.js';
 
@@ -60,7 +61,7 @@ function scalarText(value: PlainValue, name: string, location: TemplateLocation,
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   throw new TemplateError(
     location,
-    `parameter ${name} takes a single value, but ${source} gives ${JSON.stringify(value)}. Pass a string.`,
+    `parameter ${name} takes a single value, but ${source} gives ${excerpt(value)}. Pass a string.`,
     { code: 'WHARF_PARAMETER_INVALID' },
   );
 }
@@ -154,7 +155,7 @@ export function parameterValue(
   if (!shape) {
     throw new TemplateError(
       { ...at, propertyPath: 'Type' },
-      `parameter ${name} has type ${JSON.stringify(declared.Type)}, which CloudFormation does not define. Use String, Number, List<Number>, CommaDelimitedList, an AWS-specific type (AWS::EC2::VPC::Id, List<AWS::EC2::Subnet::Id>, …) or AWS::SSM::Parameter::Value<…>.`,
+      `parameter ${name} has type ${excerpt(declared.Type)}, which CloudFormation does not define. Use String, Number, List<Number>, CommaDelimitedList, an AWS-specific type (AWS::EC2::VPC::Id, List<AWS::EC2::Subnet::Id>, …) or AWS::SSM::Parameter::Value<…>.`,
       { code: 'WHARF_PARAMETER_INVALID' },
     );
   }

@@ -1,13 +1,13 @@
 import { check } from '../../check/check.js';
 import { renderCheckReport } from '../../check/report.js';
-import { UsageError } from '../../errors.js';
+import { ALLOW_PATH_OPTION, appSourceArgs } from '../app-source.js';
 import { CDK_APP_OPTIONS, type Command, EXIT } from '../command.js';
 
 /** `wharf check`: validation, security and known traps, before deploy. */
 export const checkCommand: Command = {
   name: 'check',
   summary: 'Check a CDK app or CloudFormation templates before deploying.',
-  usage: '[dir] [--template <file>]... [options]',
+  usage: '[dir | file] [--template <file>]... [options]',
   details: `
 Runs three checkers and reports every finding grouped by template and resource, with a fix:
   - AWS's CloudFormation validator (schemas and rules), on every template including nested ones;
@@ -19,7 +19,9 @@ Runs three checkers and reports every finding grouped by template and resource, 
 
 [dir] is a CDK app folder (default: the current folder). --template checks hand-written
 CloudFormation instead (YAML or JSON, with nested stacks referenced by local paths, as the seeds'
-parent.yml does); repeat it for several files.
+parent.yml does); repeat it for several files. A template file given in place of [dir] is the
+same as --template. Nested templates must lie inside the root template's folder (--allow-path
+widens that).
 
 Exit code 1 when any finding is an error, 2 on bad input.
 
@@ -36,17 +38,16 @@ Examples:
       description: 'A CloudFormation template to check instead of a CDK app (repeatable)',
     },
     ...CDK_APP_OPTIONS,
+    ...ALLOW_PATH_OPTION,
     json: { type: 'boolean', description: 'Print the full result as JSON' },
     verbose: { type: 'boolean', description: 'Also show info-level findings and acknowledgments' },
   },
   async run({ positionals, options, io, stdout }) {
-    const templates = (options.template as string[] | undefined) ?? [];
-    if (templates.length > 0 && positionals.length > 0) {
-      throw new UsageError('wharf check: give either a CDK app folder or --template files, not both.');
-    }
+    const source = appSourceArgs('check', positionals, options);
     const result = await check({
-      dir: positionals[0] ?? '.',
-      templates,
+      dir: source.dir ?? '.',
+      templates: source.templates,
+      allowPaths: source.allowPaths,
       app: options.app as string | undefined,
       stack: options.stack as string | undefined,
       io,

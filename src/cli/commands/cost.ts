@@ -16,6 +16,7 @@ import { UsageError } from '../../errors.js';
 import { synthesizeApp } from '../../synth/synth.js';
 import { loadTemplateFile } from '../../template/load.js';
 import type { LoadedApp } from '../../template/model.js';
+import { ALLOW_PATH_OPTION, appSourceArgs } from '../app-source.js';
 import { CDK_APP_OPTIONS, type Command, EXIT } from '../command.js';
 import { PARAMETER_OPTION } from './aws-options.js';
 import { parsePairs } from './dev.js';
@@ -24,7 +25,7 @@ import { parsePairs } from './dev.js';
 export const costCommand: Command = {
   name: 'cost',
   summary: 'Price the app per month, and find the traffic where the other ingress pattern is cheaper.',
-  usage: '[dir] [--template <file>] [traffic options] [options]',
+  usage: '[dir | file] [--template <file>] [traffic options] [options]',
   details: `
 Reads the templates (a CDK app folder, default '.', or --template with nested stacks) and prices
 every billable resource per month in us-east-1 (prices with their sources and dates in
@@ -53,6 +54,7 @@ Examples:
       description: 'A root CloudFormation template instead of a CDK app',
     },
     ...CDK_APP_OPTIONS,
+    ...ALLOW_PATH_OPTION,
     ...PARAMETER_OPTION,
     requests: {
       type: 'string',
@@ -217,16 +219,15 @@ async function loadApps(
   options: Record<string, unknown>,
   io: Parameters<Command['run']>[0]['io'],
 ): Promise<LoadedApp[]> {
-  const template = options.template as string | undefined;
-  if (template !== undefined) {
-    if (positionals.length > 0)
-      throw new UsageError('wharf cost: give either a CDK app folder or --template <file>, not both.');
-    return [loadTemplateFile(resolve(template))];
+  const source = appSourceArgs('cost', positionals, options);
+  if (source.dir === undefined) {
+    return source.templates.map((file) => loadTemplateFile(resolve(file), { allowPaths: source.allowPaths }));
   }
   const synthesized = await synthesizeApp({
-    dir: positionals[0] ?? '.',
+    dir: source.dir,
     app: options.app as string | undefined,
     stack: options.stack as string | undefined,
+    allowPaths: source.allowPaths,
     io,
   });
   try {

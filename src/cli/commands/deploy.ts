@@ -1,6 +1,7 @@
 import { renderCheckReport } from '../../check/report.js';
 import { CheckFailedError, deploy } from '../../deploy/deploy.js';
 import { UsageError } from '../../errors.js';
+import { ALLOW_PATH_OPTION, appSourceArgs } from '../app-source.js';
 import { CDK_APP_OPTIONS, type Command, EXIT } from '../command.js';
 import {
   AWS_OPTIONS,
@@ -18,7 +19,7 @@ import { parsePairs } from './dev.js';
 export const deployCommand: Command = {
   name: 'deploy',
   summary: 'Check, then deploy the app to AWS (CloudFormation change sets) with a live progress view.',
-  usage: '[dir] [--template <file> [--stack-name <name>]] [options]',
+  usage: '[dir | file] [--template <file> [--stack-name <name>]] [options]',
   details: `
 Runs 'wharf check' first: error findings stop the deploy (--force deploys anyway). Then, against
 your AWS account (credentials and region resolved like the AWS CLI: environment, --profile or
@@ -57,6 +58,7 @@ Examples:
   options: {
     ...TEMPLATE_OPTIONS,
     ...CDK_APP_OPTIONS,
+    ...ALLOW_PATH_OPTION,
     ...AWS_OPTIONS,
     ...PARAMETER_OPTION,
     force: { type: 'boolean', description: 'Deploy even when wharf check reports errors' },
@@ -114,14 +116,19 @@ Examples:
   },
 };
 
-/** The app source from positionals and --template/--stack-name/--app/--stack. */
-export function sourceOptions(positionals: readonly string[], options: Record<string, unknown>) {
-  const template = options.template as string | undefined;
-  if (template !== undefined && positionals.length > 0) {
-    throw new UsageError('give either a CDK app folder or --template <file>, not both.');
-  }
+/**
+ * The app source from positionals and --template/--stack-name/--app/--stack/--allow-path (a
+ * template file may stand where the folder goes; see {@link appSourceArgs}).
+ */
+export function sourceOptions(
+  positionals: readonly string[],
+  options: Record<string, unknown>,
+  command = 'deploy',
+) {
+  const source = appSourceArgs(command, positionals, options);
   return {
-    ...(template !== undefined ? { template } : { dir: positionals[0] ?? '.' }),
+    ...(source.dir === undefined ? { template: source.templates[0] as string } : { dir: source.dir }),
+    ...(source.allowPaths ? { allowPaths: source.allowPaths } : {}),
     ...(options['stack-name'] !== undefined ? { stackName: options['stack-name'] as string } : {}),
     ...(options.app !== undefined ? { app: options.app as string } : {}),
     ...(options.stack !== undefined ? { stack: options.stack as string } : {}),

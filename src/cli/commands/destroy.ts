@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { DestroyDeclinedError, destroy } from '../../deploy/destroy.js';
 import { UsageError } from '../../errors.js';
+import { ALLOW_PATH_OPTION } from '../app-source.js';
 import { CDK_APP_OPTIONS, type Command, EXIT } from '../command.js';
 import {
   AWS_OPTIONS,
@@ -17,7 +18,7 @@ import { sourceOptions } from './deploy.js';
 export const destroyCommand: Command = {
   name: 'destroy',
   summary: 'Delete the deployed stacks (asks first unless --yes), and report what could not be deleted.',
-  usage: '[dir] [--template <file>] [--stack-name <name>] [--yes] [options]',
+  usage: '[dir | file] [--template <file>] [--stack-name <name>] [--yes] [options]',
   details: `
 Deletes the stacks of the CDK app ([dir]), of the --template, or the one named by --stack-name,
 nested stacks included, through the CDK toolkit, with the same progress view as deploy. It asks
@@ -31,6 +32,7 @@ Examples:
   options: {
     ...TEMPLATE_OPTIONS,
     ...CDK_APP_OPTIONS,
+    ...ALLOW_PATH_OPTION,
     ...AWS_OPTIONS,
     yes: { type: 'boolean', short: 'y', description: 'Do not ask for confirmation' },
     ...PROGRESS_OPTIONS,
@@ -43,7 +45,7 @@ Examples:
     const view = progressViewFor(options, terminal);
     try {
       const results = await destroy({
-        ...sourceOptions(positionals, options),
+        ...sourceOptions(positionals, options, 'destroy'),
         ...awsTarget('destroy', options),
         pollIntervalMs: pollInterval(options['poll-interval'], 'destroy'),
         io: view.io(io),

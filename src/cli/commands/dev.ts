@@ -5,6 +5,7 @@ import { type LocalCloud, type LocalCloudOptions, startLocalCloud } from '../../
 import { probeIngresses } from '../../local/probe.js';
 import { renderTaskLines } from '../../local/status.js';
 import { watchApp } from '../../local/watch.js';
+import { ALLOW_PATH_OPTION, appSourceArgs } from '../app-source.js';
 import { CDK_APP_OPTIONS, type Command, EXIT } from '../command.js';
 
 /** `Key=Value` pairs from a repeatable option of `wharf <command>`, checked. */
@@ -41,7 +42,7 @@ function parseNumber(flag: string, value: unknown, min: number, max: number): nu
 export const devCommand: Command = {
   name: 'dev',
   summary: 'Run the app locally: API Gateway or ALB, Cloud Map and ECS emulated, tasks on Docker.',
-  usage: '[dir] [--template <file>] [options]',
+  usage: '[dir | file] [--template <file>] [options]',
   details: `
 Reads the same CloudFormation that deploys (a CDK app synthesized offline, or --template for
 hand-written YAML/JSON with nested stacks) and runs it here: each ECS service's tasks as Docker
@@ -88,6 +89,7 @@ Examples:
       description: 'Run a CloudFormation template instead of a CDK app',
     },
     ...CDK_APP_OPTIONS,
+    ...ALLOW_PATH_OPTION,
     parameter: {
       type: 'string',
       short: 'p',
@@ -154,15 +156,14 @@ Examples:
     verbose: { type: 'boolean', description: 'Show debug messages' },
   },
   async run({ positionals, options, io, stdout }) {
-    if (options.template !== undefined && positionals.length > 0) {
-      throw new UsageError('wharf dev: give either a CDK app folder or --template, not both.');
-    }
-    if (options.watch && options.template !== undefined) {
+    const source = appSourceArgs('dev', positionals, options);
+    if (options.watch && source.dir === undefined) {
       throw new UsageError('wharf dev: --watch re-synthesizes a CDK app; it does not apply to --template.');
     }
     const cloudOptions: LocalCloudOptions = {
-      dir: options.template === undefined ? (positionals[0] ?? '.') : undefined,
-      template: options.template as string | undefined,
+      dir: source.dir,
+      template: source.templates[0],
+      allowPaths: source.allowPaths,
       app: options.app as string | undefined,
       stack: options.stack as string | undefined,
       parameters: parsePairs('parameter', options.parameter as string[] | undefined),

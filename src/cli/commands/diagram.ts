@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { DIAGRAM_FORMATS, type DiagramFormat, diagram, parseDiagramFormat } from '../../diagram/diagram.js';
 import { UsageError } from '../../errors.js';
+import { ALLOW_PATH_OPTION, appSourceArgs } from '../app-source.js';
 import { CDK_APP_OPTIONS, type Command, EXIT } from '../command.js';
 import { parsePairs } from './dev.js';
 
@@ -18,7 +19,7 @@ function formatOfFile(file: string): DiagramFormat | undefined {
 export const diagramCommand: Command = {
   name: 'diagram',
   summary: 'Draw the architecture a CDK app or CloudFormation templates deploy.',
-  usage: '[dir] [--template <file>] [--format svg|png|mermaid] [--out <file>] [options]',
+  usage: '[dir | file] [--template <file>] [--format svg|png|mermaid] [--out <file>] [options]',
   details: `
 Reads the templates (the CDK app in [dir], default the current folder, synthesized offline; or
 --template, hand-written YAML or JSON with nested stacks by local path, such as the seeds'
@@ -57,6 +58,7 @@ Examples:
     },
     out: { type: 'string', short: 'o', value: '<file>', description: 'Write the picture to this file' },
     ...CDK_APP_OPTIONS,
+    ...ALLOW_PATH_OPTION,
     parameter: {
       type: 'string',
       short: 'p',
@@ -70,10 +72,7 @@ Examples:
     },
   },
   async run({ positionals, options, io, stdout }) {
-    const template = options.template as string | undefined;
-    if (template !== undefined && positionals.length > 0) {
-      throw new UsageError('wharf diagram: give either a CDK app folder or --template, not both.');
-    }
+    const source = appSourceArgs('diagram', positionals, options);
     const out = options.out as string | undefined;
     if (out === '') throw new UsageError('wharf diagram: --out needs a file name.');
     const given = options.format as string | undefined;
@@ -82,7 +81,8 @@ Examples:
       throw new UsageError('wharf diagram: PNG is binary; write it to a file with --out <file.png>.');
     }
     const result = await diagram({
-      ...(template !== undefined ? { template } : { dir: positionals[0] ?? '.' }),
+      ...(source.dir === undefined ? { template: source.templates[0] } : { dir: source.dir }),
+      allowPaths: source.allowPaths,
       app: options.app as string | undefined,
       stack: options.stack as string | undefined,
       parameters: parsePairs('parameter', options.parameter as string[] | undefined, 'diagram'),

@@ -1,4 +1,5 @@
 import { diff } from '../../deploy/diff.js';
+import { ALLOW_PATH_OPTION } from '../app-source.js';
 import { CDK_APP_OPTIONS, type Command, EXIT } from '../command.js';
 import { AWS_OPTIONS, awsTarget, PARAMETER_OPTION, TEMPLATE_OPTIONS } from './aws-options.js';
 import { sourceOptions } from './deploy.js';
@@ -8,7 +9,7 @@ import { parsePairs } from './dev.js';
 export const diffCommand: Command = {
   name: 'diff',
   summary: 'Show what a deploy would change in AWS (resources added, updated, replaced, removed).',
-  usage: '[dir] [--template <file> [--stack-name <name>]] [options]',
+  usage: '[dir | file] [--template <file> [--stack-name <name>]] [options]',
   details: `
 Compares the app with the deployed stacks through the CDK toolkit: with a CloudFormation change
 set where the stack exists (so "replace" is AWS's own verdict), from the templates otherwise.
@@ -23,13 +24,14 @@ Examples:
   options: {
     ...TEMPLATE_OPTIONS,
     ...CDK_APP_OPTIONS,
+    ...ALLOW_PATH_OPTION,
     ...AWS_OPTIONS,
     ...PARAMETER_OPTION,
     json: { type: 'boolean', description: 'Print the changes as JSON' },
   },
   async run({ positionals, options, io, stdout }) {
     const result = await diff({
-      ...sourceOptions(positionals, options),
+      ...sourceOptions(positionals, options, 'diff'),
       ...awsTarget('diff', options),
       parameters: parsePairs('parameter', options.parameter as string[] | undefined, 'diff'),
       io,

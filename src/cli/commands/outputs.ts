@@ -1,4 +1,5 @@
 import { outputs } from '../../deploy/outputs.js';
+import { ALLOW_PATH_OPTION } from '../app-source.js';
 import { CDK_APP_OPTIONS, type Command, EXIT } from '../command.js';
 import { AWS_OPTIONS, awsTarget, TEMPLATE_OPTIONS } from './aws-options.js';
 import { renderOutputs, sourceOptions } from './deploy.js';
@@ -7,7 +8,7 @@ import { renderOutputs, sourceOptions } from './deploy.js';
 export const outputsCommand: Command = {
   name: 'outputs',
   summary: 'Print the status and outputs of the deployed stacks (e.g. ApiGatewayUri).',
-  usage: '[dir] [--template <file>] [--stack-name <name>] [options]',
+  usage: '[dir | file] [--template <file>] [--stack-name <name>] [options]',
   details: `
 Reads the deployed stacks with CloudFormation DescribeStacks. The stacks are the CDK app's
 ([dir], synthesized to learn their names), the --template's (named as wharf deploy names it), or
@@ -23,12 +24,13 @@ Examples:
   options: {
     ...TEMPLATE_OPTIONS,
     ...CDK_APP_OPTIONS,
+    ...ALLOW_PATH_OPTION,
     ...AWS_OPTIONS,
     json: { type: 'boolean', description: 'Print the stacks as JSON' },
   },
   async run({ positionals, options, io, stdout }) {
     const stacks = await outputs({
-      ...sourceOptions(positionals, options),
+      ...sourceOptions(positionals, options, 'outputs'),
       ...awsTarget('outputs', options),
       io,
     });

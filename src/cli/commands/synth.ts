@@ -1,6 +1,7 @@
 import { UsageError } from '../../errors.js';
 import { synth } from '../../synth/synth.js';
 import type { TemplateFormat } from '../../template/write.js';
+import { ALLOW_PATH_OPTION, appSourceArgs } from '../app-source.js';
 import { CDK_APP_OPTIONS, type Command, EXIT } from '../command.js';
 
 /** `wharf synth`: the CDK app's CloudFormation, written as files. */
@@ -43,6 +44,7 @@ Examples:
       default: 'yaml',
     },
     ...CDK_APP_OPTIONS,
+    ...ALLOW_PATH_OPTION,
     json: {
       type: 'boolean',
       description:
@@ -55,8 +57,15 @@ Examples:
         "wharf synth: --out <dir> is required: the folder to write templates into. Run 'wharf synth --help'.",
       );
     }
+    const source = appSourceArgs('synth', positionals, options);
+    if (source.dir === undefined) {
+      throw new UsageError(
+        `wharf synth: ${source.templates[0]} is a file; synth runs the CDK app in a folder (the one with cdk.json). A template is already CloudFormation: give it to check, cost, diagram, dev or deploy.`,
+      );
+    }
     const result = await synth({
-      dir: positionals[0] ?? '.',
+      dir: source.dir,
+      allowPaths: source.allowPaths,
       app: options.app as string | undefined,
       stack: options.stack as string | undefined,
       out: options.out,

@@ -44,6 +44,11 @@ export interface TemplateAssemblyOptions {
    * @default 'hnb659fds'
    */
   readonly qualifier?: string;
+  /**
+   * Folders besides the root template's that nested templates may come from (`--allow-path`).
+   * @default - none
+   */
+  readonly allowPaths?: readonly string[];
 }
 
 /** A local nested template packaged as a file asset. */
@@ -302,7 +307,7 @@ export function assembleTemplate(options: TemplateAssemblyOptions): TemplateAsse
   const { stackName } = options;
   validateStackName(stackName);
   const names = bootstrapNames(options.qualifier ?? DEFAULT_QUALIFIER);
-  const app = loadTemplateFile(options.templateFile, { name: stackName });
+  const app = loadTemplateFile(options.templateFile, { name: stackName, allowPaths: options.allowPaths });
   const packaged = packageApp(app, stackName, names);
 
   const { dir, created } = prepareOutdir(options.outdir);
