@@ -11,7 +11,8 @@ import { cfnActions, copyFixtureDir, FAST, SEEDS_API_GATEWAY, useMockAws, wharfA
 const startAws = useMockAws();
 
 describe('a CDK example from deploy to destroy (mocked AWS)', () => {
-  it('deploys, reads the outputs, shows no diff, and destroys', async () => {
+  // Four CLI runs in a row, each synthesizing and checking the example: more than one command's time.
+  it('deploys, reads the outputs, shows no diff, and destroys', { timeout: 300_000 }, async () => {
     const aws = await startAws();
 
     const deployed = await wharfAgainst(aws, ['deploy', 'examples/api-gateway-fargate', ...FAST]);
