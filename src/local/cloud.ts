@@ -28,14 +28,17 @@ import {
   ServiceScheduler,
   type ServiceSchedulerOptions,
 } from './ecs/service-scheduler.js';
+import { registerRevision } from './ecs/task-definition-revision.js';
 import { TaskStopReporter } from './ecs/task-stop-report.js';
 import type { EcsServiceConfig } from './ecs/types.js';
 import { startLoadBalancer } from './elb/load-balancer.js';
 import { TargetGroup } from './elb/target-group.js';
+import { LocalImageBuilds } from './image-builds.js';
 import { LogFiles } from './log-files.js';
 import { buildLocalModel, type LocalModel } from './model.js';
 import { LocalVpc } from './network/vpc.js';
 import { logGroupFolder } from './runtime/container-logs.js';
+import { DockerRuntime } from './runtime/docker.js';
 import { type PassedEnvironment, passedEnvironment } from './runtime/process-environment.js';
 import { selectRuntime } from './runtime/select.js';
 import { serviceAttachments } from './service-wiring.js';
@@ -91,6 +94,7 @@ export interface LocalEndpoint {
 /** A running local cloud. */
 export interface LocalCloud {
   readonly runId: string;
+  /** The model as started (images built from source replaced by their local tags). */
   readonly model: LocalModel;
   /** Which runtime runs the tasks, and why it was chosen. */
   readonly runtime: { readonly name: 'docker' | 'process'; readonly reason: string };
@@ -106,7 +110,11 @@ export interface LocalCloud {
    * deployment FAILED (it launches no more tasks).
    */
   waitUntilReady(timeoutMs?: number): Promise<void>;
-  /** Rolls services to new templates: changed task definitions and desired counts deploy like ECS. */
+  /**
+   * Rolls services to new templates: images built from source are built again when their folder
+   * changed (a failed build rejects and changes nothing), then changed task definitions (a new
+   * revision) and desired counts deploy like ECS. Resolves what changed, one line per service.
+   */
   update(next: LocalModel): Promise<string[]>;
   /** Stops every task, server and pool this run started. Idempotent. */
   stop(): Promise<void>;
@@ -184,7 +192,10 @@ async function startModel(
     workingDir,
     allowProcessFallback: ownCode,
     processOptions: { trusted: ownCode },
-    images: model.services.flatMap((s) => s.taskDefinition.containers.map((c) => c.image)),
+    // Images built from source are not pulled: they are built below, once the runtime is known.
+    images: model.services.flatMap((s) =>
+      s.taskDefinition.containers.filter((c) => !c.build).map((c) => c.image),
+    ),
     imageContainers: Object.fromEntries(
       model.services.flatMap((s) => s.taskDefinition.containers.map((c) => [c.image, c.name])),
     ),
@@ -200,6 +211,9 @@ async function startModel(
   cleanups.push(() => runtime.close());
   // Containers of crashed earlier runs (the runtime reports how many it removed).
   await runtime.removeLeftovers();
+  // Images from the CDK app's Dockerfiles: built before any task starts (a failed build stops here).
+  const images = new LocalImageBuilds(runtime instanceof DockerRuntime ? runtime.docker : undefined, io);
+  model = await images.prepare(model);
 
   const vpc = new LocalVpc(model.subnets, model.securityGroups);
   const logFiles = new LogFiles();
@@ -342,6 +356,8 @@ async function startModel(
         throttle: { maxDelayMs: 60_000 },
         // A launch takes milliseconds here, not Fargate's 20–90 s: pace tasks that fail at once.
         launchPacing: {},
+        // Register a task once its ports take connections (at most 5 s), as AWS's slower start allows.
+        registrationWaitMs: 5_000,
         ...options.schedulerOptions,
       },
     });
@@ -368,19 +384,25 @@ async function startModel(
     services,
     status: () => describeStatus(services, targetGroups, registry),
     waitUntilReady: (timeoutMs = 120_000) => waitUntilReady(services, configs, clock, timeoutMs),
-    async update(next) {
+    async update(templates) {
+      const next = await images.prepare(templates);
       const changes: string[] = [];
-      for (const config of next.services) {
-        const scheduler = services.get(config.name);
+      for (const pending of next.services) {
+        const scheduler = services.get(pending.name);
         if (!scheduler) {
-          changes.push(`${config.name}: new services need a restart of wharf dev`);
+          changes.push(`${pending.name}: new services need a restart of wharf dev`);
           continue;
         }
-        const current = configs.get(config.name) ?? config;
+        const current = configs.get(pending.name) ?? pending;
+        // A changed task definition is registered as the family's next revision, as on AWS.
+        const config = {
+          ...pending,
+          taskDefinition: registerRevision(current.taskDefinition, pending.taskDefinition),
+        };
         configs.set(config.name, config);
         const parts: string[] = [];
-        if (JSON.stringify(current.taskDefinition) !== JSON.stringify(config.taskDefinition)) {
-          parts.push('new task definition');
+        if (config.taskDefinition !== current.taskDefinition) {
+          parts.push(`new task definition ${config.taskDefinition.family}:${config.taskDefinition.revision}`);
         }
         if (current.desiredCount !== config.desiredCount) {
           parts.push(`desired count ${current.desiredCount} → ${config.desiredCount}`);

@@ -10,6 +10,13 @@ import { synthesizeApp } from '../synth/synth.js';
 import { loadTemplateFile } from '../template/load.js';
 import type { LoadedApp } from '../template/model.js';
 
+/**
+ * Context for synthesizing a CDK app to run locally: Docker image assets are not copied into the
+ * assembly, so their manifest entries name the user's own folders (what `wharf dev` builds and
+ * watches), as SAM CLI does for local runs.
+ */
+export const LOCAL_RUN_CONTEXT: Readonly<Record<string, unknown>> = { 'aws:cdk:disable-asset-staging': true };
+
 /** What to run: a CDK app folder or a template file. */
 export interface TemplateSource {
   /** CDK app folder with `cdk.json`. @default '.' when `template` is not given */
@@ -45,6 +52,7 @@ export async function loadSource(source: TemplateSource, io: IoHost = SILENT_IO)
     stack: source.stack,
     io,
     env: { ...process.env, CDK_VALIDATION: 'false' },
+    context: LOCAL_RUN_CONTEXT,
   });
   if (synthesized.apps.length > 1) {
     synthesized.dispose();

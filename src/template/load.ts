@@ -14,6 +14,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { TemplateError } from '../errors.js';
+import { readDockerImageAssets } from './assets.js';
 import type {
   CfnResource,
   CfnTemplate,
@@ -308,6 +309,13 @@ export function loadCloudAssembly(dir: string, stackName?: string): LoadedApp[] 
     const file = join(entry.dir, entry.artifact.properties?.templateFile ?? '');
     const name = nameOf(entry);
     const rootStack = loadTree(file, name, assemblyLocator(entry.dir), out);
-    return { source: 'cloud-assembly', name, root: rootStack, stacks: out.stacks, unloaded: out.unloaded };
+    return {
+      source: 'cloud-assembly',
+      name,
+      root: rootStack,
+      stacks: out.stacks,
+      unloaded: out.unloaded,
+      dockerImageAssets: readDockerImageAssets(entry.dir, entry.id),
+    };
   });
 }

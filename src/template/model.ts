@@ -4,6 +4,8 @@
  * constructs, so that hand-written YAML and synthesized CDK output are treated the same.
  */
 
+import type { DockerImageAssetSource } from './assets.js';
+
 /** A CloudFormation value before resolution: literal, list, map or intrinsic function object. */
 export type CfnValue = string | number | boolean | null | CfnValue[] | { [key: string]: CfnValue };
 
@@ -78,6 +80,8 @@ export interface LoadedApp {
   readonly stacks: readonly LoadedStack[];
   /** Nested stacks the loader did not read (remote or computed locations), so callers can report them. */
   readonly unloaded?: readonly UnloadedNestedStack[];
+  /** Docker image assets of a cloud assembly's stack (folders with a Dockerfile); none for a template file. */
+  readonly dockerImageAssets?: readonly DockerImageAssetSource[];
 }
 
 /** A nested-stack resource whose template was not loaded, and why. */

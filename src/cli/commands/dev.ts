@@ -124,7 +124,8 @@ Examples:
     },
     watch: {
       type: 'boolean',
-      description: 'Re-synthesize the CDK app on change and roll the services like ECS',
+      description:
+        'Roll the services like ECS on change: re-synthesize the CDK app, rebuild images whose folder changed',
     },
     once: {
       type: 'boolean',

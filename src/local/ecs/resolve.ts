@@ -3,12 +3,14 @@
  * rolling deployments). The process runtime's command for a container comes from the task
  * definition's `Metadata['wharf:local:command']` (a string for a one-container task, or an object
  * keyed by container name) or from `wharf dev --process-command <container>=<command>` (which
- * wins, and runs in the current folder rather than the template's).
+ * wins, and runs in the current folder rather than the template's). A container whose image is a
+ * Docker image asset of the CDK app gets a build spec (`asset-images.ts`).
  */
 
 import type { ResolvedApp, ResolvedResource } from '../../template/resolved.js';
 import { resourcesOfType } from '../network/resolve.js';
 import { lastArnSegment, originOf, PropertyReader } from '../props.js';
+import { assetBuildFor } from './asset-images.js';
 import type {
   ContainerConfig,
   ContainerHealthCheckConfig,
@@ -83,6 +85,7 @@ function readHealthCheck(props: PropertyReader, path: string): ContainerHealthCh
 function resolveTaskDefinition(
   resource: ResolvedResource,
   overrides: ContainerOverrides,
+  app: ResolvedApp,
 ): TaskDefinitionConfig {
   const props: PropertyReader = new PropertyReader(resource);
   const commands = localCommands(resource);
@@ -93,9 +96,13 @@ function resolveTaskDefinition(
     const name = props.string(`${path}.Name`);
     const logDriver = props.optionalString(`${path}.LogConfiguration.LogDriver`);
     const logGroupName = props.optionalString(`${path}.LogConfiguration.Options.awslogs-group`);
+    const override = overrides.images?.[name];
+    const image = override ?? props.string(`${path}.Image`);
+    // An image given with --image replaces the asset: nothing to build.
+    const build = override ? undefined : assetBuildFor(image, app.loaded.dockerImageAssets, app.environment);
     return {
       name,
-      image: overrides.images?.[name] ?? props.string(`${path}.Image`),
+      image,
       essential: props.boolean(`${path}.Essential`, true),
       command: props.raw(`${path}.Command`) === undefined ? undefined : props.strings(`${path}.Command`),
       entryPoint:
@@ -116,6 +123,7 @@ function resolveTaskDefinition(
             }
           : undefined,
       ...localCommandOf(name, overrides, commands, definitions.length),
+      ...(build ? { build } : {}),
     };
   });
   const arn = resource.ref;
@@ -134,7 +142,10 @@ function resolveTaskDefinition(
 /** The ECS services, each with its task definition. */
 export function resolveEcsServices(app: ResolvedApp, overrides: ContainerOverrides = {}): EcsServiceConfig[] {
   const taskDefinitions = new Map(
-    resourcesOfType(app, 'AWS::ECS::TaskDefinition').map((r) => [r.ref, resolveTaskDefinition(r, overrides)]),
+    resourcesOfType(app, 'AWS::ECS::TaskDefinition').map((r) => [
+      r.ref,
+      resolveTaskDefinition(r, overrides, app),
+    ]),
   );
   return resourcesOfType(app, 'AWS::ECS::Service').map((resource) => {
     const props: PropertyReader = new PropertyReader(resource);

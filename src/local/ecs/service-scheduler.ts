@@ -62,6 +62,11 @@ export interface ServiceSchedulerOptions {
   readonly environment?: Readonly<Record<string, string>>;
   /** Where the runtime writes log files (see `TaskSpec.logDir`). */
   readonly logDir?: string;
+  /**
+   * Longest wait, in ms, for a new task's ports to take connections before it is registered in
+   * Cloud Map and its target groups (see `task-lifecycle.ts`). @default 0 (register at once)
+   */
+  readonly registrationWaitMs?: number;
 }
 
 /** Everything a {@link ServiceScheduler} works with. */
@@ -513,6 +518,7 @@ export class ServiceScheduler implements ServiceSchedulerLike {
       runId: props.runId,
       environment: props.options?.environment,
       logDir: props.options?.logDir,
+      registrationWaitMs: props.options?.registrationWaitMs,
       onChange: (lifecycle) => this.notifyTask(lifecycle),
       onContainerChange: (lifecycle) => {
         this.pushHealth(lifecycle);

@@ -8,11 +8,19 @@
  * IP and registers the task in its target groups and Cloud Map services; then RUNNING. Stopping:
  * DEACTIVATING deregisters and *waits* for draining to finish, STOPPING sends SIGTERM (SIGKILL
  * after `stopTimeout`, done by the runtime), DEPROVISIONING detaches the ENI, then STOPPED. A stop
- * requested while the task is still starting takes effect after the current step. Start failures
+ * requested while the task is still starting takes effect after the current step. With
+ * `registrationWaitMs`, ACTIVATING first waits (at most that long) until the task's ports take
+ * connections: on AWS a task is registered in Cloud Map or its target groups seconds after its
+ * containers started, by which time a quickly starting server listens; locally the same step
+ * takes milliseconds, and without the wait API Gateway would route requests to a container that
+ * has not bound its port yet (503s that a deployment on AWS does not show for such a server). A
+ * server slower than the wait is registered anyway and gets those 503s, as it would on AWS
+ * (aws-behavior.md §1.2, sst #5915). Start failures
  * become `stoppedReason`s shaped like AWS's (`CannotStartContainerError: …`,
  * `ResourceInitializationError: …`). Not reproduced: image pull timing, `pullStartedAt`.
  */
 
+import { waitUntilAccepting } from '../runtime/accepting.js';
 import type { RunningTask, TaskEvents, TaskRuntime } from '../runtime/types.js';
 import type { ServiceAttachments } from './service-attachments.js';
 import { serviceMessages } from './service-events.js';
@@ -30,6 +38,8 @@ export interface TaskLifecycleContext {
   readonly runId: string;
   readonly environment?: Readonly<Record<string, string>>;
   readonly logDir?: string;
+  /** Longest wait, in ms, for the task's ports to take connections before it registers. @default 0 */
+  readonly registrationWaitMs?: number;
   /** Any visible change of the task. */
   onChange(lifecycle: TaskLifecycle): void;
   /** A container's health changed or a container exited. */
@@ -176,6 +186,14 @@ export class TaskLifecycle {
       throw new StartFailure(
         `ResourceInitializationError: unable to expose the task's ports: ${messageOf(error)}`,
       );
+    }
+    // Locally a task starts in milliseconds; on AWS its registration comes seconds after its
+    // containers start. Registering only once the ports take connections (bounded) keeps the
+    // local ingresses from sending requests to a server that is still starting (see the header).
+    const waitMs = this.context.registrationWaitMs ?? 0;
+    if (waitMs > 0 && task.endpoints.length > 0) {
+      await waitUntilAccepting(task.endpoints, { timeoutMs: waitMs, cancelled: () => this.stopping });
+      if (this.stopping) return;
     }
     this.registerAttempted = true;
     try {

@@ -63,6 +63,37 @@ export interface ContainerConfig {
    * template's or the CDK app's)
    */
   readonly localCommandDir?: string;
+  /**
+   * How to build the image, when it is a Docker image asset of the CDK app (see
+   * {@link ContainerBuildSpec}). `wharf dev` builds it before tasks start and runs the result; the
+   * process runtime runs `localCommand` in its `directory`. `undefined`: a registry image.
+   */
+  readonly build?: ContainerBuildSpec;
+}
+
+/**
+ * A container image built from a folder with a Dockerfile (a CDK Docker image asset), as the local
+ * cloud builds it.
+ */
+export interface ContainerBuildSpec {
+  /** The build context: the asset's source folder (absolute), not a staged copy. */
+  readonly directory: string;
+  /** The Dockerfile, relative to `directory`. @default 'Dockerfile' */
+  readonly file?: string;
+  /** `--build-arg` values. @default - none */
+  readonly buildArgs?: Readonly<Record<string, string>>;
+  /** `--target` stage. @default - the last stage */
+  readonly target?: string;
+  /** `--platform`, e.g. `linux/arm64`. @default - the Docker host's */
+  readonly platform?: string;
+  /** The CDK asset hash (the tag CDK pushes on deploy). */
+  readonly assetHash: string;
+  /**
+   * Hash of what was built: the build context after `.dockerignore`, the Dockerfile, build
+   * arguments, target and platform. Set by the local cloud when it builds (or, on the process
+   * runtime, reads) the folder; a change rolls the service.
+   */
+  readonly contextHash?: string;
 }
 
 /** `AWS::ECS::TaskDefinition`. */

@@ -95,6 +95,7 @@ app.synth();
     const firstTaskDefinition = service()?.taskDefinition;
     const firstTasks = new Set(service()?.tasks.map((t) => t.taskId));
     const watch = watchApp(cloud, { dir, runtime: 'process' }, io, 100);
+    await watch.ready();
     let done = false;
     const load = loadUntil(`${ingressUrl(cloud, 'load-balancer')}/`, 2, () => done);
     try {
@@ -119,11 +120,11 @@ app.synth();
       );
     } finally {
       done = true;
-      watch.close();
+      await watch.close();
     }
     const tally = await load;
     expect(
-      io.withCode('WHARF_DEV_WATCH').some((m) => m.message === 'Deploying: web: new task definition'),
+      io.withCode('WHARF_DEV_WATCH').some((m) => m.message === 'Deploying: web: new task definition web:2'),
     ).toBe(true);
     expect(tally.total).toBeGreaterThan(50);
     expect(tally.byStatus).toEqual({ 200: tally.total });

@@ -1,0 +1,78 @@
+/**
+ * The local cloud's images built from source: before tasks start and on every redeploy, each
+ * container with a build spec (a Docker image asset of the CDK app) gets its build context hashed;
+ * on Docker the image is built (unless an image with that content hash exists) and the container
+ * runs the local tag instead of the ECR URI of the template. On the process runtime nothing is
+ * built: the hash alone tells whether the folder changed, so the service rolls only when it did.
+ * Builds run one after the other (they compete for the same CPUs), and a folder used by several
+ * containers of a service is hashed and built once.
+ */
+
+import type Docker from 'dockerode';
+import { type IoHost, SILENT_IO } from '../io/io-host.js';
+import type { ContainerBuildSpec, ContainerConfig, EcsServiceConfig } from './ecs/types.js';
+import type { LocalModel } from './model.js';
+import { hashImageBuild, ImageBuilder } from './runtime/image-build.js';
+
+/** Builds (Docker) or hashes (processes) a model's asset images. */
+export class LocalImageBuilds {
+  private readonly builder: ImageBuilder | undefined;
+
+  /**
+   * @param docker the Docker client of the Docker runtime; `undefined` on the process runtime
+   *   (folders are hashed, not built).
+   */
+  constructor(docker: Docker | undefined, io: IoHost = SILENT_IO) {
+    this.builder = docker ? new ImageBuilder(docker, io) : undefined;
+  }
+
+  /** True when the model has containers built from source. */
+  static hasBuilds(model: LocalModel): boolean {
+    return model.services.some((s) => s.taskDefinition.containers.some((c) => c.build));
+  }
+
+  /**
+   * The model with every build spec's `contextHash` set and, on Docker, each such container's image
+   * replaced by its local tag. Rejects with `ImageBuildError` when a build fails; nothing is changed then.
+   */
+  async prepare(model: LocalModel): Promise<LocalModel> {
+    if (!LocalImageBuilds.hasBuilds(model)) return model;
+    const done = new Map<string, Promise<{ image?: string; contextHash: string }>>();
+    const services: EcsServiceConfig[] = [];
+    for (const service of model.services) {
+      const containers: ContainerConfig[] = [];
+      for (const container of service.taskDefinition.containers) {
+        const build = container.build;
+        if (!build) {
+          containers.push(container);
+          continue;
+        }
+        const key = `${service.name}\0${specKey(build)}`;
+        let result = done.get(key);
+        if (!result) {
+          result = this.prepareOne(service.name, container.name, build);
+          done.set(key, result);
+        }
+        const { image, contextHash } = await result;
+        containers.push({ ...container, image: image ?? container.image, build: { ...build, contextHash } });
+      }
+      services.push({ ...service, taskDefinition: { ...service.taskDefinition, containers } });
+    }
+    return { ...model, services };
+  }
+
+  private async prepareOne(
+    serviceName: string,
+    containerName: string,
+    spec: ContainerBuildSpec,
+  ): Promise<{ image?: string; contextHash: string }> {
+    if (!this.builder) return { contextHash: (await hashImageBuild(spec)).contextHash };
+    const built = await this.builder.build({ spec, serviceName, containerName });
+    return { image: built.tag, contextHash: built.contextHash };
+  }
+}
+
+/** What identifies a build, whatever was built before (the content hash is recomputed). */
+function specKey(spec: ContainerBuildSpec): string {
+  return JSON.stringify([spec.directory, spec.file, spec.buildArgs, spec.target, spec.platform]);
+}
