@@ -36,6 +36,8 @@ const flag = (name: string, fallback: number) => {
   return at > 0 ? Number(process.argv[at + 1]) : fallback;
 };
 const SAVES = flag('saves', 5);
+/** Only one phase, for investigating: `--only docker|process|anchor`. */
+const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 const RATE = flag('rate', 50);
 const MARK_START = '<!-- bench:inner-loop:start -->';
 const MARK_END = '<!-- bench:inner-loop:end -->';
@@ -57,6 +59,8 @@ class SteadyLoad {
   last = '';
   lastOkAt = performance.now();
   longestGapMs = 0;
+  /** The first failures: when (ms since start), and what. */
+  readonly failures: string[] = [];
   private timer: NodeJS.Timeout | undefined;
   private inFlight = new Set<Promise<void>>();
   private cpuStart = process.cpuUsage();
@@ -91,16 +95,22 @@ class SteadyLoad {
       const response = await request(this.url, { headersTimeout: 5000, bodyTimeout: 5000 });
       const body = await response.body.text();
       if (response.statusCode !== 200) {
-        this.failed += 1;
+        this.fail(`${response.statusCode} ${body.slice(0, 80)}`);
         return;
       }
       const now = performance.now();
       this.longestGapMs = Math.max(this.longestGapMs, now - this.lastOkAt);
       this.lastOkAt = now;
       this.last = body;
-    } catch {
-      this.failed += 1;
+    } catch (error) {
+      this.fail((error as Error).message);
     }
+  }
+
+  private fail(what: string): void {
+    this.failed += 1;
+    if (this.failures.length < 20)
+      this.failures.push(`${Math.round(performance.now() - this.wallStart)} ms: ${what}`);
   }
 }
 
@@ -193,7 +203,7 @@ interface LoopResult {
 async function saveLoop(
   url: string,
   messageFile: string,
-  settleMs: number,
+  settle: () => Promise<void>,
   afterSave: () => Promise<void> = async () => {},
 ): Promise<LoopResult> {
   const load = new SteadyLoad(url);
@@ -208,11 +218,13 @@ async function saveLoop(
       await afterSave();
       await until(`the response of ${marker}`, () => load.last.includes(marker), 60_000);
       latenciesMs.push(performance.now() - saved);
-      await sleep(settleMs);
+      await settle();
     }
   } finally {
     await load.stop();
   }
+  if (load.failures.length > 0)
+    process.stderr.write(`failures at ${url}:\n  ${load.failures.join('\n  ')}\n`);
   return {
     latenciesMs,
     failed: load.failed,
@@ -227,8 +239,16 @@ async function wharfLoop(dir: string, appDir: string, runtime: 'docker' | 'proce
   try {
     const url = await dev.url();
     await firstOk(url);
-    // Settle until the deployment is done (the container health check runs every 5 s).
-    return await saveLoop(url, join(appDir, 'message.mjs'), 7000);
+    // As a user saves: with the service steady. Between saves, until the roll is done (the old task
+    // stops once the new one passed its container health check, which runs every 5 s).
+    const completed = () => dev.stderr.split('deployment completed.').length - 1;
+    await until('the first deployment to complete', () => completed() >= 1, 60_000);
+    let seen = completed();
+    return await saveLoop(url, join(appDir, 'message.mjs'), async () => {
+      await until('the deployment to complete', () => completed() > seen, 60_000);
+      seen = completed();
+      await sleep(500);
+    });
   } finally {
     await dev.stop();
   }
@@ -258,11 +278,16 @@ async function anchorLoop(appDir: string): Promise<LoopResult> {
   const url = `http://127.0.0.1:${port}/`;
   try {
     await firstOk(url);
-    return await saveLoop(url, join(appDir, 'message.mjs'), 2000, async () => {
-      build();
-      docker('rm', '-f', name);
-      run();
-    });
+    return await saveLoop(
+      url,
+      join(appDir, 'message.mjs'),
+      async () => void (await sleep(2000)),
+      async () => {
+        build();
+        docker('rm', '-f', name);
+        run();
+      },
+    );
   } finally {
     try {
       docker('rm', '-f', name);
@@ -288,6 +313,14 @@ async function main(): Promise<void> {
   const { dir, appDir } = copyAssetApp();
   const built: string[] = [];
   try {
+    if (ONLY) {
+      const result =
+        ONLY === 'anchor'
+          ? await anchorLoop(appDir)
+          : await wharfLoop(dir, appDir, ONLY as 'docker' | 'process');
+      process.stdout.write(`${loopRow(ONLY, '', result)}\n`);
+      return;
+    }
     const first = await timeStart(dir);
     const second = await timeStart(dir);
     const docker = await wharfLoop(dir, appDir, 'docker');

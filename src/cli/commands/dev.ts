@@ -70,6 +70,10 @@ A task that fails within 10 s of its launch is relaunched no sooner than 5 s aft
 answered below 400, 1 when one did not, a deployment failed (circuit breaker) or the services
 were not ready within --timeout, 2 for bad input.
 
+Images built from a Dockerfile (CDK Docker image assets) are built first, tagged by the content
+of their folder (an unchanged folder is not built again); with --watch, a change in that folder
+rebuilds the image and rolls the service like an ECS deployment. A failed build exits 1.
+
 Examples:
   wharf dev examples/api-gateway-fargate
   wharf dev --template parent.yml --parameter DesiredCount=1 --image web=my/web:dev
