@@ -12,11 +12,13 @@ import { destroyCommand } from './commands/destroy.js';
 import { devCommand } from './commands/dev.js';
 import { diagramCommand } from './commands/diagram.js';
 import { diffCommand } from './commands/diff.js';
+import { initCommand } from './commands/init.js';
 import { outputsCommand } from './commands/outputs.js';
 import { synthCommand } from './commands/synth.js';
 
 /** Every command, in the order `wharf --help` lists them. */
 export const COMMANDS: readonly Command[] = [
+  initCommand,
   synthCommand,
   checkCommand,
   costCommand,
