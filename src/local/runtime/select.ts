@@ -8,11 +8,14 @@
  * back for it, and says that `--runtime process` is how the user consents.
  */
 
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
 import { isWharfError, WharfError } from '../../errors.js';
 import type { IoHost } from '../../io/io-host.js';
 import { DockerRuntime } from './docker.js';
 import { ensureImage, errorText, imageExists } from './docker-image.js';
+import { baseImageUnavailable } from './dockerfile-base-images.js';
 import { ProcessRuntime, type ProcessRuntimeOptions } from './process.js';
 import type { TaskRuntime } from './types.js';
 
@@ -31,6 +34,11 @@ export interface SelectRuntimeOptions {
   readonly images?: readonly string[];
   /** The container that uses each image, for messages. */
   readonly imageContainers?: Readonly<Record<string, string>>;
+  /**
+   * Images among {@link images} that are the base (`FROM`) of a Dockerfile Wharf builds, with that
+   * Dockerfile: when one cannot be pulled, the message says so and how to get it offline.
+   */
+  readonly baseImages?: Readonly<Record<string, string>>;
   /**
    * Whether every container has a local command. When `false`, `auto` without Docker fails with
    * `WHARF_DOCKER_UNAVAILABLE` instead of choosing a process runtime that could not start them.
@@ -193,9 +201,23 @@ async function pullAll(
         pullProgress: options.pullProgress,
       });
     } catch (error) {
+      const dockerfile = options.baseImages?.[image];
+      if (isWharfError(error) && dockerfile) {
+        const reason = errorText((error as { cause?: unknown }).cause ?? error);
+        return new WharfError(error.code, baseImageUnavailable(image, dockerfile, reason, standInScript()), {
+          cause: error,
+        });
+      }
       if (isWharfError(error)) return error;
       throw error;
     }
   }
   return undefined;
+}
+
+/** Wharf's stand-in script, when this Wharf is a checkout that has it (a packed copy does not). */
+function standInScript(): string | undefined {
+  // This file is src/local/runtime/ or dist/local/runtime/ of Wharf's folder.
+  const script = fileURLToPath(new URL('../../../scripts/build-stand-in-images.ts', import.meta.url));
+  return existsSync(script) ? script : undefined;
 }
