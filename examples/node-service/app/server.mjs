@@ -2,7 +2,8 @@
 //
 //   GET /         {"message":"<GREETING> from node-service","host":…,"pid":…}: which task answered
 //   GET /request  the request as it reached the container: method, path, query and the headers
-//                 the ingress added on the way (X-Forwarded-For, X-Forwarded-Proto, …)
+//                 the ingress set on the way (API Gateway: Forwarded, Via, X-Amzn-Trace-Id; an
+//                 ALB: X-Forwarded-For, X-Forwarded-Proto, X-Forwarded-Port, X-Amzn-Trace-Id)
 //   GET /health   200 "ok", for the container health check
 //
 // Listens on $PORT (default 8080) on $HOST (default every interface); stops taking connections on
