@@ -44,7 +44,7 @@ function topLevelHelp(): string {
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
     '',
-    "Run 'wharf <command> --help' for a command's options.",
+    "Run 'npx wharf <command> --help' for a command's options.",
     '',
     'Exit codes: 0 ok, 1 check found errors, 2 bad input (arguments, props, templates), 3 internal error,',
     '            4 AWS refused or a deployment failed (the message says what to do next).',

@@ -24,8 +24,8 @@ parent.yml does); repeat it for several files.
 Exit code 1 when any finding is an error, 2 on bad input.
 
 Examples:
-  wharf check examples/api-gateway-fargate
-  wharf check --template parent.yml --json`,
+  npx wharf check examples/api-gateway-fargate
+  npx wharf check --template parent.yml --json`,
   maxPositionals: 1,
   options: {
     template: {
