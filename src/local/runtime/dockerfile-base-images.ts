@@ -97,5 +97,5 @@ export function baseImageUnavailable(
     standInScript && standInRecipe(image)
       ? `, or, without registry access, make Wharf's offline stand-in under that name: 'npx tsx ${standInScript} ${image}'`
       : '';
-  return `Base image '${image}' (FROM in ${dockerfile}) is not on this machine and could not be pulled: ${reason}. ${pull}${standIn}; then start again.`;
+  return `Base image '${image}' (FROM in ${dockerfile}) is not on this machine and could not be pulled: ${reason}. ${pull}${standIn}.`;
 }

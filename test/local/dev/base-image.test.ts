@@ -67,7 +67,7 @@ describe.skipIf(!hasDocker)('wharf dev: a base image that cannot be pulled', () 
       new RegExp(
         `^Base image '${image}' \\(FROM in ${dockerfile}\\) is not on this machine and could not be pulled: .+\\. ` +
           `Pull it where a registry is reachable \\('docker pull ${image}'\\) or load it \\('docker load'\\), ` +
-          `or, without registry access, make Wharf's offline stand-in under that name: 'npx tsx ${STAND_IN_SCRIPT} ${image}'; then start again\\.$`,
+          `or, without registry access, make Wharf's offline stand-in under that name: 'npx tsx ${STAND_IN_SCRIPT} ${image}'\\.$`,
       ),
     );
   }, 120_000);

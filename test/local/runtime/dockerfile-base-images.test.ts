@@ -53,7 +53,7 @@ describe('baseImageUnavailable', () => {
     expect(baseImageUnavailable('node:22-alpine', '/p/app/Dockerfile', 'no such host', '/w/s.ts')).toBe(
       "Base image 'node:22-alpine' (FROM in /p/app/Dockerfile) is not on this machine and could not be pulled: no such host. " +
         "Pull it where a registry is reachable ('docker pull node:22-alpine') or load it ('docker load'), or, without registry access, " +
-        "make Wharf's offline stand-in under that name: 'npx tsx /w/s.ts node:22-alpine'; then start again.",
+        "make Wharf's offline stand-in under that name: 'npx tsx /w/s.ts node:22-alpine'.",
     );
   });
   it('offers no stand-in for an image Wharf cannot stand in for, or without the script', () => {
