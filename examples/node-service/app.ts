@@ -24,7 +24,6 @@ new ApiGatewayFargateService(stack, 'Api', {
     cpu: 256,
     memoryMiB: 512,
     desiredCount: 2,
-    environment: { GREETING: 'hello' },
     // Run by ECS inside the container (node is in the image, curl is not in node:*-alpine); API
     // Gateway reaches a task through Cloud Map only once it is healthy.
     healthCheck: {

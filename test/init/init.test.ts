@@ -8,9 +8,11 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, wr
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { check } from '../../src/check/check.js';
 import { isWharfError } from '../../src/errors.js';
 import { initProject } from '../../src/init/init.js';
 import { ROOT, tempDir } from '../support/cli.js';
+import { scaffoldProject } from '../support/init-project.js';
 
 const FILES = [
   'package.json',
@@ -199,4 +201,14 @@ describe('initProject', () => {
     expect(run.stdout).toMatch(/^# fail 0$/m);
     expect(run.status).toBe(0);
   });
+
+  for (const pattern of ['api-gateway', 'alb'] as const) {
+    it(`makes an app that passes wharf check with no error or warning (--pattern ${pattern})`, async () => {
+      const project = scaffoldProject('inventory', { pattern });
+      made.push(join(project.dir, '..'));
+      const result = await check({ dir: project.dir });
+      expect(result.findings.filter((f) => f.severity !== 'info')).toEqual([]);
+      expect(result.passed).toBe(true);
+    }, 60_000);
+  }
 });
