@@ -202,10 +202,13 @@ async function startModel(
       ),
       ...Object.keys(baseImages),
     ],
-    imageContainers: Object.fromEntries(
-      model.services.flatMap((s) => s.taskDefinition.containers.map((c) => [c.image, c.name])),
+    imageContainers: Object.fromEntries([
+      ...model.services.flatMap((s) => s.taskDefinition.containers.map((c) => [c.image, c.name])),
+      ...Object.entries(baseImages).map(([image, { container }]) => [image, container]),
+    ]),
+    baseImages: Object.fromEntries(
+      Object.entries(baseImages).map(([image, { dockerfile }]) => [image, dockerfile]),
     ),
-    baseImages,
     processReady: model.services.every((s) => s.taskDefinition.containers.every((c) => c.localCommand)),
   });
   io.notify({

@@ -30,14 +30,14 @@ export class LocalImageBuilds {
   }
 
   /**
-   * The registry images the model's Dockerfiles start `FROM`, each with the first Dockerfile that
-   * needs it (see `dockerfile-base-images.ts`). A Dockerfile that cannot be read is skipped: its
-   * build reports it.
+   * The registry images the model's Dockerfiles start `FROM`, each with the first Dockerfile and
+   * container that need it (see `dockerfile-base-images.ts`). A Dockerfile that cannot be read is
+   * skipped: its build reports it.
    */
-  static baseImages(model: LocalModel): Record<string, string> {
-    const found: Record<string, string> = {};
+  static baseImages(model: LocalModel): Record<string, { dockerfile: string; container: string }> {
+    const found: Record<string, { dockerfile: string; container: string }> = {};
     for (const service of model.services) {
-      for (const { build } of service.taskDefinition.containers) {
+      for (const { build, name } of service.taskDefinition.containers) {
         if (!build) continue;
         const dockerfile = join(build.directory, build.file ?? 'Dockerfile');
         let text: string;
@@ -46,7 +46,8 @@ export class LocalImageBuilds {
         } catch {
           continue;
         }
-        for (const image of dockerfileBaseImages(text, build.buildArgs)) found[image] ??= dockerfile;
+        for (const image of dockerfileBaseImages(text, build.buildArgs))
+          found[image] ??= { dockerfile, container: name };
       }
     }
     return found;
