@@ -39,6 +39,8 @@ const SAVES = flag('saves', 5);
 /** Only one phase, for investigating: `--only docker|process|anchor`. */
 const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 const RATE = flag('rate', 50);
+/** Images built by the `wharf dev` runs of this benchmark. */
+const BUILT = new Set<string>();
 const MARK_START = '<!-- bench:inner-loop:start -->';
 const MARK_END = '<!-- bench:inner-loop:end -->';
 
@@ -159,6 +161,9 @@ class WharfDev {
     const exited = new Promise<void>((done) => this.child.once('exit', () => done()));
     this.child.kill('SIGINT');
     await exited;
+    // The images this run built (removed at the end: they are this benchmark's own).
+    for (const match of this.stderr.matchAll(/: built (wharf-local\/\S+:[0-9a-f]{12}) in /g))
+      BUILT.add(match[1] as string);
   }
 }
 
@@ -311,7 +316,6 @@ function loopRow(what: string, target: string, result: LoopResult): string {
 async function main(): Promise<void> {
   await ensureTestBaseImages();
   const { dir, appDir } = copyAssetApp();
-  const built: string[] = [];
   try {
     if (ONLY) {
       const result =
@@ -326,14 +330,6 @@ async function main(): Promise<void> {
     const docker = await wharfLoop(dir, appDir, 'docker');
     const processes = await wharfLoop(dir, appDir, 'process');
     const anchor = await anchorLoop(appDir);
-    const tags = execFileSync(
-      'docker',
-      ['images', '--filter', 'label=wharf.local', '--format', '{{.Repository}}:{{.Tag}}'],
-      {
-        encoding: 'utf8',
-      },
-    );
-    built.push(...tags.split('\n').filter((t) => t.startsWith('wharf-local/web:')));
     const report = [
       MARK_START,
       `Run ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} on ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}, ` +
@@ -362,7 +358,7 @@ async function main(): Promise<void> {
     else process.stdout.write('(no bench:inner-loop markers in BENCHMARKS.md: not written)\n');
   } finally {
     rmSync(dir, { recursive: true, force: true });
-    for (const tag of built) execFileSync('docker', ['rmi', '-f', tag], { stdio: 'ignore' });
+    for (const tag of BUILT) execFileSync('docker', ['rmi', '-f', tag], { stdio: 'ignore' });
   }
 }
 

@@ -64,7 +64,7 @@ export const CDK_APP_OPTIONS: Record<'app' | 'stack', OptionSpec> = {
 /** Exit codes shared by every command. */
 export const EXIT = {
   ok: 0,
-  /** `check` found an error-level finding. */
+  /** `check` found an error-level finding; `dev`: an image did not build from its Dockerfile. */
   findings: 1,
   /** Bad input: arguments, props, templates, missing files. */
   usage: 2,

@@ -50,7 +50,7 @@ export function watchApp(
   cloud: LocalCloud,
   options: LocalCloudOptions,
   io: IoHost = SILENT_IO,
-  debounceMs = 150,
+  debounceMs = 100,
 ): AppWatch {
   const appDir = resolve(options.dir ?? '.');
   let model: LocalModel = cloud.model;

@@ -11,7 +11,7 @@ import { connect } from 'node:net';
 export interface AcceptingOptions {
   /** Give up after this long. */
   readonly timeoutMs: number;
-  /** How long a connection must stay open to count. @default 50 */
+  /** How long a connection must stay open to count (the proxy may be slow to close under load). @default 150 */
   readonly holdMs?: number;
   /** Pause between attempts. @default 25 */
   readonly pollMs?: number;
@@ -20,7 +20,7 @@ export interface AcceptingOptions {
 }
 
 /** True when a connection to `host:port` opens and stays open for `holdMs`. */
-export function accepting(host: string, port: number, holdMs = 50): Promise<boolean> {
+export function accepting(host: string, port: number, holdMs = 150): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host, port });
     let timer: NodeJS.Timeout | undefined;

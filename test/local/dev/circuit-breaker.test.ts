@@ -78,7 +78,7 @@ describe.skipIf(!hasDocker)('wharf dev: deployment circuit breaker', () => {
     const source = await loadSource({ dir: EXAMPLE });
     const next = buildLocalModel(resolveApp(source.app), { images: { web: CRASH_IMAGE } });
     source.dispose();
-    expect(await cloud.update(next)).toEqual(['web: new task definition']);
+    expect(await cloud.update(next)).toEqual(['web: new task definition web:2']);
 
     await eventually(
       'the rollback deployment to complete',
