@@ -9,10 +9,10 @@
  * (see `host-health-check.ts`; otherwise a TCP connect replaces them); logs as with `awslogs`.
  * Not reproduced: isolation (no image, file system or user of the definition: commands run as the
  * current user, `--process-command` ones in the current folder, `wharf:local:command` ones in the
- * source folder of a container whose image is built from one, else in the template's or app's
- * folder), and container ports: each container port of the task gets a free
- * host port on 127.0.0.1, given to every container as `PORT_<containerPort>`, and to a container
- * as `PORT` for its first port (`HOST=127.0.0.1`). The environment is the definition's plus an
+ * template's or app's folder, or in the source folder of a container whose image is built from
+ * one), and container ports: each container port of the task gets a free host port on 127.0.0.1,
+ * given to every container as `PORT_<containerPort>`, and to a container as `PORT` for its first
+ * port (`HOST=127.0.0.1`). The environment is the definition's plus an
  * allowlist of host variables (`process-environment.ts`), never the rest of the user's. Health
  * check commands see the same environment, and `localhost:<containerPort>` /
  * `127.0.0.1:<containerPort>` in them are rewritten to the host port. When the main process of a
@@ -132,8 +132,8 @@ export class ProcessRuntime implements TaskRuntime {
         io.notify({ level: 'warn', code: 'WHARF_PROCESS_HEALTH_CHECK_REPLACED', message: warning });
       }
       return new ContainerProcess(container, spec, events, hostPorts, {
-        // `--process-command` runs where the user typed it; a container built from a folder runs
-        // its command there (its source), like its image would.
+        // `--process-command` runs where wharf dev was started; a container built from a folder runs
+        // its command there (its source), like its image would; else the template's or app's folder.
         cwd: container.localCommandDir ?? container.build?.directory ?? this.options.cwd ?? process.cwd(),
         clock: this.options.clock ?? SYSTEM_CLOCK,
         io,
