@@ -186,9 +186,6 @@ async function startModel(
   // The user's own CDK app may fall back to processes and run its health check commands here; a
   // template only under --runtime process, and never its health check commands.
   const ownCode = options.template === undefined;
-  // The images the Dockerfiles build on: pulled now like registry images, so a missing one is
-  // known before anything starts (and auto can fall back to processes, saying why).
-  const baseImages = LocalImageBuilds.baseImages(model);
   const selected = await selectRuntime(options.runtime ?? 'auto', {
     runId,
     io,
@@ -196,20 +193,16 @@ async function startModel(
     allowProcessFallback: ownCode,
     processOptions: { trusted: ownCode },
     // Images built from source are not pulled: they are built below, once the runtime is known.
-    images: [
-      ...model.services.flatMap((s) =>
-        s.taskDefinition.containers.filter((c) => !c.build).map((c) => c.image),
-      ),
-      ...Object.keys(baseImages),
-    ],
-    imageContainers: Object.fromEntries([
-      ...model.services.flatMap((s) => s.taskDefinition.containers.map((c) => [c.image, c.name])),
-      ...Object.entries(baseImages).map(([image, { container }]) => [image, container]),
-    ]),
-    baseImages: Object.fromEntries(
-      Object.entries(baseImages).map(([image, { dockerfile }]) => [image, dockerfile]),
+    images: model.services.flatMap((s) =>
+      s.taskDefinition.containers.filter((c) => !c.build).map((c) => c.image),
+    ),
+    imageContainers: Object.fromEntries(
+      model.services.flatMap((s) => s.taskDefinition.containers.map((c) => [c.image, c.name])),
     ),
     processReady: model.services.every((s) => s.taskDefinition.containers.every((c) => c.localCommand)),
+    // The images the Dockerfiles build on: pulled now like registry images, so a missing one is
+    // known before anything starts (and auto can fall back to processes, saying why).
+    baseImages: LocalImageBuilds.baseImages(model),
   });
   io.notify({
     level: 'info',

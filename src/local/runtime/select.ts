@@ -35,10 +35,11 @@ export interface SelectRuntimeOptions {
   /** The container that uses each image, for messages. */
   readonly imageContainers?: Readonly<Record<string, string>>;
   /**
-   * Images among {@link images} that are the base (`FROM`) of a Dockerfile Wharf builds, with that
-   * Dockerfile: when one cannot be pulled, the message says so and how to get it offline.
+   * The base images (`FROM`) of the Dockerfiles Wharf builds, each with its Dockerfile and the
+   * container built from it: with Docker they are pulled like {@link images}, and when one cannot
+   * be, the message says which Dockerfile needs it and how to get it offline.
    */
-  readonly baseImages?: Readonly<Record<string, string>>;
+  readonly baseImages?: Readonly<Record<string, { readonly dockerfile: string; readonly container: string }>>;
   /**
    * Whether every container has a local command. When `false`, `auto` without Docker fails with
    * `WHARF_DOCKER_UNAVAILABLE` instead of choosing a process runtime that could not start them.
@@ -131,7 +132,10 @@ export async function selectRuntime(
   const failure = await pingDocker(docker, options.pingTimeoutMs ?? 2000);
   if (failure === undefined) {
     const why = choice === 'docker' ? 'asked for Docker; ' : '';
-    const missing = await missingImages(docker, options.images);
+    const missing = await missingImages(docker, [
+      ...(options.images ?? []),
+      ...Object.keys(options.baseImages ?? {}),
+    ]);
     // Pull what is missing now, before anything starts: a task that cannot start is bad input.
     const unavailable = await pullAll(docker, missing, options);
     if (unavailable) {
@@ -196,12 +200,13 @@ async function pullAll(
 ): Promise<WharfError | undefined> {
   for (const image of images) {
     try {
-      await ensureImage(docker, image, options.imageContainers?.[image] ?? 'unknown', {
+      const container = options.imageContainers?.[image] ?? options.baseImages?.[image]?.container;
+      await ensureImage(docker, image, container ?? 'unknown', {
         io: options.io,
         pullProgress: options.pullProgress,
       });
     } catch (error) {
-      const dockerfile = options.baseImages?.[image];
+      const dockerfile = options.baseImages?.[image]?.dockerfile;
       if (isWharfError(error) && dockerfile) {
         const reason = errorText((error as { cause?: unknown }).cause ?? error);
         return new WharfError(error.code, baseImageUnavailable(image, dockerfile, reason, standInScript()), {
