@@ -71,12 +71,13 @@ version. \`aws-cdk-lib\` and \`constructs\` are pinned to the versions that Whar
 ## Without registry access
 
 \`docker build\` needs the base image \`${SERVICE_BASE_IMAGE}\`; Docker pulls it the first time. On a
-machine that cannot reach Docker Hub, either run without Docker (\`npx wharf dev --runtime
-process\`), or let Wharf make an offline stand-in under that name from this machine's own \`node\`
-(for local runs only; it is not the official image):
+machine that cannot reach Docker Hub, \`npx wharf dev\` finds that out before it builds, runs the
+service as processes instead (\`node server.mjs\` in \`app/\`) and says why on its \`Runtime:\` line.
+To build the image anyway, let Wharf make an offline stand-in under that name from this machine's
+own \`node\` (for local runs only; it is not the official image, never deploy it):
 
 \`\`\`sh
-(cd ${spec.wharfDir} && npx tsx scripts/build-stand-in-images.ts ${SERVICE_BASE_IMAGE})
+(cd ${shellQuote(spec.wharfDir)} && npx tsx scripts/build-stand-in-images.ts ${SERVICE_BASE_IMAGE})
 \`\`\`
 
 ## Deploy
@@ -85,4 +86,12 @@ With AWS credentials: once per account and region \`npx wharf bootstrap\`, then 
 (it runs \`npx wharf check\` first). \`npx wharf cost\` prices what this deploys; \`npx wharf --help\`
 lists every command. See Wharf's README (\`${spec.wharfDir}/README.md\`) for each of them.
 `;
+}
+
+/**
+ * `text` as one shell word: as it is when it holds only safe characters, else single-quoted.
+ * @example shellQuote('/home/me/My Wharf') // "'/home/me/My Wharf'"
+ */
+export function shellQuote(text: string): string {
+  return /^[\w./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }

@@ -1,12 +1,13 @@
 import { relative } from 'node:path';
 import { type InitResult, initProject } from '../../init/init.js';
 import { INIT_PATTERNS } from '../../init/options.js';
+import { shellQuote } from '../../init/readme.js';
 import { type Command, EXIT } from '../command.js';
 
 /** The commands to run next, from the current folder. */
 function nextCommands(result: InitResult): string[] {
   const path = relative(process.cwd(), result.dir);
-  const cd = path === '' ? [] : [`cd ${/^[\w./-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`}`];
+  const cd = path === '' ? [] : [`cd ${shellQuote(path)}`];
   return [...cd, 'npm install && npx wharf dev', 'npm test'];
 }
 
