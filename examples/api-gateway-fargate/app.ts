@@ -3,8 +3,8 @@
  * Defaults equal the seed: NGINX from ECR Public, port 80, 256 CPU / 512 MiB, 2 tasks, service `web`;
  * the image is pinned to a version where the seed uses `:latest` (`wharf check`: image-tag-mutable).
  *
- *   wharf synth examples/api-gateway-fargate --portable --out out/api-gateway
- *   wharf check examples/api-gateway-fargate
+ *   npx wharf synth examples/api-gateway-fargate --portable --out out/api-gateway
+ *   npx wharf check examples/api-gateway-fargate
  */
 import { App, Stack } from 'aws-cdk-lib';
 import { ApiGatewayFargateService } from 'wharf';

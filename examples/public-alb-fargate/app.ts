@@ -3,8 +3,8 @@
  * Defaults equal the seed: NGINX from ECR Public, port 80, 256 CPU / 512 MiB, 2 tasks, service `web`;
  * the image is pinned to a version where the seed uses `:latest` (`wharf check`: image-tag-mutable).
  *
- *   wharf synth examples/public-alb-fargate --portable --out out/public-alb
- *   wharf check examples/public-alb-fargate
+ *   npx wharf synth examples/public-alb-fargate --portable --out out/public-alb
+ *   npx wharf check examples/public-alb-fargate
  */
 import { App, Stack } from 'aws-cdk-lib';
 import { LoadBalancedFargateService } from 'wharf';

@@ -12,11 +12,13 @@ import { destroyCommand } from './commands/destroy.js';
 import { devCommand } from './commands/dev.js';
 import { diagramCommand } from './commands/diagram.js';
 import { diffCommand } from './commands/diff.js';
+import { initCommand } from './commands/init.js';
 import { outputsCommand } from './commands/outputs.js';
 import { synthCommand } from './commands/synth.js';
 
 /** Every command, in the order `wharf --help` lists them. */
 export const COMMANDS: readonly Command[] = [
+  initCommand,
   synthCommand,
   checkCommand,
   costCommand,
@@ -42,7 +44,7 @@ function topLevelHelp(): string {
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
     '',
-    "Run 'wharf <command> --help' for a command's options.",
+    "Run 'npx wharf <command> --help' for a command's options.",
     '',
     'Exit codes: 0 ok, 1 check found errors, 2 bad input (arguments, props, templates), 3 internal error,',
     '            4 AWS refused or a deployment failed (the message says what to do next).',

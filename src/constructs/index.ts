@@ -9,5 +9,6 @@ export * from './network.js';
 export * from './pattern-base.js';
 export * from './seed-named-stack.js';
 export * from './service.js';
+export * from './service-name.js';
 export * from './stack-layout.js';
 export * from './validate.js';

@@ -14,6 +14,7 @@ import {
   type NormalizedImage,
   normalizeContainerImage,
 } from './container-image.js';
+import { SERVICE_NAME_MAX_LENGTH, SERVICE_NAME_PATTERN, SERVICE_NAME_RULE } from './service-name.js';
 import {
   LOG_RETENTION_DAYS,
   type LogRetentionDays,
@@ -228,9 +229,9 @@ export function normalizeContainerOptions(
     owner,
     'serviceName',
     serviceName,
-    63,
-    /^[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?$/,
-    '1-63 letters, digits, hyphens and underscores, starting and ending with a letter or digit',
+    SERVICE_NAME_MAX_LENGTH,
+    SERVICE_NAME_PATTERN,
+    SERVICE_NAME_RULE,
   );
   const cpuArchitecture = options.cpuArchitecture ?? 'X86_64';
   requireOneOf(owner, 'cpuArchitecture', cpuArchitecture, ['X86_64', 'ARM64'] as const);

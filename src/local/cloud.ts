@@ -200,6 +200,9 @@ async function startModel(
       model.services.flatMap((s) => s.taskDefinition.containers.map((c) => [c.image, c.name])),
     ),
     processReady: model.services.every((s) => s.taskDefinition.containers.every((c) => c.localCommand)),
+    // The images the Dockerfiles build on: pulled now like registry images, so a missing one is
+    // known before anything starts (and auto can fall back to processes, saying why).
+    baseImages: LocalImageBuilds.baseImages(model),
   });
   io.notify({
     level: 'info',

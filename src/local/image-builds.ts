@@ -8,10 +8,13 @@
  * containers of a service is hashed and built once.
  */
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { type IoHost, SILENT_IO } from '../io/io-host.js';
 import type { ContainerBuildSpec, ContainerConfig, EcsServiceConfig } from './ecs/types.js';
 import type { LocalModel } from './model.js';
+import { dockerfileBaseImages } from './runtime/dockerfile-base-images.js';
 import { hashImageBuild, ImageBuilder } from './runtime/image-build.js';
 
 /** Builds (Docker) or hashes (processes) a model's asset images. */
@@ -24,6 +27,30 @@ export class LocalImageBuilds {
    */
   constructor(docker: Docker | undefined, io: IoHost = SILENT_IO) {
     this.builder = docker ? new ImageBuilder(docker, io) : undefined;
+  }
+
+  /**
+   * The registry images the model's Dockerfiles start `FROM`, each with the first Dockerfile and
+   * container that need it (see `dockerfile-base-images.ts`). A Dockerfile that cannot be read is
+   * skipped: its build reports it.
+   */
+  static baseImages(model: LocalModel): Record<string, { dockerfile: string; container: string }> {
+    const found: Record<string, { dockerfile: string; container: string }> = {};
+    for (const service of model.services) {
+      for (const { build, name } of service.taskDefinition.containers) {
+        if (!build) continue;
+        const dockerfile = join(build.directory, build.file ?? 'Dockerfile');
+        let text: string;
+        try {
+          text = readFileSync(dockerfile, 'utf8');
+        } catch {
+          continue;
+        }
+        for (const image of dockerfileBaseImages(text, build.buildArgs))
+          found[image] ??= { dockerfile, container: name };
+      }
+    }
+    return found;
   }
 
   /** True when the model has containers built from source. */

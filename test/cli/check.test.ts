@@ -8,6 +8,7 @@ describe('wharf check on the example CDK apps', () => {
   it.each([
     ['api-gateway-fargate', ['AwsSolutions-VPC7', 'AwsSolutions-APIG4']],
     ['public-alb-fargate', ['AwsSolutions-VPC7', 'AwsSolutions-EC23', 'AwsSolutions-ELB2']],
+    ['node-service', ['AwsSolutions-VPC7', 'AwsSolutions-APIG4']],
   ])('passes %s with every nag finding acknowledged with a reason', async (example, expectedAcks) => {
     const io = new RecordingIoHost();
     const result = await check({ dir: `examples/${example}`, io });

@@ -14,8 +14,8 @@ wharf deploy says so when it is missing. Without an argument: the account of you
 the region from --region or your configuration.
 
 Examples:
-  wharf bootstrap
-  wharf bootstrap aws://123456789012/eu-west-1 --profile admin`,
+  npx wharf bootstrap
+  npx wharf bootstrap aws://123456789012/eu-west-1 --profile admin`,
   maxPositionals: 1,
   options: {
     ...AWS_OPTIONS,

@@ -26,8 +26,8 @@ widens that).
 Exit code 1 when any finding is an error, 2 on bad input.
 
 Examples:
-  wharf check examples/api-gateway-fargate
-  wharf check --template parent.yml --json`,
+  npx wharf check examples/api-gateway-fargate
+  npx wharf check --template parent.yml --json`,
   maxPositionals: 1,
   options: {
     template: {

@@ -42,9 +42,9 @@ Traffic defaults (state yours with the flags or a --traffic file of the same key
   ${describeDefaults().join('\n  ')}
 
 Examples:
-  wharf cost examples/api-gateway-fargate --requests 10M/month
-  wharf cost --template parent.yml --requests 500k/day --response-size 5KB --chart cost.svg
-  wharf cost examples/public-alb-fargate --json`,
+  npx wharf cost examples/api-gateway-fargate --requests 10M/month
+  npx wharf cost --template parent.yml --requests 500k/day --response-size 5KB --chart cost.svg
+  npx wharf cost examples/public-alb-fargate --json`,
   maxPositionals: 1,
   options: {
     template: {

@@ -51,9 +51,9 @@ Exit codes: 0 deployed, 1 check errors (nothing deployed), 2 bad input, 4 AWS re
 could not be built or pushed, or the deployment failed (the message says what to do next).
 
 Examples:
-  wharf deploy examples/api-gateway-fargate
-  wharf deploy --template parent.yml --stack-name orders-api --region eu-west-1
-  wharf synth examples/public-alb-fargate --portable --out out && wharf deploy --template out/parent.yml`,
+  npx wharf deploy examples/api-gateway-fargate
+  npx wharf deploy --template parent.yml --stack-name orders-api --region eu-west-1
+  npx wharf synth examples/public-alb-fargate --portable --out out && npx wharf deploy --template out/parent.yml`,
   maxPositionals: 1,
   options: {
     ...TEMPLATE_OPTIONS,

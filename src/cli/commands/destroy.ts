@@ -26,8 +26,8 @@ for confirmation on a terminal; without a terminal it needs --yes. Resources Clo
 not delete are listed with its reason, and the exit code is 4.
 
 Examples:
-  wharf destroy examples/api-gateway-fargate
-  wharf destroy --stack-name orders-api --yes`,
+  npx wharf destroy examples/api-gateway-fargate
+  npx wharf destroy --stack-name orders-api --yes`,
   maxPositionals: 1,
   options: {
     ...TEMPLATE_OPTIONS,

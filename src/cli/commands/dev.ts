@@ -76,10 +76,10 @@ of their folder (an unchanged folder is not built again); with --watch, a change
 rebuilds the image and rolls the service like an ECS deployment. A failed build exits 1.
 
 Examples:
-  wharf dev examples/api-gateway-fargate
-  wharf dev --template parent.yml --parameter DesiredCount=1 --image web=my/web:dev
-  wharf dev examples/public-alb-fargate --runtime process --once
-  wharf dev --template parent.yml --runtime process --process-command web='node server.js' --pass-env GREETING`,
+  npx wharf dev examples/api-gateway-fargate
+  npx wharf dev --template parent.yml --parameter DesiredCount=1 --image web=my/web:dev
+  npx wharf dev examples/public-alb-fargate --runtime process --once
+  npx wharf dev --template parent.yml --runtime process --process-command web='node server.js' --pass-env GREETING`,
   maxPositionals: 1,
   options: {
     template: {

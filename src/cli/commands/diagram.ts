@@ -37,10 +37,10 @@ needs --out.
 Exit code 2 on bad input (a missing file, an unknown format, a template the loader rejects).
 
 Examples:
-  wharf diagram examples/api-gateway-fargate --out docs/diagram-api-gateway.svg
-  wharf diagram --template parent.yml --format png --out architecture.png
-  wharf diagram examples/public-alb-fargate --format mermaid
-  wharf diagram --template parent.yml --json`,
+  npx wharf diagram examples/api-gateway-fargate --out docs/diagram-api-gateway.svg
+  npx wharf diagram --template parent.yml --format png --out architecture.png
+  npx wharf diagram examples/public-alb-fargate --format mermaid
+  npx wharf diagram --template parent.yml --json`,
   maxPositionals: 1,
   options: {
     template: {

@@ -18,8 +18,8 @@ Nested stacks are compared too. Nothing is changed in AWS (the change set is del
 Exit code 0 whether or not there are changes; 4 when AWS refused.
 
 Examples:
-  wharf diff examples/api-gateway-fargate
-  wharf diff --template parent.yml --stack-name orders-api --json`,
+  npx wharf diff examples/api-gateway-fargate
+  npx wharf diff --template parent.yml --stack-name orders-api --json`,
   maxPositionals: 1,
   options: {
     ...TEMPLATE_OPTIONS,

@@ -17,9 +17,9 @@ Reads the deployed stacks with CloudFormation DescribeStacks. The stacks are the
 Exit code 4 when a stack does not exist in the account and region.
 
 Examples:
-  wharf outputs examples/api-gateway-fargate
-  wharf outputs --stack-name orders-api --json
-  curl "$(wharf outputs --stack-name orders-api --json | jq -r '.[0].outputs.ApiGatewayUri')"`,
+  npx wharf outputs examples/api-gateway-fargate
+  npx wharf outputs --stack-name orders-api --json
+  curl "$(npx wharf outputs --stack-name orders-api --json | jq -r '.[0].outputs.ApiGatewayUri')"`,
   maxPositionals: 1,
   options: {
     ...TEMPLATE_OPTIONS,

@@ -25,9 +25,9 @@ for an ECR repository of your account, and the sam deploy line that passes the p
 --parameter-overrides ImageUrl=….
 
 Examples:
-  wharf synth examples/api-gateway-fargate --out out/api
-  wharf synth examples/public-alb-fargate --portable --out out/alb
-  wharf synth --app "npx tsx bin/app.ts" --format json --out cdk-templates`,
+  npx wharf synth examples/api-gateway-fargate --out out/api
+  npx wharf synth examples/public-alb-fargate --portable --out out/alb
+  npx wharf synth --app "npx tsx bin/app.ts" --format json --out cdk-templates`,
   maxPositionals: 1,
   options: {
     out: { type: 'string', short: 'o', value: '<dir>', description: 'Folder to write templates into' },

@@ -8,11 +8,14 @@
  * back for it, and says that `--runtime process` is how the user consents.
  */
 
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
 import { isWharfError, WharfError } from '../../errors.js';
 import type { IoHost } from '../../io/io-host.js';
 import { DockerRuntime } from './docker.js';
 import { ensureImage, errorText, imageExists } from './docker-image.js';
+import { baseImageUnavailable } from './dockerfile-base-images.js';
 import { ProcessRuntime, type ProcessRuntimeOptions } from './process.js';
 import type { TaskRuntime } from './types.js';
 
@@ -31,6 +34,12 @@ export interface SelectRuntimeOptions {
   readonly images?: readonly string[];
   /** The container that uses each image, for messages. */
   readonly imageContainers?: Readonly<Record<string, string>>;
+  /**
+   * The base images (`FROM`) of the Dockerfiles Wharf builds, each with its Dockerfile and the
+   * container built from it: with Docker they are pulled like {@link images}, and when one cannot
+   * be, the message says which Dockerfile needs it and how to get it offline.
+   */
+  readonly baseImages?: Readonly<Record<string, { readonly dockerfile: string; readonly container: string }>>;
   /**
    * Whether every container has a local command. When `false`, `auto` without Docker fails with
    * `WHARF_DOCKER_UNAVAILABLE` instead of choosing a process runtime that could not start them.
@@ -123,7 +132,10 @@ export async function selectRuntime(
   const failure = await pingDocker(docker, options.pingTimeoutMs ?? 2000);
   if (failure === undefined) {
     const why = choice === 'docker' ? 'asked for Docker; ' : '';
-    const missing = await missingImages(docker, options.images);
+    const missing = await missingImages(docker, [
+      ...(options.images ?? []),
+      ...Object.keys(options.baseImages ?? {}),
+    ]);
     // Pull what is missing now, before anything starts: a task that cannot start is bad input.
     const unavailable = await pullAll(docker, missing, options);
     if (unavailable) {
@@ -188,14 +200,29 @@ async function pullAll(
 ): Promise<WharfError | undefined> {
   for (const image of images) {
     try {
-      await ensureImage(docker, image, options.imageContainers?.[image] ?? 'unknown', {
+      const container = options.imageContainers?.[image] ?? options.baseImages?.[image]?.container;
+      await ensureImage(docker, image, container ?? 'unknown', {
         io: options.io,
         pullProgress: options.pullProgress,
       });
     } catch (error) {
+      const dockerfile = options.baseImages?.[image]?.dockerfile;
+      if (isWharfError(error) && dockerfile) {
+        const reason = errorText((error as { cause?: unknown }).cause ?? error);
+        return new WharfError(error.code, baseImageUnavailable(image, dockerfile, reason, standInScript()), {
+          cause: error,
+        });
+      }
       if (isWharfError(error)) return error;
       throw error;
     }
   }
   return undefined;
+}
+
+/** Wharf's stand-in script, when this Wharf is a checkout that has it (a packed copy does not). */
+function standInScript(): string | undefined {
+  // This file is src/local/runtime/ or dist/local/runtime/ of Wharf's folder.
+  const script = fileURLToPath(new URL('../../../scripts/build-stand-in-images.ts', import.meta.url));
+  return existsSync(script) ? script : undefined;
 }

@@ -1,7 +1,8 @@
 /**
- * `wharf dev` on the two CDK example apps: with the process runtime (the Quick start on a
- * machine without Docker or without registry access) and on Docker with a local image; and
- * `--watch`, which rolls the service to a changed app without dropping requests.
+ * `wharf dev` on the example CDK apps: with the process runtime (the Quick start on a machine
+ * without Docker or without registry access) and on Docker (a local image for the nginx examples;
+ * node-service's own image built from its Dockerfile on the offline `node:22-alpine` stand-in);
+ * and `--watch`, which rolls the service to a changed app without dropping requests.
  */
 
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { watchApp } from '../../../src/local/watch.js';
 import { requireDocker } from '../../support/docker.js';
+import { ensureTestBaseImages } from '../../support/stand-in.js';
 import { buildTestImages, WEB_IMAGE } from '../../support/web-image.js';
 import { eventually, get, ingressUrl, loadUntil, type StartedCloud, startCloud } from './support.js';
 
@@ -41,6 +43,33 @@ describe('wharf dev on the example CDK apps', () => {
     });
   }
 
+  it('node-service: its own JSON through the local api-gateway on the process runtime (node server.mjs in app/), from both tasks', async () => {
+    started = await startCloud({ dir: join(ROOT, 'examples', 'node-service'), runtime: 'process' });
+    await started.cloud.waitUntilReady(60_000);
+    const url = ingressUrl(started.cloud, 'api-gateway');
+    const pids = new Set<number>();
+    for (let i = 0; i < 20; i++) {
+      const response = await get(`${url}/`);
+      expect(response.status).toBe(200);
+      const body = JSON.parse(response.body) as { message: string; pid: number };
+      expect(body.message).toBe('hello from node-service');
+      pids.add(body.pid);
+    }
+    expect(pids.size).toBe(2);
+    const seen = JSON.parse((await get(`${url}/request?q=1`)).body);
+    expect(seen).toMatchObject({
+      method: 'GET',
+      path: '/request',
+      query: { q: '1' },
+      headers: {
+        via: 'HTTP/1.1 AmazonAPIGateway',
+        forwarded: expect.stringMatching(/^by=.*;for=.*;proto=http$/),
+        'x-amzn-trace-id': expect.stringMatching(/^Root=1-/),
+      },
+    });
+    expect(started.io.withCode('WHARF_IMAGE_BUILD_START')).toEqual([]);
+  });
+
   describe.skipIf(!hasDocker)('on Docker', () => {
     beforeAll(() => buildTestImages());
     for (const [example, kind] of Object.entries(EXAMPLES)) {
@@ -57,6 +86,27 @@ describe('wharf dev on the example CDK apps', () => {
         expect(response.body).toMatch(/^hello from [0-9a-f]{12}\n$/);
       });
     }
+
+    it('node-service: builds app/ FROM the node:22-alpine stand-in and serves its own JSON through the local api-gateway', async () => {
+      await ensureTestBaseImages();
+      started = await startCloud({ dir: join(ROOT, 'examples', 'node-service'), runtime: 'docker' });
+      await started.cloud.waitUntilReady(90_000);
+      const image = [
+        ...started.io.withCode('WHARF_IMAGE_BUILT'),
+        ...started.io.withCode('WHARF_IMAGE_CURRENT'),
+      ];
+      expect(image.map((m) => (m.data as { tag: string }).tag)).toEqual([
+        expect.stringMatching(/^wharf-local\/node-service:[0-9a-f]{12}$/),
+      ]);
+      const response = await get(`${ingressUrl(started.cloud, 'api-gateway')}/`);
+      expect(response.status).toBe(200);
+      // A container's host name is its id.
+      expect(JSON.parse(response.body)).toEqual({
+        message: 'hello from node-service',
+        host: expect.stringMatching(/^[0-9a-f]{12}$/),
+        pid: expect.any(Number),
+      });
+    }, 150_000);
   });
 });
 
