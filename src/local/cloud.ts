@@ -12,7 +12,6 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { WharfError } from '../errors.js';
 import { type IoHost, SILENT_IO } from '../io/io-host.js';
@@ -23,20 +22,18 @@ import { type Clock, SYSTEM_CLOCK } from './clock.js';
 import { CloudMapRegistry } from './cloudmap/registry.js';
 import { type CloudMapEndpoint, startCloudMapEndpoint } from './cloudmap/server.js';
 import { type ContainerOverrides, unsetSecretWarnings } from './ecs/resolve.js';
-import {
-  type ServiceDescription,
-  ServiceScheduler,
-  type ServiceSchedulerOptions,
-} from './ecs/service-scheduler.js';
+import { ServiceScheduler, type ServiceSchedulerOptions } from './ecs/service-scheduler.js';
 import { registerRevision } from './ecs/task-definition-revision.js';
 import { TaskStopReporter } from './ecs/task-stop-report.js';
 import type { EcsServiceConfig } from './ecs/types.js';
 import { startLoadBalancer } from './elb/load-balancer.js';
 import { TargetGroup } from './elb/target-group.js';
 import { LocalImageBuilds } from './image-builds.js';
+import { localOutputs } from './local-outputs.js';
 import { LogFiles } from './log-files.js';
 import { buildLocalModel, type LocalModel } from './model.js';
 import { LocalVpc } from './network/vpc.js';
+import { waitUntilReady } from './readiness.js';
 import { logGroupFolder } from './runtime/container-logs.js';
 import { DockerRuntime } from './runtime/docker.js';
 import { type PassedEnvironment, passedEnvironment } from './runtime/process-environment.js';
@@ -428,94 +425,6 @@ async function startModel(
   return cloud;
 }
 
-/** Root outputs with each AWS endpoint replaced by its local URL. */
-function localOutputs(model: LocalModel, endpoints: readonly LocalEndpoint[]): Record<string, PlainValue> {
-  const replacements: Array<[string, string]> = [];
-  for (const endpoint of endpoints) {
-    if (!endpoint.awsValue) continue;
-    if (endpoint.kind === 'api-gateway') replacements.push([endpoint.awsValue, endpoint.url]);
-  }
-  for (const lb of model.loadBalancers) {
-    const listeners = endpoints.filter((e) => e.kind === 'load-balancer' && e.name === lb.name);
-    const http = listeners[0]?.url;
-    if (http) {
-      replacements.push(
-        [`https://${lb.dnsName}`, http],
-        [`http://${lb.dnsName}`, http],
-        [lb.dnsName, http.replace(/^http:\/\//, '')],
-      );
-    }
-  }
-  const replace = (value: PlainValue): PlainValue => {
-    if (typeof value !== 'string') return value;
-    for (const [from, to] of replacements) if (value.includes(from)) return value.split(from).join(to);
-    return value;
-  };
-  return Object.fromEntries(
-    Object.entries(model.app.root.outputs).map(([key, value]) => [key, replace(value)]),
-  );
-}
-
-/**
- * Ready: every service runs its desired count of tasks, and tasks whose essential containers have
- * a health check report HEALTHY (load balancer health is not awaited: the ALB fails open while
- * targets are initial, §2.2).
- */
-async function waitUntilReady(
-  services: ReadonlyMap<string, ServiceScheduler>,
-  configs: ReadonlyMap<string, EcsServiceConfig>,
-  clock: Clock,
-  timeoutMs: number,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const pending: Array<[string, ServiceScheduler]> = [];
-    for (const [name, scheduler] of services) {
-      const description = scheduler.describe();
-      const failed = description.deployments[0];
-      if (failed?.rolloutState === 'FAILED') throw deploymentFailed(name, failed, description);
-      const checked = configs.get(name)?.taskDefinition.containers.some((c) => c.essential && c.healthCheck);
-      const running = description.tasks.filter(
-        (t) =>
-          t.lastStatus === 'RUNNING' &&
-          (checked ? t.healthStatus === 'HEALTHY' : t.healthStatus !== 'UNHEALTHY'),
-      );
-      // Without a container health check, "ready" also means the task accepts connections.
-      const listening = await Promise.all(running.map((t) => checked || allListening(t.endpoints)));
-      if (listening.filter(Boolean).length < description.desiredCount) pending.push([name, scheduler]);
-    }
-    if (pending.length === 0) return;
-    if (Date.now() > deadline) {
-      const detail = pending
-        .map(([name, s]) => `${name}: ${s.describe().events[0]?.message ?? 'no event yet'}`)
-        .join('; ');
-      throw new WharfError(
-        'WHARF_DEV_NOT_READY',
-        `services not ready after ${Math.round(timeoutMs / 1000)} s (${detail}). See the task logs and stopped reasons above.`,
-      );
-    }
-    await clock.sleep(100);
-  }
-}
-
-/**
- * A service's PRIMARY deployment FAILED (the circuit breaker tripped with nothing to roll back to,
- * or rollback off): it starts no more tasks, so waiting longer cannot help.
- */
-function deploymentFailed(
-  name: string,
-  deployment: ServiceDescription['deployments'][number],
-  description: ServiceDescription,
-): WharfError {
-  const stopped = description.tasks.find((task) => task.lastStatus === 'STOPPED' && task.stoppedReason);
-  const why = stopped ? ` Last stopped task: ${stopped.stoppedReason?.replace(/\.$/, '')}.` : '';
-  return new WharfError(
-    'WHARF_DEV_DEPLOYMENT_FAILED',
-    `service ${name}: deployment ${deployment.id} failed (${deployment.rolloutStateReason.replace(/\.$/, '')}).${why} ` +
-      'See the stopped tasks and their last log lines above.',
-  );
-}
-
 /** The process runtime needs a command for every container: say which ones lack it, before anything starts. */
 function requireLocalCommands(model: LocalModel): void {
   const missing = model.services.flatMap((service) =>
@@ -533,24 +442,4 @@ function requireLocalCommands(model: LocalModel): void {
         "(it gets PORT in its environment), set the task definition's 'wharf:local:command' metadata (the constructs' localCommand prop), or use --runtime docker.",
     );
   }
-}
-
-/** True when every endpoint accepts a TCP connection within a second. */
-async function allListening(endpoints: readonly { host: string; port: number }[]): Promise<boolean> {
-  const results = await Promise.all(
-    endpoints.map(
-      ({ host, port }) =>
-        new Promise<boolean>((done) => {
-          const socket = connect({ host, port });
-          const finish = (ok: boolean) => {
-            socket.destroy();
-            done(ok);
-          };
-          socket.setTimeout(1000, () => finish(false));
-          socket.once('connect', () => finish(true));
-          socket.once('error', () => finish(false));
-        }),
-    ),
-  );
-  return results.every(Boolean);
 }
