@@ -104,6 +104,16 @@ describe('wharf outputs (mocked AWS)', () => {
     expect(run.code).toBe(4);
     expect(run.stderr).toContain("stack 'nope' does not exist in account 123456789012, region us-east-1");
   });
+
+  it('prints the failure as JSON on stdout with --json, like deploy', async () => {
+    const aws = await startAws();
+    const run = await wharfAgainst(aws, ['outputs', '--stack-name', 'nope', '--json']);
+    expect(run.code).toBe(4);
+    const failure = JSON.parse(run.stdout) as { ok: boolean; error: { code: string; message: string } };
+    expect(failure.ok).toBe(false);
+    expect(failure.error.code).toMatch(/^WHARF_AWS_/);
+    expect(failure.error.message).toContain("stack 'nope' does not exist in account 123456789012");
+  });
 });
 
 describe('credentials and region (mocked AWS)', () => {

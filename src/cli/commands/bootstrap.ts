@@ -1,6 +1,6 @@
 import { bootstrap } from '../../deploy/bootstrap.js';
 import { type Command, EXIT, type OptionSpec } from '../command.js';
-import { AWS_OPTIONS, awsTarget, jsonFailure, PROGRESS_OPTIONS, progressViewFor } from './aws-options.js';
+import { AWS_OPTIONS, awsTarget, PROGRESS_OPTIONS, progressViewFor } from './aws-options.js';
 
 /** `wharf bootstrap`: prepare an account and region for deploys. */
 export const bootstrapCommand: Command = {
@@ -47,7 +47,6 @@ Examples:
       return EXIT.ok;
     } catch (error) {
       view.stop();
-      if (options.json) stdout(jsonFailure(error));
       throw error;
     }
   },

@@ -5,7 +5,6 @@ import { CDK_APP_OPTIONS, type Command, EXIT } from '../command.js';
 import {
   AWS_OPTIONS,
   awsTarget,
-  jsonFailure,
   PARAMETER_OPTION,
   PROGRESS_OPTIONS,
   pollInterval,
@@ -103,7 +102,6 @@ Examples:
         return EXIT.findings;
       }
       view.write(view.summary());
-      if (options.json) stdout(jsonFailure(error));
       throw error;
     }
   },

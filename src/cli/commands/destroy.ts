@@ -5,7 +5,6 @@ import { CDK_APP_OPTIONS, type Command, EXIT } from '../command.js';
 import {
   AWS_OPTIONS,
   awsTarget,
-  jsonFailure,
   PROGRESS_OPTIONS,
   pollInterval,
   progressViewFor,
@@ -69,7 +68,6 @@ Examples:
         return EXIT.ok;
       }
       view.write(view.summary());
-      if (options.json) stdout(jsonFailure(error));
       throw error;
     }
   },
