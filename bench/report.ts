@@ -177,7 +177,10 @@ export function describeGeneratorCheck(g: GeneratorCheck): string {
   return g.passed
     ? `**Generator check passed** (direct ≥ ${GENERATOR_HEADROOM}× the fastest proxy): ${figures}. The proxies' req/s are theirs, not wrk's.`
     : `**Generator check FAILED** (direct < ${GENERATOR_HEADROOM}× the fastest proxy): ${figures}. ` +
-        "The load generator may have limited the proxy rows: read their req/s as lower bounds (CPU µs per request is still the proxies' own).";
+        "The load generator may have limited the proxy rows: read their req/s as lower bounds (CPU µs per request is still the proxies' own)." +
+        (g.wrkMaxCpuPercentOnProxies < 50
+          ? " wrk itself was mostly idle, so the likelier limit is the machine's CPU taken by other work: re-run when the load average is low."
+          : '');
 }
 
 /** The Markdown section (without the markers). */

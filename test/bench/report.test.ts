@@ -104,6 +104,7 @@ describe('ingress benchmark report', () => {
     });
     expect(text).toContain('**Generator check FAILED** (direct < 2× the fastest proxy)');
     expect(text).toContain('read their req/s as lower bounds');
+    expect(text).toContain("wrk itself was mostly idle, so the likelier limit is the machine's CPU");
     expect(text).toMatch(/\| direct \(no proxy\) \| 57,532 \| 57,532–57,532 \|/);
     expect(text).toContain('load average (1 min) 0.50 before, 0.70 after');
   });
