@@ -1,4 +1,3 @@
-import { bootstrap } from '../../deploy/bootstrap.js';
 import { type Command, EXIT, type OptionSpec } from '../command.js';
 import { AWS_OPTIONS, awsTarget, PROGRESS_OPTIONS, progressViewFor } from './aws-options.js';
 
@@ -29,6 +28,9 @@ Examples:
     json: PROGRESS_OPTIONS.json as OptionSpec,
   },
   async run({ positionals, options, io, stdout, terminal }) {
+    // Loaded when the command runs: the CDK toolkit and AWS SDK take ~1.5 s to import, which
+    // every other command (wharf dev's start-up) would otherwise pay.
+    const { bootstrap } = await import('../../deploy/bootstrap.js');
     const view = progressViewFor(options, terminal);
     try {
       const result = await bootstrap({

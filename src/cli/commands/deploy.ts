@@ -1,5 +1,4 @@
 import { renderCheckReport } from '../../check/report.js';
-import { CheckFailedError, deploy } from '../../deploy/deploy.js';
 import { UsageError } from '../../errors.js';
 import { CDK_APP_OPTIONS, type Command, EXIT } from '../command.js';
 import {
@@ -63,6 +62,9 @@ Examples:
     ...PROGRESS_OPTIONS,
   },
   async run({ positionals, options, io, stdout, terminal }) {
+    // Loaded when the command runs: the CDK toolkit and AWS SDK take ~1.5 s to import, which
+    // every other command (wharf dev's start-up) would otherwise pay.
+    const { CheckFailedError, deploy } = await import('../../deploy/deploy.js');
     const failFastAfter = Number(options['fail-fast-after']);
     if (!Number.isInteger(failFastAfter) || failFastAfter < 0 || failFastAfter > 1000) {
       throw new UsageError(

@@ -1,5 +1,4 @@
 import { createInterface } from 'node:readline/promises';
-import { DestroyDeclinedError, destroy } from '../../deploy/destroy.js';
 import { UsageError } from '../../errors.js';
 import { CDK_APP_OPTIONS, type Command, EXIT } from '../command.js';
 import {
@@ -35,6 +34,9 @@ Examples:
     ...PROGRESS_OPTIONS,
   },
   async run({ positionals, options, io, stdout, terminal }) {
+    // Loaded when the command runs: the CDK toolkit and AWS SDK take ~1.5 s to import, which
+    // every other command (wharf dev's start-up) would otherwise pay.
+    const { DestroyDeclinedError, destroy } = await import('../../deploy/destroy.js');
     const yes = options.yes === true;
     if (!yes && process.stdin.isTTY !== true) {
       throw new UsageError('wharf destroy: stdin is not a terminal, so it cannot ask; pass --yes to delete.');
