@@ -1,6 +1,6 @@
 /**
  * Where a Wharf ingress emulator spends its CPU under saturation: runs bench/serve-ingress.ts with
- * `--cpu-prof` in front of the benchmark's nginx backend, drives it with the same autocannon load
+ * `--cpu-prof` in front of the benchmark's nginx backend, drives it with the same wrk load
  * as bench/ingress.ts, and prints the functions with the most self time (and the files they are
  * in, summed).
  *
@@ -14,9 +14,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { combine, saturate } from './load.js';
 import { startBackendNginx } from './nginx.js';
 import { startChild, stopAll } from './processes.js';
+import { runWrk } from './wrk.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -86,9 +86,9 @@ async function main(): Promise<void> {
     createInterface({ input: stdout }).once('line', resolve),
   );
   const url = `${(JSON.parse(line) as { url: string }).url}/bench`;
-  const result = combine([await saturate({ url, connections: 32, pipelining: 1, seconds })]);
+  const result = await runWrk({ url, connections: 32, threads: 1, seconds });
   process.stdout.write(
-    `${kind}: ${Math.round(result.rps)} req/s, p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms (while profiling)\n`,
+    `${kind}: ${Math.round(result.rps)} req/s, p50 ${result.latencyMs.p50.toFixed(2)} ms, p99 ${result.latencyMs.p99.toFixed(2)} ms (while profiling)\n`,
   );
   await child.stop();
   await backend.stop();

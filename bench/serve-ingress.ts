@@ -2,7 +2,12 @@
  * Serves one Wharf ingress emulator in front of the benchmark's backend, in its own process so it
  * does not share a thread with the load generator. Started by `bench/ingress.ts`:
  *
- *   node --import tsx bench/serve-ingress.ts <apigateway|alb|node-proxy> <backend port>
+ *   node --import tsx bench/serve-ingress.ts <apigateway|alb|node-proxy> <backend port> [--access-logs <dir>]
+ *
+ * With `--access-logs <dir>`, the emulator writes its access log into `<dir>` as `wharf dev` does
+ * (one line per request through the same append-only file streams): the API Gateway stage gets
+ * the seeds' JSON access-log format (the examples' default), the ALB its access-log sink.
+ * Without it, neither logs.
  *
  * Prints one JSON line `{"kind":…,"url":…}` on stdout once it accepts requests, and stops when it
  * gets SIGTERM/SIGINT or its stdin closes (so it never outlives the benchmark).
@@ -14,7 +19,9 @@
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { type Dispatcher, Pool } from 'undici';
+import { SEED_ACCESS_LOG_FORMAT } from '../src/constructs/api-gateway-ingress.js';
 import { type InstanceLookup, startHttpApi, TokenBucket } from '../src/local/apigateway/index.js';
 import type { HttpApiConfig } from '../src/local/apigateway/types.js';
 import { SYSTEM_CLOCK } from '../src/local/clock.js';
@@ -22,6 +29,7 @@ import type { InstanceRecord } from '../src/local/cloudmap/types.js';
 import { startLoadBalancer } from '../src/local/elb/load-balancer.js';
 import { TargetGroup } from '../src/local/elb/target-group.js';
 import type { LoadBalancerConfig, TargetGroupConfig } from '../src/local/elb/types.js';
+import { LogFiles } from '../src/local/log-files.js';
 import type { NetworkPath, RouteResult } from '../src/local/network/types.js';
 
 /** The task's private address in the emulated VPC; the network maps it to the backend's port. */
@@ -124,11 +132,45 @@ const LOAD_BALANCER: LoadBalancerConfig = {
   ],
 };
 
+/** A running ingress: its URL and how to stop it. */
+interface Served {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Where access-log lines go when they are on: files under a folder, as `wharf dev` writes them. */
+interface AccessLogs {
+  readonly files: LogFiles;
+  readonly dir: string;
+}
+
 /** Starts the API Gateway emulator; resolves with its URL and how to stop it. */
-async function serveApiGateway(backendPort: number): Promise<{ url: string; close(): Promise<void> }> {
+async function serveApiGateway(backendPort: number, logs?: AccessLogs): Promise<Served> {
+  const config: HttpApiConfig = logs
+    ? {
+        ...HTTP_API,
+        stages: HTTP_API.stages.map((stage) => ({
+          ...stage,
+          accessLog: {
+            destinationArn: 'arn:aws:logs:us-east-1:123456789012:log-group:bench-access-logs',
+            logGroupName: 'bench-access-logs',
+            format: SEED_ACCESS_LOG_FORMAT,
+          },
+        })),
+      }
+    : HTTP_API;
   const api = await startHttpApi(
-    HTTP_API,
-    { instances: benchCloudMap(), network: benchNetwork(backendPort) },
+    config,
+    {
+      instances: benchCloudMap(),
+      network: benchNetwork(backendPort),
+      ...(logs
+        ? {
+            accessLog: (group: string, line: string) =>
+              logs.files.append(join(logs.dir, group, 'access.log'), line),
+          }
+        : {}),
+    },
     // The account limit (10,000 rps, as on AWS) would answer 429 above it: lift it so the
     // benchmark measures the proxy, not the throttle. Everything else is the default.
     { accountThrottle: new TokenBucket({ rateLimit: 1e9, burstLimit: 1e9 }, SYSTEM_CLOCK) },
@@ -137,7 +179,7 @@ async function serveApiGateway(backendPort: number): Promise<{ url: string; clos
 }
 
 /** Starts the ALB emulator with the backend registered; resolves once the target is healthy. */
-async function serveAlb(backendPort: number): Promise<{ url: string; close(): Promise<void> }> {
+async function serveAlb(backendPort: number, logs?: AccessLogs): Promise<Served> {
   const group = new TargetGroup(TARGET_GROUP);
   const healthy = new Promise<void>((resolve) => {
     group.on('state', (change) => {
@@ -147,6 +189,12 @@ async function serveAlb(backendPort: number): Promise<{ url: string; close(): Pr
   group.registerTarget({ id: TASK_IP, port: TASK_PORT });
   const alb = await startLoadBalancer(LOAD_BALANCER, new Map([[group.arn, group]]), {
     network: benchNetwork(backendPort),
+    ...(logs
+      ? {
+          accessLog: (line: string) =>
+            logs.files.append(join(logs.dir, 'elb', LOAD_BALANCER.name, 'access.log'), line),
+        }
+      : {}),
   });
   // Fail-open would route to an `initial` target too; waiting makes the measured path the usual one.
   const timeout = new Promise<void>((resolve) => setTimeout(resolve, 5_000).unref());
@@ -160,7 +208,7 @@ async function serveAlb(backendPort: number): Promise<{ url: string; close(): Pr
 }
 
 /** The minimal Node reverse proxy: status, headers (minus hop-by-hop ones) and body passed through. */
-async function serveNodeProxy(backendPort: number): Promise<{ url: string; close(): Promise<void> }> {
+async function serveNodeProxy(backendPort: number): Promise<Served> {
   const pool = new Pool(`http://127.0.0.1:${backendPort}`, { keepAliveTimeout: 60_000 });
   const server = createServer({ keepAlive: true }, (req, res) => {
     const headers = { ...req.headers };
@@ -200,18 +248,28 @@ async function serveNodeProxy(backendPort: number): Promise<{ url: string; close
 }
 
 async function main(): Promise<void> {
-  const [kind, portText] = process.argv.slice(2);
+  const [kind, portText, flag, logDir] = process.argv.slice(2);
   const backendPort = Number(portText);
-  if (!KINDS.includes(kind) || !Number.isInteger(backendPort) || backendPort <= 0) {
+  const logsOk =
+    flag === undefined || (flag === '--access-logs' && logDir !== undefined && kind !== 'node-proxy');
+  if (!KINDS.includes(kind) || !Number.isInteger(backendPort) || backendPort <= 0 || !logsOk) {
     process.stderr.write(
-      `usage: node --import tsx bench/serve-ingress.ts <${KINDS.join('|')}> <backend port>\n`,
+      `usage: node --import tsx bench/serve-ingress.ts <${KINDS.join('|')}> <backend port> [--access-logs <dir>]\n`,
     );
     process.exit(2);
   }
+  const logs = logDir !== undefined ? { files: new LogFiles(), dir: logDir } : undefined;
   const serve = { apigateway: serveApiGateway, alb: serveAlb, 'node-proxy': serveNodeProxy }[
     kind as IngressKind
   ];
-  const served = await serve(backendPort);
+  const running = await serve(backendPort, logs);
+  const served: Served = {
+    url: running.url,
+    close: async () => {
+      await running.close();
+      await logs?.files.close();
+    },
+  };
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { UsageError } from '../errors.js';
+import { isWharfError, UsageError } from '../errors.js';
 import type { IoHost } from '../io/io-host.js';
 
 /** One command-line option. */
@@ -141,4 +141,51 @@ export function renderCommandHelp(command: Command): string {
     ...rows.map(([flag, text]) => `  ${(flag ?? '').padEnd(width)}${text}`),
     '',
   ].join('\n');
+}
+
+/** What `--json` prints on stdout when a command fails. */
+export interface JsonFailure {
+  readonly ok: false;
+  readonly error: {
+    /** The error's stable code (`WHARF_USAGE`, `WHARF_AWS_…`), or `WHARF_INTERNAL` for a bug. */
+    readonly code: string;
+    readonly message: string;
+    /** Commands to run next, when the error knows them (e.g. `wharf bootstrap aws://…/…`). */
+    readonly nextSteps: readonly string[];
+  };
+  /** The part of the result the command produced before it failed (e.g. `cost`'s estimate when only its chart failed). */
+  readonly result?: unknown;
+}
+
+/**
+ * The `--json` form of any failure, for stdout: `{ ok: false, error: { code, message, nextSteps } }`,
+ * plus `result` when the error carries a partial one. `main` prints it for every command that has
+ * a `--json` option, so a script reading stdout always gets one JSON document.
+ *
+ * @example jsonFailure(new UsageError('wharf synth: --out <dir> is required…')) // '{ "ok": false, "error": { "code": "WHARF_USAGE", … } }\n'
+ */
+export function jsonFailure(error: unknown): string {
+  const e = (typeof error === 'object' && error !== null ? error : {}) as {
+    message?: unknown;
+    nextSteps?: unknown;
+    result?: unknown;
+  };
+  const failure: JsonFailure = {
+    ok: false,
+    error: {
+      code: isWharfError(error) ? error.code : 'WHARF_INTERNAL',
+      message: typeof e.message === 'string' ? e.message : String(error),
+      nextSteps: Array.isArray(e.nextSteps) ? e.nextSteps.map(String) : [],
+    },
+    ...(e.result !== undefined ? { result: e.result } : {}),
+  };
+  return `${JSON.stringify(failure, null, 2)}\n`;
+}
+
+/**
+ * Whether a failed run of `command` should print {@link jsonFailure} on stdout: the command has a
+ * `--json` option and it was given (read from argv when the arguments themselves were rejected).
+ */
+export function wantsJsonFailure(command: Command, argv: readonly string[]): boolean {
+  return command.options.json?.type === 'boolean' && argv.includes('--json');
 }

@@ -3,7 +3,15 @@ import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { isWharfError } from '../errors.js';
 import type { IoHost, IoMessage } from '../io/io-host.js';
-import { type Command, EXIT, parseCommandArgs, renderCommandHelp, type TerminalStream } from './command.js';
+import {
+  type Command,
+  EXIT,
+  jsonFailure,
+  parseCommandArgs,
+  renderCommandHelp,
+  type TerminalStream,
+  wantsJsonFailure,
+} from './command.js';
 import { bootstrapCommand } from './commands/bootstrap.js';
 import { checkCommand } from './commands/check.js';
 import { costCommand } from './commands/cost.js';
@@ -111,6 +119,8 @@ export async function main(
     }
     return await command.run({ ...parsed, io, stdout: out, terminal });
   } catch (error) {
+    // One rule for every command with --json: a failure is one JSON document on stdout too.
+    if (wantsJsonFailure(command, rest)) out(jsonFailure(error));
     if (isWharfError(error) && error.source === 'user') {
       err(`error: ${error.message}\n`);
       const output = (error as { output?: string }).output;

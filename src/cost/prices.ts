@@ -3,7 +3,7 @@
  * source, the date it was read or published, and a confidence tag, plus the pricing rules that
  * no AWS page settles ({@link PricingAssumptions}), each an explicit switch with a stated default.
  *
- * Figures and tags come from the project's pricing reference (`../shared/reference/pricing.md`),
+ * Figures and tags come from the project's pricing reference (`docs/reference/pricing.md`),
  * compiled from AWS pricing pages and AWS Price List rows; source ids (`S1`, `S9`, …) are that
  * reference's, followed by the AWS page the figure belongs to. Confidence tags:
  * - `C1` first-party AWS text (pricing page, documentation, whitepaper);

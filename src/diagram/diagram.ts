@@ -39,7 +39,9 @@ export function parseDiagramFormat(format: string): DiagramFormat {
 export function renderDiagram(model: DiagramModel, format: DiagramFormat): string | Buffer {
   if (format === 'mermaid') return renderMermaid(model);
   const svg = renderSvg(model);
-  return format === 'png' ? svgToPng(svg) : svg;
+  return format === 'png'
+    ? svgToPng(svg, { instead: '--format svg and --format mermaid work without it.' })
+    : svg;
 }
 
 /** Loads a CDK app or template file and draws its architecture. */

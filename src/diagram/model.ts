@@ -11,7 +11,7 @@
  * drawn from the rest.
  */
 
-import { isWharfError } from '../errors.js';
+import { isWharfError, UsageError } from '../errors.js';
 import { type IoHost, SILENT_IO } from '../io/io-host.js';
 import { parseCloudMapServiceArn } from '../local/apigateway/integration-target.js';
 import { resolveHttpApis } from '../local/apigateway/resolve.js';
@@ -573,8 +573,37 @@ export interface LoadDiagramOptions extends TemplateSource {
 export async function loadDiagramModel(options: LoadDiagramOptions): Promise<DiagramModel> {
   const source = await loadSource(options, options.io ?? SILENT_IO);
   try {
-    return buildDiagramModel(resolveApp(source.app, { parameters: options.parameters }));
+    const model = buildDiagramModel(resolveApp(source.app, { parameters: options.parameters }));
+    if (isEmptyDiagram(model)) {
+      const counted = source.app.stacks.reduce(
+        (n, stack) => n + Object.keys(stack.template.Resources ?? {}).length,
+        0,
+      );
+      throw new UsageError(
+        `${source.app.root.file}: nothing to draw: its ${counted} resource(s) include none a diagram shows ` +
+          `(${DRAWN_RESOURCE_TYPES.join(', ')}).`,
+        { code: 'WHARF_DIAGRAM_EMPTY' },
+      );
+    }
+    return model;
   } finally {
     source.dispose();
   }
+}
+
+/** The resource types whose presence gives a diagram something to draw. */
+export const DRAWN_RESOURCE_TYPES = [
+  'AWS::EC2::VPC',
+  'AWS::EC2::Subnet',
+  'AWS::ECS::Service',
+  'AWS::ApiGatewayV2::Api',
+  'AWS::ElasticLoadBalancingV2::LoadBalancer',
+  'AWS::EC2::NatGateway',
+  'AWS::EC2::InternetGateway',
+  'AWS::ServiceDiscovery::Service',
+] as const;
+
+/** True when a model has no node and no group: a picture of it would be an empty frame. */
+export function isEmptyDiagram(model: DiagramModel): boolean {
+  return model.nodes.length === 0 && model.groups.length === 0;
 }

@@ -18,7 +18,16 @@ export interface PngOptions {
    * @default 'rsvg-convert'
    */
   readonly command?: string;
+  /**
+   * What the caller offers instead when the converter is missing, appended to the error, e.g.
+   * `--format svg works without it.`
+   * @default - nothing appended
+   */
+  readonly instead?: string;
 }
+
+/** The packages that provide `rsvg-convert`, by platform (for messages). */
+export const RSVG_INSTALL_HINT = 'Debian/Ubuntu: apt-get install librsvg2-bin; macOS: brew install librsvg';
 
 /** Converts an SVG document to PNG bytes; throws `WHARF_DIAGRAM_PNG` when no converter is found. */
 export function svgToPng(svg: string, options: PngOptions = {}): Buffer {
@@ -32,8 +41,7 @@ export function svgToPng(svg: string, options: PngOptions = {}): Buffer {
     throw new WharfError(
       'WHARF_DIAGRAM_PNG',
       missing
-        ? `PNG output needs '${command}' on PATH (Debian/Ubuntu: apt-get install librsvg2-bin; macOS: brew install librsvg). ` +
-            '--format svg and --format mermaid work without it.'
+        ? `PNG output needs '${command}' on PATH (${RSVG_INSTALL_HINT}).${options.instead ? ` ${options.instead}` : ''}`
         : `'${command}' could not run: ${result.error.message}`,
       { cause: result.error },
     );

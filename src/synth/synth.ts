@@ -182,8 +182,9 @@ export async function synth(options: SynthOptions): Promise<SynthResult> {
     for (const item of pending) {
       mkdirSync(resolve(item.file, '..'), { recursive: true });
       writeFileSync(item.file, item.content);
+      // `debug`: the result lists every file, and `wharf synth` prints that list once on stdout.
       io.notify({
-        level: 'info',
+        level: 'debug',
         code: 'WHARF_SYNTH_WROTE',
         message: `wrote ${item.file}`,
         data: item.written,

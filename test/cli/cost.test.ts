@@ -95,6 +95,64 @@ describe('wharf cost', () => {
     expect(run.stderr).toContain('cannot be written');
   });
 
+  it('prints the whole estimate when a PNG chart cannot be made (no rsvg-convert), then exits 2 with hints that exist', () => {
+    const dir = tempDir();
+    const file = join(dir, 'cost.png');
+    // An empty PATH: no rsvg-convert (the CLI runs from node's absolute path).
+    const run = runWharf(['cost', '--template', API, '--chart', file], { env: { PATH: dir } });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toMatch(/^Monthly cost of parent/);
+    expect(run.stdout).toMatch(/TOTAL\s+\$[\d.]+/);
+    expect(run.stdout).toContain('Crossover: ');
+    expect(run.stdout).toContain('Assumptions: ');
+    expect(run.stdout).not.toContain('Chart written');
+    expect(run.stderr).toContain(`error: wharf cost: the chart '${file}' was not written (the estimate was)`);
+    expect(run.stderr).toContain('apt-get install librsvg2-bin');
+    expect(run.stderr).toContain(`--chart ${join(dir, 'cost.svg')}`);
+    expect(run.stderr).not.toContain('--format');
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('with --json, puts the estimate in the failure object when only the chart failed', () => {
+    const dir = tempDir();
+    const run = runWharf(['cost', '--template', API, '--chart', join(dir, 'cost.png'), '--json'], {
+      env: { PATH: dir },
+    });
+    expect(run.code).toBe(2);
+    const failure = JSON.parse(run.stdout) as {
+      ok: boolean;
+      error: { code: string; nextSteps: string[] };
+      result: { estimate: { totalMonthlyUsd: number } }[];
+    };
+    expect(failure.ok).toBe(false);
+    expect(failure.error.code).toBe('WHARF_COST_CHART');
+    expect(failure.error.nextSteps).toEqual([
+      'apt-get install librsvg2-bin',
+      `--chart ${join(dir, 'cost.svg')}`,
+    ]);
+    expect(failure.result[0]?.estimate.totalMonthlyUsd).toBeGreaterThan(0);
+  });
+
+  it('says nothing billable was found instead of a bare $0.00, and rejects a template with no resources', () => {
+    const dir = tempDir();
+    const free = join(dir, 'free.yml');
+    writeFileSync(
+      free,
+      'Resources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties: { AssumeRolePolicyDocument: {} }\n',
+    );
+    const run = runWharf(['cost', '--template', free]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(
+      'Nothing billable found: the templates declare no resource Wharf prices (free by themselves: AWS::IAM::Role ×1).',
+    );
+    const empty = join(dir, 'empty.yml');
+    writeFileSync(empty, 'Resources: {}\n');
+    const none = runWharf(['cost', '--template', empty]);
+    expect(none.code).toBe(2);
+    expect(none.stdout).toBe('');
+    expect(none.stderr).toContain(`${empty} declares no resources`);
+  });
+
   it('keeps the crossover honest when a new-connection rate is given: an ALB wins at high volume', () => {
     const run = runWharf(['cost', '--template', API, '--new-connections', '5', '--json']);
     expect(run.code).toBe(0);

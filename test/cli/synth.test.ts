@@ -26,6 +26,11 @@ describe('wharf synth --portable', () => {
       expect(result.stderr).not.toMatch(/error/i);
       expect(result.code).toBe(0);
       expect(readdirSync(out).sort()).toEqual([...files].sort());
+      // Each written file is reported once (stdout's list), not again on stderr.
+      for (const file of files) {
+        expect(`${result.stdout}${result.stderr}`.split(join(out, file)).length - 1).toBe(1);
+      }
+      expect(result.stdout).toContain(`Wrote ${files.length} templates to ${out}`);
 
       const parent = readFileSync(join(out, 'parent.yml'), 'utf8');
       for (const nested of files.slice(1)) expect(parent).toContain(`TemplateURL: ${nested}`);

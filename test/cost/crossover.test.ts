@@ -1,6 +1,6 @@
 /**
  * The crossover between the two ingress patterns against the public comparisons and the
- * reference computation of `../shared/reference/pricing.md` §8, and the advice lines.
+ * reference computation of `docs/reference/pricing.md` §8, and the advice lines.
  */
 
 import { describe, expect, it } from 'vitest';

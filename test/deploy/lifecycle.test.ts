@@ -105,6 +105,30 @@ describe('wharf outputs (mocked AWS)', () => {
     expect(run.code).toBe(4);
     expect(run.stderr).toContain("stack 'nope' does not exist in account 123456789012, region us-east-1");
   });
+
+  it('keeps the AWS SDK notice about Node 22 off stderr unless --verbose (the SDK switch unset)', async () => {
+    const aws = await startAws({ stacks: [{ name: 'orders', status: 'CREATE_COMPLETE', outputs: {} }] });
+    const sdkSwitch = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: undefined };
+    const quiet = await wharfAgainst(aws, ['outputs', '--stack-name', 'orders'], sdkSwitch);
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr).not.toContain('NodeVersionSupportWarning');
+    const verbose = await wharfAgainst(aws, ['outputs', '--stack-name', 'orders', '--verbose'], sdkSwitch);
+    expect(verbose.code).toBe(0);
+    // The SDK only emits it below Node 22; there --verbose must show it.
+    if (Number(process.versions.node.split('.')[0]) < 22) {
+      expect(verbose.stderr).toContain('NodeVersionSupportWarning');
+    }
+  });
+
+  it('prints the failure as JSON on stdout with --json, like deploy', async () => {
+    const aws = await startAws();
+    const run = await wharfAgainst(aws, ['outputs', '--stack-name', 'nope', '--json']);
+    expect(run.code).toBe(4);
+    const failure = JSON.parse(run.stdout) as { ok: boolean; error: { code: string; message: string } };
+    expect(failure.ok).toBe(false);
+    expect(failure.error.code).toMatch(/^WHARF_AWS_/);
+    expect(failure.error.message).toContain("stack 'nope' does not exist in account 123456789012");
+  });
 });
 
 describe('credentials and region (mocked AWS)', () => {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT, parseCommandArgs, renderCommandHelp } from '../../src/cli/command.js';
@@ -61,13 +61,48 @@ describe('wharf diagram command', () => {
       const png = await run(['--template', SEED_ALB, '--out', join(dir, 'alb.png')]);
       expect(png.code).toBe(EXIT.ok);
       expect(readFileSync(join(dir, 'alb.png')).subarray(1, 4).toString()).toBe('PNG');
-      expect(png.io.withCode('WHARF_DIAGRAM_WROTE')[0]?.message).toMatch(
-        /alb\.png \(png: \d+ nodes, \d+ edges\)/,
-      );
+      expect(png.stdout).toMatch(/^wrote \S+alb\.png \(png: \d+ nodes, \d+ edges\)\n$/);
       await run(['--template', SEED_ALB, '--out', join(dir, 'alb.mmd')]);
       expect(readFileSync(join(dir, 'alb.mmd'), 'utf8')).toMatch(/^flowchart LR/);
     },
   );
+
+  it('reports a written file once: on stdout, with what it drew, and nothing about it on stderr', async () => {
+    const file = join(tempDir('wharf-diagram-cli-'), 'alb.svg');
+    const svg = await run(['--template', SEED_ALB, '--out', file]);
+    expect(svg.code).toBe(EXIT.ok);
+    expect(readFileSync(file, 'utf8')).toMatch(/^<svg xmlns/);
+    expect(svg.stdout.startsWith(`wrote ${file} (svg: `)).toBe(true);
+    expect(svg.stdout).toMatch(/\(svg: \d+ nodes, \d+ edges\)\n$/);
+    expect(svg.stdout.match(/wrote/g)).toHaveLength(1);
+    expect(svg.io.messages.filter((m) => m.message.includes(file))).toEqual([]);
+  });
+
+  it('refuses an --out extension that names no format, unless --format says which', async () => {
+    const dir = tempDir('wharf-diagram-cli-');
+    await expect(run(['--template', SEED_ALB, '--out', join(dir, 'd.txt')])).rejects.toThrow(
+      /--out '.*d\.txt' does not say which format to write; name the file \.svg, \.png or \.mmd \(Mermaid\), or give --format svg\|png\|mermaid/,
+    );
+    expect(existsSync(join(dir, 'd.txt'))).toBe(false);
+    const mermaid = await run(['--template', SEED_ALB, '--out', join(dir, 'd.txt'), '--format', 'mermaid']);
+    expect(mermaid.code).toBe(EXIT.ok);
+    expect(readFileSync(join(dir, 'd.txt'), 'utf8')).toMatch(/^flowchart LR/);
+  });
+
+  it('exits with bad input, writing nothing, when the templates hold nothing to draw', async () => {
+    const dir = tempDir('wharf-diagram-cli-');
+    const template = join(dir, 'roles.yml');
+    writeFileSync(
+      template,
+      'Resources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties: { AssumeRolePolicyDocument: {} }\n',
+    );
+    const attempt = run(['--template', template, '--out', join(dir, 'd.svg')]);
+    await expect(attempt).rejects.toThrow(UsageError);
+    await expect(attempt).rejects.toThrow(
+      `${template}: nothing to draw: its 1 resource(s) include none a diagram shows (AWS::EC2::VPC, AWS::EC2::Subnet, AWS::ECS::Service,`,
+    );
+    expect(existsSync(join(dir, 'd.svg'))).toBe(false);
+  });
 
   it('prints the graph as JSON with --json', async () => {
     const { stdout } = await run(['--template', SEED_ALB, '--json']);

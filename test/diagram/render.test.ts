@@ -138,10 +138,13 @@ describe('diagram SVG', () => {
     expect(png.subarray(1, 4).toString()).toBe('PNG');
   });
 
-  it('explains that PNG needs rsvg-convert when it is missing', () => {
+  it('explains that PNG needs rsvg-convert when it is missing, how to install it, and what the caller offers instead', () => {
     expect(() => svgToPng('<svg/>', { command: 'wharf-no-such-rsvg-convert' })).toThrow(
-      /PNG output needs 'wharf-no-such-rsvg-convert' on PATH .*--format svg and --format mermaid work without it/,
+      /^PNG output needs 'wharf-no-such-rsvg-convert' on PATH \(Debian\/Ubuntu: apt-get install librsvg2-bin; macOS: brew install librsvg\)\.$/,
     );
+    expect(() =>
+      svgToPng('<svg/>', { command: 'wharf-no-such-rsvg-convert', instead: 'Use .svg instead.' }),
+    ).toThrow(/librsvg\)\. Use \.svg instead\.$/);
   });
 });
 

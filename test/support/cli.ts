@@ -6,12 +6,18 @@ import { join, resolve } from 'node:path';
 /** The repository root. */
 export const ROOT = resolve(import.meta.dirname, '../..');
 
-/** Runs the built `wharf` CLI (dist/) as a user would; returns exit code and output. */
-export function runWharf(args: string[], options: { cwd?: string } = {}) {
+/**
+ * Runs the built `wharf` CLI (dist/) as a user would; returns exit code and output. `env` is
+ * added to this process's environment (e.g. a `PATH` without some tool).
+ */
+export function runWharf(
+  args: string[],
+  options: { cwd?: string; env?: Readonly<Record<string, string | undefined>> } = {},
+) {
   const result = spawnSync(process.execPath, [join(ROOT, 'dist/cli/main.js'), ...args], {
     cwd: options.cwd ?? ROOT,
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
+    env: definedOnly({ ...process.env, NO_COLOR: '1', ...options.env }),
     timeout: 180_000,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };

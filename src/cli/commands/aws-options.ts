@@ -88,20 +88,3 @@ export function progressViewFor(options: Record<string, unknown>, terminal?: Ter
     ...(terminal ? { out: terminal } : {}),
   });
 }
-
-/** The `--json` form of a failure, for stdout: `{ ok: false, error: { code, message, nextSteps } }`. */
-export function jsonFailure(error: unknown): string {
-  const e = error as { code?: string; message?: string; nextSteps?: readonly string[] };
-  return `${JSON.stringify(
-    {
-      ok: false,
-      error: {
-        code: e.code ?? 'WHARF_INTERNAL',
-        message: e.message ?? String(error),
-        nextSteps: e.nextSteps ?? [],
-      },
-    },
-    null,
-    2,
-  )}\n`;
-}

@@ -1,6 +1,5 @@
-import { bootstrap } from '../../deploy/bootstrap.js';
 import { type Command, EXIT, type OptionSpec } from '../command.js';
-import { AWS_OPTIONS, awsTarget, jsonFailure, PROGRESS_OPTIONS, progressViewFor } from './aws-options.js';
+import { AWS_OPTIONS, awsTarget, PROGRESS_OPTIONS, progressViewFor } from './aws-options.js';
 
 /** `wharf bootstrap`: prepare an account and region for deploys. */
 export const bootstrapCommand: Command = {
@@ -29,6 +28,9 @@ Examples:
     json: PROGRESS_OPTIONS.json as OptionSpec,
   },
   async run({ positionals, options, io, stdout, terminal }) {
+    // Loaded when the command runs: the CDK toolkit and AWS SDK take ~1.5 s to import, which
+    // every other command (wharf dev's start-up) would otherwise pay.
+    const { bootstrap } = await import('../../deploy/bootstrap.js');
     const view = progressViewFor(options, terminal);
     try {
       const result = await bootstrap({
@@ -47,7 +49,6 @@ Examples:
       return EXIT.ok;
     } catch (error) {
       view.stop();
-      if (options.json) stdout(jsonFailure(error));
       throw error;
     }
   },

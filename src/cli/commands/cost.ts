@@ -12,7 +12,7 @@ import {
   trafficFromObject,
 } from '../../cost/traffic.js';
 import { svgToPng } from '../../diagram/png.js';
-import { UsageError } from '../../errors.js';
+import { isWharfError, UsageError } from '../../errors.js';
 import { synthesizeApp } from '../../synth/synth.js';
 import { loadTemplateFile } from '../../template/load.js';
 import type { LoadedApp } from '../../template/model.js';
@@ -104,7 +104,18 @@ Examples:
   async run({ positionals, options, io, stdout }) {
     const assumptions = assumptionsFrom(options);
     const traffic = trafficFrom(options, assumptions);
+    const chart = options.chart as string | undefined;
+    if (chart !== undefined && !/\.(png|svg)$/i.test(chart))
+      throw new UsageError(`wharf cost: --chart '${chart}' must end in .svg or .png.`);
     const apps = await loadApps(positionals, options, io);
+    for (const app of apps) {
+      if (resourceCount(app) === 0) {
+        throw new UsageError(
+          `wharf cost: ${app.root.file} declares no resources (its Resources section is empty), so there is nothing to price; CloudFormation rejects such a template too ("At least one Resources member must be defined").`,
+          { code: 'WHARF_COST_NOTHING' },
+        );
+      }
+    }
     const parameters = parsePairs('parameter', options.parameter as string[] | undefined, 'cost');
     const results = apps.map((app) => {
       const model = buildCostModel(app, { region: options.region as string, assumptions, parameters });
@@ -113,37 +124,39 @@ Examples:
       return { app, estimate, crossover, advice: adviceFor(model, estimate) };
     });
     const first = results[0];
-    if (options.chart && first?.crossover) {
-      writeChart(options.chart as string, first.estimate, first.crossover);
-    } else if (options.chart) {
+    if (chart !== undefined && !first?.crossover) {
       throw new UsageError(
         'wharf cost: --chart needs an app with exactly one ingress pattern (API Gateway or ALB) to compare.',
       );
     }
+    // The estimate is printed even when the chart cannot be written; the chart's failure follows it.
+    const chartError =
+      chart !== undefined && first?.crossover
+        ? writeChart(chart, first.estimate, first.crossover)
+        : undefined;
+    const json = results.map((r) => ({
+      estimate: r.estimate,
+      crossover: r.crossover
+        ? {
+            current: r.crossover.current,
+            alternative: r.crossover.alternative,
+            requestsPerMonth: r.crossover.requestsPerMonth ?? null,
+            requestsPerDay: r.crossover.requestsPerDay ?? null,
+            cheaperBelow: r.crossover.cheaperBelow,
+            apiGatewayUsd: r.crossover.apiGatewayUsd,
+            albUsd: r.crossover.albUsd,
+            alternativeDescription: r.crossover.alternativeDescription,
+            advice: r.crossover.advice,
+          }
+        : null,
+      advice: r.advice,
+    }));
     if (options.json) {
-      stdout(
-        `${JSON.stringify(
-          results.map((r) => ({
-            estimate: r.estimate,
-            crossover: r.crossover
-              ? {
-                  current: r.crossover.current,
-                  alternative: r.crossover.alternative,
-                  requestsPerMonth: r.crossover.requestsPerMonth ?? null,
-                  requestsPerDay: r.crossover.requestsPerDay ?? null,
-                  cheaperBelow: r.crossover.cheaperBelow,
-                  apiGatewayUsd: r.crossover.apiGatewayUsd,
-                  albUsd: r.crossover.albUsd,
-                  alternativeDescription: r.crossover.alternativeDescription,
-                  advice: r.crossover.advice,
-                }
-              : null,
-            advice: r.advice,
-          })),
-          null,
-          2,
-        )}\n`,
-      );
+      if (chartError) {
+        chartError.result = json;
+        throw chartError;
+      }
+      stdout(`${JSON.stringify(json, null, 2)}\n`);
       return EXIT.ok;
     }
     for (const result of results) {
@@ -160,7 +173,8 @@ Examples:
       }
       stdout(`\nAssumptions: ${describeAssumptions(result.estimate.assumptions).join('; ')}.\n`);
     }
-    if (options.chart) stdout(`\nChart written to ${options.chart as string}\n`);
+    if (chartError) throw chartError;
+    if (chart !== undefined) stdout(`\nChart written to ${chart}\n`);
     return EXIT.ok;
   },
 };
@@ -237,6 +251,11 @@ async function loadApps(
   }
 }
 
+/** How many resources the app's templates declare, nested stacks included. */
+function resourceCount(app: LoadedApp): number {
+  return app.stacks.reduce((n, stack) => n + Object.keys(stack.template.Resources ?? {}).length, 0);
+}
+
 /** The monthly table: one row per line with its formula, the total, and what was not priced. */
 export function renderEstimate(estimate: CostEstimate): string {
   const rows = estimate.lines.map((line) => ({
@@ -266,6 +285,13 @@ export function renderEstimate(estimate: CostEstimate): string {
   out.push(
     `  ${'TOTAL'.padEnd(w.where)}  ${''.padEnd(w.what)}  ${money(estimate.totalMonthlyUsd).padStart(w.usd)}`,
   );
+  if (estimate.lines.length === 0) {
+    const free = estimate.free.map((f) => `${f.type} ×${f.count}`).join(', ');
+    out.push(
+      '',
+      `Nothing billable found: the templates declare no resource Wharf prices${free ? ` (free by themselves: ${free})` : ''}${estimate.notPriced.length > 0 ? '; the ones it cannot price follow' : ''}.`,
+    );
+  }
   if (estimate.notPriced.length > 0) {
     out.push('', 'Not priced (not in the total):');
     for (const n of estimate.notPriced) {
@@ -277,11 +303,12 @@ export function renderEstimate(estimate: CostEstimate): string {
   return `${out.join('\n')}\n`;
 }
 
+/** Writes the chart; returns why it could not (the caller prints the estimate first). */
 function writeChart(
   file: string,
   estimate: CostEstimate,
   crossover: NonNullable<ReturnType<typeof findCrossover>>,
-): void {
+): ChartNotWrittenError | undefined {
   // From 10k requests/month to 100× the crossover (at least 1B): where the decision is made.
   const high = Math.max(1e9, (crossover.requestsPerMonth ?? 1e9) * 100);
   const steps = 60;
@@ -319,14 +346,44 @@ function writeChart(
     ],
     markers,
   });
-  if (!/\.(png|svg)$/i.test(file))
-    throw new UsageError(`wharf cost: --chart '${file}' must end in .svg or .png.`);
-  const content = /\.png$/i.test(file) ? svgToPng(svg) : svg;
+  const svgFile = file.replace(/\.png$/i, '.svg');
+  let content: string | Buffer = svg;
+  if (/\.png$/i.test(file)) {
+    try {
+      content = svgToPng(svg, { instead: `Or write the chart as SVG: --chart ${svgFile}.` });
+    } catch (error) {
+      // A missing converter is the user's to install; one that ran and failed is not.
+      const missing = isWharfError(error) && error.source === 'user';
+      return new ChartNotWrittenError(
+        file,
+        (error as Error).message,
+        missing ? ['apt-get install librsvg2-bin', `--chart ${svgFile}`] : [`--chart ${svgFile}`],
+      );
+    }
+  }
   try {
     mkdirSync(dirname(resolve(file)), { recursive: true });
     writeFileSync(file, content);
   } catch (error) {
-    throw new UsageError(`wharf cost: --chart '${file}' cannot be written: ${(error as Error).message}.`);
+    return new ChartNotWrittenError(file, `it cannot be written: ${(error as Error).message}.`, []);
+  }
+  return undefined;
+}
+
+/**
+ * `--chart` was not written, though the estimate was printed: exit 2 after it. Carries the steps
+ * that fix it and, under `--json`, the estimate (`result`) so stdout still holds it.
+ */
+export class ChartNotWrittenError extends UsageError {
+  readonly nextSteps: readonly string[];
+  /** The estimate printed (or, with `--json`, to print) before the failure. */
+  result?: unknown;
+
+  constructor(file: string, reason: string, nextSteps: readonly string[]) {
+    super(`wharf cost: the chart '${file}' was not written (the estimate was): ${reason}`, {
+      code: 'WHARF_COST_CHART',
+    });
+    this.nextSteps = nextSteps;
   }
 }
 

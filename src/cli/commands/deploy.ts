@@ -1,12 +1,10 @@
 import { renderCheckReport } from '../../check/report.js';
-import { CheckFailedError, deploy } from '../../deploy/deploy.js';
 import { UsageError } from '../../errors.js';
 import { ALLOW_PATH_OPTION, appSourceArgs } from '../app-source.js';
 import { CDK_APP_OPTIONS, type Command, EXIT } from '../command.js';
 import {
   AWS_OPTIONS,
   awsTarget,
-  jsonFailure,
   PARAMETER_OPTION,
   PROGRESS_OPTIONS,
   pollInterval,
@@ -71,6 +69,9 @@ Examples:
     ...PROGRESS_OPTIONS,
   },
   async run({ positionals, options, io, stdout, terminal }) {
+    // Loaded when the command runs: the CDK toolkit and AWS SDK take ~1.5 s to import, which
+    // every other command (wharf dev's start-up) would otherwise pay.
+    const { CheckFailedError, deploy } = await import('../../deploy/deploy.js');
     const failFastAfter = Number(options['fail-fast-after']);
     if (!Number.isInteger(failFastAfter) || failFastAfter < 0 || failFastAfter > 1000) {
       throw new UsageError(
@@ -110,7 +111,6 @@ Examples:
         return EXIT.findings;
       }
       view.write(view.summary());
-      if (options.json) stdout(jsonFailure(error));
       throw error;
     }
   },

@@ -1,12 +1,10 @@
 import { createInterface } from 'node:readline/promises';
-import { DestroyDeclinedError, destroy } from '../../deploy/destroy.js';
 import { UsageError } from '../../errors.js';
 import { ALLOW_PATH_OPTION } from '../app-source.js';
 import { CDK_APP_OPTIONS, type Command, EXIT } from '../command.js';
 import {
   AWS_OPTIONS,
   awsTarget,
-  jsonFailure,
   PROGRESS_OPTIONS,
   pollInterval,
   progressViewFor,
@@ -38,6 +36,9 @@ Examples:
     ...PROGRESS_OPTIONS,
   },
   async run({ positionals, options, io, stdout, terminal }) {
+    // Loaded when the command runs: the CDK toolkit and AWS SDK take ~1.5 s to import, which
+    // every other command (wharf dev's start-up) would otherwise pay.
+    const { DestroyDeclinedError, destroy } = await import('../../deploy/destroy.js');
     const yes = options.yes === true;
     if (!yes && process.stdin.isTTY !== true) {
       throw new UsageError('wharf destroy: stdin is not a terminal, so it cannot ask; pass --yes to delete.');
@@ -71,7 +72,6 @@ Examples:
         return EXIT.ok;
       }
       view.write(view.summary());
-      if (options.json) stdout(jsonFailure(error));
       throw error;
     }
   },

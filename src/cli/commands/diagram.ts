@@ -31,10 +31,11 @@ nothing).
 
 Formats: svg (default; no dependencies), mermaid (flowchart text for Markdown), png (needs
 rsvg-convert on PATH: apt-get install librsvg2-bin, or brew install librsvg). Without --format the
---out file's extension (.svg, .png, .mmd) decides. Without --out, SVG and Mermaid go to stdout; PNG
-needs --out.
+--out file's extension (.svg, .png, .mmd) decides; any other extension needs --format. Without
+--out, SVG and Mermaid go to stdout; PNG needs --out.
 
-Exit code 2 on bad input (a missing file, an unknown format, a template the loader rejects).
+Exit code 2 on bad input (a missing file, an unknown format, a template the loader rejects, or
+templates with nothing to draw).
 
 Examples:
   npx wharf diagram examples/api-gateway-fargate --out docs/diagram-api-gateway.svg
@@ -76,6 +77,11 @@ Examples:
     const out = options.out as string | undefined;
     if (out === '') throw new UsageError('wharf diagram: --out needs a file name.');
     const given = options.format as string | undefined;
+    if (given === undefined && out !== undefined && formatOfFile(out) === undefined) {
+      throw new UsageError(
+        `wharf diagram: --out '${out}' does not say which format to write; name the file .svg, .png or .mmd (Mermaid), or give --format svg|png|mermaid.`,
+      );
+    }
     const format = given !== undefined ? parseDiagramFormat(given) : ((out && formatOfFile(out)) ?? 'svg');
     if (format === 'png' && out === undefined && !options.json) {
       throw new UsageError('wharf diagram: PNG is binary; write it to a file with --out <file.png>.');
@@ -95,16 +101,13 @@ Examples:
       const file = resolve(out);
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, result.output);
-      io.notify({
-        level: 'info',
-        code: 'WHARF_DIAGRAM_WROTE',
-        message: `wrote ${out} (${result.format}: ${result.model.nodes.length} nodes, ${result.model.edges.length} edges)`,
-        data: { file, format: result.format },
-      });
     }
     if (options.json) stdout(`${JSON.stringify(result.model, null, 2)}\n`);
     else if (out === undefined) stdout(result.output.toString());
-    else stdout(`wrote ${out}\n`);
+    else
+      stdout(
+        `wrote ${out} (${result.format}: ${result.model.nodes.length} nodes, ${result.model.edges.length} edges)\n`,
+      );
     return EXIT.ok;
   },
 };

@@ -1,4 +1,3 @@
-import { diff } from '../../deploy/diff.js';
 import { ALLOW_PATH_OPTION } from '../app-source.js';
 import { CDK_APP_OPTIONS, type Command, EXIT } from '../command.js';
 import { AWS_OPTIONS, awsTarget, PARAMETER_OPTION, TEMPLATE_OPTIONS } from './aws-options.js';
@@ -30,6 +29,9 @@ Examples:
     json: { type: 'boolean', description: 'Print the changes as JSON' },
   },
   async run({ positionals, options, io, stdout }) {
+    // Loaded when the command runs: the CDK toolkit and AWS SDK take ~1.5 s to import, which
+    // every other command (wharf dev's start-up) would otherwise pay.
+    const { diff } = await import('../../deploy/diff.js');
     const result = await diff({
       ...sourceOptions(positionals, options, 'diff'),
       ...awsTarget('diff', options),

@@ -1,4 +1,3 @@
-import { outputs } from '../../deploy/outputs.js';
 import { ALLOW_PATH_OPTION } from '../app-source.js';
 import { CDK_APP_OPTIONS, type Command, EXIT } from '../command.js';
 import { AWS_OPTIONS, awsTarget, TEMPLATE_OPTIONS } from './aws-options.js';
@@ -29,6 +28,9 @@ Examples:
     json: { type: 'boolean', description: 'Print the stacks as JSON' },
   },
   async run({ positionals, options, io, stdout }) {
+    // Loaded when the command runs: the CDK toolkit and AWS SDK take ~1.5 s to import, which
+    // every other command (wharf dev's start-up) would otherwise pay.
+    const { outputs } = await import('../../deploy/outputs.js');
     const stacks = await outputs({
       ...sourceOptions(positionals, options, 'outputs'),
       ...awsTarget('outputs', options),

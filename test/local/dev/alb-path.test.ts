@@ -1,7 +1,7 @@
 /**
  * `wharf dev` end to end on the seeds-shaped ALB templates: public ALB → target group → two
  * tasks in private subnets on Docker. Behaviour references are to
- * ../shared/reference/aws-behavior.md.
+ * docs/reference/aws-behavior.md.
  */
 
 import { execFileSync } from 'node:child_process';

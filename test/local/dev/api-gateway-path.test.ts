@@ -1,7 +1,7 @@
 /**
  * `wharf dev` end to end on the seeds-shaped API Gateway templates (a parent with
  * `AWS::Serverless::Application` children): API Gateway → VPC link → Cloud Map → two tasks on
- * Docker. Behaviour references are to ../shared/reference/aws-behavior.md.
+ * Docker. Behaviour references are to docs/reference/aws-behavior.md.
  */
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
