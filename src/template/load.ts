@@ -54,7 +54,7 @@ export interface LoadTemplateOptions {
  *   stacks form a cycle.
  * @throws {@link UsageError} when an `allowPaths` entry is not a folder.
  * @example
- * const app = loadTemplateFile('infra/parent.yml', { allowPaths: ['../shared'] });
+ * const app = loadTemplateFile('infra/parent.yml', { allowPaths: ['../shared-templates'] });
  * for (const stack of app.stacks) console.log(stack.name, Object.keys(stack.template.Resources));
  */
 export function loadTemplateFile(path: string, options: LoadTemplateOptions = {}): LoadedApp {
