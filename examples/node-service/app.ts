@@ -34,8 +34,11 @@ new ApiGatewayFargateService(stack, 'Api', {
         "fetch('http://127.0.0.1:8080/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))",
       ],
       intervalSeconds: 5,
-      timeoutSeconds: 3,
-      retries: 2,
+      // Starting node for the check can take seconds on a busy machine: failures in the first
+      // 15 s do not count, and a task is unhealthy after 3 checks of 5 s in a row.
+      timeoutSeconds: 5,
+      retries: 3,
+      startPeriodSeconds: 15,
     },
     // What `wharf dev` runs in app/ instead of the image on a machine without Docker.
     localCommand: 'node server.mjs',

@@ -73,8 +73,11 @@ function appTs(spec: ProjectSpec): string {
         "fetch('http://127.0.0.1:${SERVICE_PORT}${HEALTH_PATH}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))",
       ],
       intervalSeconds: 5,
-      timeoutSeconds: 3,
-      retries: 2,
+      // Starting node for the check can take seconds on a busy machine: failures in the first
+      // 15 s do not count, and a task is unhealthy after 3 checks of 5 s in a row.
+      timeoutSeconds: 5,
+      retries: 3,
+      startPeriodSeconds: 15,
     },
 `;
   return `/**

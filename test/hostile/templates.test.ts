@@ -94,7 +94,7 @@ describe('a template that names a file outside its folder', { timeout: HOSTILE_T
     const app = loadTemplateFile(parent, { allowPaths: [join(tree.base, 'work/shared')] });
     expect(app.stacks.map((s) => s.name)).toEqual(['parent.yml', 'Nested']);
     expect(app.roots?.folders).toEqual([tree.app, join(tree.base, 'work/shared')]);
-    const run = await runMain(['diagram', parent, '--allow-path', join(tree.base, 'work/shared'), '--json']);
+    const run = await runMain(['cost', parent, '--allow-path', join(tree.base, 'work/shared'), '--json']);
     expect(run.code).toBe(0);
   });
 });
