@@ -4,21 +4,13 @@
  */
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { ROOT, runWharf, tempDir } from '../support/cli.js';
+import { describe, expect, it } from 'vitest';
+import { ROOT, runWharf, tempDirsRemovedAfterEach } from '../support/cli.js';
 
 describe('wharf init', () => {
-  const made: string[] = [];
-  const temp = () => {
-    const dir = tempDir('wharf-init-cli-');
-    made.push(dir);
-    return dir;
-  };
-  afterEach(() => {
-    for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
-  });
+  const temp = tempDirsRemovedAfterEach('wharf-init-cli-');
 
   it('creates the project, lists each file written and prints the next commands', () => {
     const parent = temp();

@@ -7,11 +7,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { check } from '../../src/check/check.js';
 import { isWharfError } from '../../src/errors.js';
 import { initProject } from '../../src/init/init.js';
-import { ROOT, tempDir } from '../support/cli.js';
+import { ROOT, tempDirsRemovedAfterEach } from '../support/cli.js';
 import { scaffoldProject } from '../support/init-project.js';
 
 const FILES = [
@@ -56,15 +56,7 @@ function thrown(action: () => unknown): Error & { code?: string } {
 }
 
 describe('initProject', () => {
-  const made: string[] = [];
-  const temp = () => {
-    const dir = tempDir('wharf-init-');
-    made.push(dir);
-    return dir;
-  };
-  afterEach(() => {
-    for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
-  });
+  const temp = tempDirsRemovedAfterEach('wharf-init-');
 
   it('writes a project into a new folder: package.json links this Wharf and pins its aws-cdk-lib and constructs', () => {
     const dir = join(temp(), 'orders-api');
@@ -205,10 +197,13 @@ describe('initProject', () => {
   for (const pattern of ['api-gateway', 'alb'] as const) {
     it(`makes an app that passes wharf check with no error or warning (--pattern ${pattern})`, async () => {
       const project = scaffoldProject('inventory', { pattern });
-      made.push(join(project.dir, '..'));
-      const result = await check({ dir: project.dir });
-      expect(result.findings.filter((f) => f.severity !== 'info')).toEqual([]);
-      expect(result.passed).toBe(true);
+      try {
+        const result = await check({ dir: project.dir });
+        expect(result.findings.filter((f) => f.severity !== 'info')).toEqual([]);
+        expect(result.passed).toBe(true);
+      } finally {
+        rmSync(join(project.dir, '..'), { recursive: true, force: true });
+      }
     }, 60_000);
   }
 });
