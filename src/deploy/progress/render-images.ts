@@ -14,8 +14,9 @@
 
 import { displayReason, formatDuration, sanitizeLine } from './format.js';
 import { imageStageText, isImageMoving } from './images.js';
-import type { Span, StyledLine, TextStyle } from './render-text.js';
-import type { ImageRow, Severity } from './types.js';
+import type { Span, StyledLine } from './render-text.js';
+import { severityStyle } from './severity-style.js';
+import type { ImageRow } from './types.js';
 
 /** Longest image name column before names are shortened. */
 const MAX_NAME_WIDTH = 40;
@@ -50,7 +51,7 @@ export function renderImageLines(images: readonly ImageRow[], options: ImageLine
       { text: '  ' },
       imageMarker(image, options.spinner),
       { text: ` ${name.padEnd(nameWidth)}  ` },
-      { text: imageStageText(image.stage).padEnd(stageWidth), style: styleOf(image.severity) },
+      { text: imageStageText(image.stage).padEnd(stageWidth), style: severityStyle(image.severity) },
     ];
     if (elapsedWidth > 0) {
       spans.push({ text: '  ' }, { text: elapsedText(image).padStart(elapsedWidth), style: ['dim'] });
@@ -79,19 +80,6 @@ export function shortImageUri(imageUri: string): string {
 
 function elapsedText(image: ImageRow): string {
   return image.elapsedMs === undefined ? '' : formatDuration(image.elapsedMs);
-}
-
-function styleOf(severity: Severity): TextStyle[] {
-  switch (severity) {
-    case 'complete':
-      return ['green'];
-    case 'progress':
-      return ['yellow'];
-    case 'failed':
-      return ['red'];
-    default:
-      return ['dim'];
-  }
 }
 
 function imageMarker(image: ImageRow, spinner: string): Span {

@@ -23,6 +23,7 @@ import {
   stoppedTaskReason,
 } from './format.js';
 import { renderImageLines } from './render-images.js';
+import { severityStyle } from './severity-style.js';
 import type {
   ProgressView,
   ResourceRow,
@@ -202,23 +203,6 @@ interface RenderContext {
 
 function indentOf(depth: number): number {
   return 2 * (depth + 1);
-}
-
-function severityStyle(severity: Severity): TextStyle[] {
-  switch (severity) {
-    case 'complete':
-      return ['green'];
-    case 'progress':
-      return ['yellow'];
-    case 'failed':
-      return ['red'];
-    case 'rollback':
-      return ['magenta'];
-    case 'cancelled':
-    case 'skipped':
-    case 'pending':
-      return ['dim'];
-  }
 }
 
 function marker(severity: Severity, status: string | undefined, spinner: string): Span {

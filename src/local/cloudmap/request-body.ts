@@ -11,6 +11,8 @@
  * limit and wording are not documented.
  */
 
+import { jsonDepth } from '../../template/document-guards.js';
+
 /** Deepest nesting of objects and lists accepted in a request body. */
 export const MAX_JSON_DEPTH = 10;
 
@@ -24,44 +26,13 @@ export type DecodedBody =
     };
 
 /**
- * How deep `text` nests `{`/`[` outside strings, stopping as soon as it passes `limit` (the
- * result is then `limit + 1`). Unbalanced text is left to `JSON.parse` to refuse.
- *
- * @example jsonDepth('{"a":[1,{"b":"[[["}]}', 10) // 3
- * @example jsonDepth('['.repeat(100000), 10) // 11
- */
-export function jsonDepth(text: string, limit: number): number {
-  let depth = 0;
-  let deepest = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c /* \ */) i++;
-      else if (c === 0x22 /* " */) inString = false;
-    } else if (c === 0x22) {
-      inString = true;
-    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
-      depth++;
-      if (depth > deepest) {
-        deepest = depth;
-        if (deepest > limit) return deepest;
-      }
-    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
-      depth--;
-    }
-  }
-  return deepest;
-}
-
-/**
  * Decodes a request body: empty → `{}`; a JSON object nested at most {@link MAX_JSON_DEPTH}
  * deep → that object; anything else → the error to answer with. Messages never quote the body.
  */
 export function decodeRequestBody(body: Buffer): DecodedBody {
   if (body.length === 0) return { ok: true, input: {} };
   const text = body.toString('utf8');
-  if (jsonDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+  if (jsonDepth(text, MAX_JSON_DEPTH).overAt !== undefined) {
     return {
       ok: false,
       type: 'InvalidInput',
