@@ -60,10 +60,26 @@ export function runWharfAsync(
   args: string[],
   options: { cwd?: string; env?: Readonly<Record<string, string | undefined>>; timeoutMs?: number } = {},
 ): Promise<WharfRun> {
+  return runCommandAsync(process.execPath, [join(ROOT, 'dist/cli/main.js'), ...args], {
+    cwd: options.cwd ?? ROOT,
+    env: definedOnly({ ...process.env, NO_COLOR: '1', ...options.env }),
+    timeoutMs: options.timeoutMs,
+  });
+}
+
+/**
+ * Runs `file` with `args` in a child process, collecting its output; killed after `timeoutMs`
+ * (default 120 s). `env` is the child's whole environment.
+ */
+export function runCommandAsync(
+  file: string,
+  args: readonly string[],
+  options: { cwd: string; env: Readonly<Record<string, string>>; timeoutMs?: number },
+): Promise<WharfRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'dist/cli/main.js'), ...args], {
-      cwd: options.cwd ?? ROOT,
-      env: definedOnly({ ...process.env, NO_COLOR: '1', ...options.env }),
+    const child = spawn(file, args, {
+      cwd: options.cwd,
+      env: options.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -6,10 +6,10 @@
  * (see `test/support/init-project.ts` for why, and what that leaves out).
  */
 
-import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCommandAsync } from '../../support/cli.js';
 import { requireDocker } from '../../support/docker.js';
 import { scaffoldProject } from '../../support/init-project.js';
 import { ensureTestBaseImages } from '../../support/stand-in.js';
@@ -19,24 +19,12 @@ const hasDocker = await requireDocker();
 
 /** Runs a shell command line in `cwd` as a user would type it, without npm's variables of this run. */
 function run(command: string, cwd: string, timeoutMs: number) {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn('sh', ['-c', command], { cwd, env: { ...env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined && !/^npm_/i.test(entry[0]),
+    ),
+  );
+  return runCommandAsync('sh', ['-c', command], { cwd, env: { ...env, NO_COLOR: '1' }, timeoutMs });
 }
 
 describe.skipIf(!hasDocker)('a project made by wharf init, on Docker', () => {
