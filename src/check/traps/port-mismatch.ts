@@ -11,9 +11,17 @@
  * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-load-balancing.html
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-serviceregistry.html
  *
+ * The load balancer decision (container port mapped or not) is ECS's `CreateService` check, shared
+ * with `wharf dev`, which refuses such a service as AWS does (`local/ecs/load-balancer-container.ts`):
+ * a container without `PortMappings` maps no port.
+ *
  * Does not catch: ports it cannot trace, task definitions outside the app, or host-port mappings.
  */
 
+import {
+  createServiceErrorMessage,
+  loadBalancerContainerVerdict,
+} from '../../local/ecs/load-balancer-container.js';
 import type { LoadedApp } from '../../template/model.js';
 import { resourceOf, traceValue } from '../../template/references.js';
 import type { Finding } from '../finding.js';
@@ -65,13 +73,29 @@ function check(app: LoadedApp): Finding[] {
       const container = containerNamed(task, stringOf(service.stack, value.ContainerName));
       if (!container) continue;
       const port = numberOf(service.stack, value.ContainerPort);
-      if (port !== undefined)
-        mismatch(
-          `Properties.LoadBalancers.${index}.ContainerPort`,
-          'sends load balancer traffic to',
-          port,
-          container,
+      // The decision ECS makes at CreateService, shared with `wharf dev` (which refuses the same).
+      const verdict = loadBalancerContainerVerdict(
+        containersOf(task).map((c) => ({ name: c.name, ports: containerPorts(task, c) })),
+        container.name,
+        port,
+      );
+      if (verdict.kind === 'port-not-mapped' && port !== undefined && container.name !== undefined) {
+        const propertyPath = `Properties.LoadBalancers.${index}.ContainerPort`;
+        const listens =
+          verdict.mappedPorts.length > 0 ? `listens on ${verdict.mappedPorts.join(', ')}` : 'maps no port';
+        findings.push(
+          trapFinding(portMismatch, service, {
+            propertyPath,
+            message:
+              `ECS service ${service.logicalId} sends load balancer traffic to port ${port}, but ${describeContainer(container)} of ${task.logicalId} ${listens}; ` +
+              `CreateService refuses it: "${createServiceErrorMessage(verdict, container.name, port)}"`,
+            fix:
+              verdict.mappedPorts.length > 0
+                ? `Use the container port (${verdict.mappedPorts[0]}) in ${propertyPath}, or change the PortMappings of ${task.logicalId}; one parameter for both keeps them in step.`
+                : `Add a PortMappings entry with ContainerPort ${port} to ${describeContainer(container)} of ${task.logicalId}.`,
+          }),
         );
+      }
       const group = resourceOf(
         traceValue(service.stack, value.TargetGroupArn),
         'AWS::ElasticLoadBalancingV2::TargetGroup',
