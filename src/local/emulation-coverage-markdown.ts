@@ -23,7 +23,7 @@ const ORDER: readonly Coverage[] = ['emulated', 'not-emulated', 'ignored'];
 const LABEL: Record<Coverage, string> = {
   emulated: 'emulated',
   'not-emulated': '**not emulated**: a warning',
-  ignored: 'no local effect',
+  ignored: 'ignored, no warning',
 };
 
 function code(text: string): string {

@@ -93,7 +93,7 @@ function field(value: PlainValue, name: string): PlainValue | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? value[name] : undefined;
 }
 
-/** Every property of the three shapes, in the order of the CloudFormation documentation pages. */
+/** Every property of the three shapes: the task definition, its container definitions, the service. */
 export const PROPERTY_COVERAGE: readonly PropertyCoverage[] = [
   // AWS::ECS::TaskDefinition
   row(TASK, 'ContainerDefinitions', 'emulated', 'each container runs in the task (rows below)'),
