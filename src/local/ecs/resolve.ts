@@ -1,7 +1,7 @@
 /**
  * Template → ECS model: `AWS::ECS::TaskDefinition` and `AWS::ECS::Service` (Fargate, awsvpc,
- * rolling deployments; other launch types run as Fargate, with a warning). The process runtime's
- * command for a container comes from the task definition's `Metadata['wharf:local:command']` (a string for a one-container task, or an object
+ * rolling deployments). The process runtime's command for a container comes from the task
+ * definition's `Metadata['wharf:local:command']` (a string for a one-container task, or an object
  * keyed by container name) or from `wharf dev --process-command <container>=<command>` (which
  * wins, and runs in the current folder rather than the template's). A container whose image is a
  * Docker image asset of the CDK app gets a build spec (`asset-images.ts`).
