@@ -20,6 +20,7 @@
 
 import {
   createServiceErrorMessage,
+  type LoadBalancerContainerVerdict,
   loadBalancerContainerVerdict,
 } from '../../local/ecs/load-balancer-container.js';
 import type { LoadedApp } from '../../template/model.js';
@@ -46,6 +47,35 @@ function describeContainer(container: ContainerInfo | undefined): string {
   return container ? `container ${container.name ?? `#${container.index}`}` : 'the task definition';
 }
 
+/** A `LoadBalancers` entry ECS `CreateService` refuses: the service would fail to create. */
+function refusedFinding(
+  service: At,
+  task: At,
+  propertyPath: string,
+  verdict: Extract<LoadBalancerContainerVerdict, { kind: 'no-such-container' | 'port-not-mapped' }>,
+  containerName: string,
+  port: number,
+): Finding {
+  const refusal = `CreateService refuses it: "${createServiceErrorMessage(verdict, containerName, port)}"`;
+  if (verdict.kind === 'no-such-container') {
+    return trapFinding(portMismatch, service, {
+      propertyPath,
+      message: `ECS service ${service.logicalId} sends load balancer traffic to a container that ${task.logicalId} does not define; ${refusal}`,
+      fix: `Name a container of ${task.logicalId} in ${propertyPath}.`,
+    });
+  }
+  const listens =
+    verdict.mappedPorts.length > 0 ? `listens on ${verdict.mappedPorts.join(', ')}` : 'maps no port';
+  return trapFinding(portMismatch, service, {
+    propertyPath,
+    message: `ECS service ${service.logicalId} sends load balancer traffic to port ${port}, but container ${containerName} of ${task.logicalId} ${listens}; ${refusal}`,
+    fix:
+      verdict.mappedPorts.length > 0
+        ? `Use the container port (${verdict.mappedPorts[0]}) in ${propertyPath}, or change the PortMappings of ${task.logicalId}; one parameter for both keeps them in step.`
+        : `Add a PortMappings entry with ContainerPort ${port} to container ${containerName} of ${task.logicalId}.`,
+  });
+}
+
 function check(app: LoadedApp): Finding[] {
   const findings: Finding[] = [];
   const seenTargetGroups = new Set<string>();
@@ -68,32 +98,37 @@ function check(app: LoadedApp): Finding[] {
         }),
       );
     };
+    const views = containersOf(task).map((c) => ({ name: c.name, ports: containerPorts(task, c) }));
     for (const { value, index } of listAt(service, 'Properties.LoadBalancers')) {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) continue;
-      const container = containerNamed(task, stringOf(service.stack, value.ContainerName));
-      if (!container) continue;
+      const name = stringOf(service.stack, value.ContainerName);
       const port = numberOf(service.stack, value.ContainerPort);
+      const container = containerNamed(task, name);
       // The decision ECS makes at CreateService, shared with `wharf dev` (which refuses the same).
-      const verdict = loadBalancerContainerVerdict(
-        containersOf(task).map((c) => ({ name: c.name, ports: containerPorts(task, c) })),
-        container.name,
-        port,
-      );
-      if (verdict.kind === 'port-not-mapped' && port !== undefined && container.name !== undefined) {
-        const propertyPath = `Properties.LoadBalancers.${index}.ContainerPort`;
-        const listens =
-          verdict.mappedPorts.length > 0 ? `listens on ${verdict.mappedPorts.join(', ')}` : 'maps no port';
+      const verdict = loadBalancerContainerVerdict(views, container?.name ?? name, port);
+      if (verdict.kind === 'no-such-container' && name !== undefined && port !== undefined) {
         findings.push(
-          trapFinding(portMismatch, service, {
-            propertyPath,
-            message:
-              `ECS service ${service.logicalId} sends load balancer traffic to port ${port}, but ${describeContainer(container)} of ${task.logicalId} ${listens}; ` +
-              `CreateService refuses it: "${createServiceErrorMessage(verdict, container.name, port)}"`,
-            fix:
-              verdict.mappedPorts.length > 0
-                ? `Use the container port (${verdict.mappedPorts[0]}) in ${propertyPath}, or change the PortMappings of ${task.logicalId}; one parameter for both keeps them in step.`
-                : `Add a PortMappings entry with ContainerPort ${port} to ${describeContainer(container)} of ${task.logicalId}.`,
-          }),
+          refusedFinding(
+            service,
+            task,
+            `Properties.LoadBalancers.${index}.ContainerName`,
+            verdict,
+            name,
+            port,
+          ),
+        );
+      }
+      if (!container) continue;
+      if (verdict.kind === 'port-not-mapped' && port !== undefined && container.name !== undefined) {
+        findings.push(
+          refusedFinding(
+            service,
+            task,
+            `Properties.LoadBalancers.${index}.ContainerPort`,
+            verdict,
+            container.name,
+            port,
+          ),
         );
       }
       const group = resourceOf(

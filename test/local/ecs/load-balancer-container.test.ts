@@ -5,6 +5,7 @@
  * reports it as `port-mismatch`, from the same decision.
  */
 
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { portMismatch } from '../../../src/check/traps/port-mismatch.js';
@@ -22,7 +23,7 @@ import {
 import { buildLocalModel } from '../../../src/local/model.js';
 import { resolveApp } from '../../../src/template/evaluate.js';
 import { loadTemplateFile } from '../../../src/template/load.js';
-import { ROOT } from '../../support/cli.js';
+import { ROOT, tempDir } from '../../support/cli.js';
 import { container, serviceConfig, TARGET_GROUP_ARN, taskDefinition } from './support.js';
 
 const FIXTURE = join(ROOT, 'test/fixtures/dev-coverage/port-mismatch.yml');
@@ -164,11 +165,29 @@ describe('wharf dev refuses what CreateService refuses', () => {
   });
 });
 
-describe('wharf check reports the same template from the same decision', () => {
+describe('wharf check reports what dev refuses, from the same decision', () => {
   it('port-mismatch quotes the message dev fails with', () => {
     const findings = portMismatch.check(loadTemplateFile(FIXTURE));
     const service = findings.find((f) => f.propertyPath === 'Properties.LoadBalancers.0.ContainerPort');
     expect(service?.logicalId).toBe('Service');
     expect(service?.message).toContain(`CreateService refuses it: "${PORT_80_MESSAGE}"`);
+  });
+
+  it('port-mismatch names ContainerName when the container is not in the task definition, as dev does', () => {
+    const file = join(tempDir('wharf-lb-container-'), 'template.yml');
+    writeFileSync(
+      file,
+      readFileSync(FIXTURE, 'utf8').replace('- ContainerName: web', '- ContainerName: api'),
+    );
+    const message =
+      'The container api does not exist in the task definition. (Service: AmazonECS; Status Code: 400; Error Code: InvalidParameterException)';
+    const findings = portMismatch.check(loadTemplateFile(file));
+    expect(findings.map((f) => [f.logicalId, f.propertyPath])).toEqual([
+      ['Service', 'Properties.LoadBalancers.0.ContainerName'],
+    ]);
+    expect(findings[0]?.message).toContain(`CreateService refuses it: "${message}"`);
+    expect(() => buildLocalModel(resolveApp(loadTemplateFile(file)))).toThrow(
+      `Service.Properties.LoadBalancers.0.ContainerName: AWS would refuse to create this service: CloudFormation reports it CREATE_FAILED with ECS's error "${message}"`,
+    );
   });
 });
