@@ -131,6 +131,16 @@ describe('not-emulated ECS properties', () => {
     ]);
   });
 
+  it('warns about a runtime platform other than Linux on x86-64 only', () => {
+    const platform = (value: PlainValue) => notEmulatedPropertyWarnings(task({ RuntimePlatform: value }));
+    expect(platform({ OperatingSystemFamily: 'LINUX', CpuArchitecture: 'X86_64' })).toEqual([]);
+    expect(platform({ OperatingSystemFamily: 'LINUX' })).toEqual([]);
+    expect(platform({ CpuArchitecture: 'ARM64' })).toEqual([
+      "service.yml: TaskDef: RuntimePlatform other than LINUX on X86_64 is not emulated: containers run on this machine's CPU architecture and operating system",
+    ]);
+    expect(platform({ OperatingSystemFamily: 'WINDOWS_SERVER_2022_CORE' })).toHaveLength(1);
+  });
+
   it('leaves Secrets to their own warning (the one that names --pass-env)', () => {
     expect(
       notEmulatedPropertyWarnings(
