@@ -112,9 +112,12 @@ const TASK_DEFINITION: Record<string, Verdict> = {
   Family: emulated('names the task definition and its revisions (`web:2`)'),
   Cpu: ignored(NOT_LIMITED),
   Memory: ignored(NOT_LIMITED),
-  NetworkMode: notEmulated('tasks get awsvpc networking locally (their own address, one localhost)', {
-    when: otherThan('awsvpc'),
-  }),
+  NetworkMode: notEmulated(
+    "tasks get awsvpc networking locally (their own address, one localhost, only the service's security groups)",
+    {
+      when: otherThan('awsvpc'),
+    },
+  ),
   RequiresCompatibilities: ignored(
     'checked when AWS registers the definition; the service decides how tasks run',
   ),
