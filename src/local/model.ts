@@ -12,6 +12,8 @@ import { resolveHttpApis } from './apigateway/resolve.js';
 import type { HttpApiConfig } from './apigateway/types.js';
 import { resolveDiscoveryServices, resolveNamespaces } from './cloudmap/resolve.js';
 import type { DiscoveryServiceConfig, NamespaceConfig } from './cloudmap/types.js';
+import { refuseWhatCreateServiceRefuses } from './ecs/create-service.js';
+import { notEmulatedPropertyWarnings } from './ecs/not-emulated-properties.js';
 import { type ContainerOverrides, resolveEcsServices } from './ecs/resolve.js';
 import type { EcsServiceConfig } from './ecs/types.js';
 import { resolveLoadBalancing } from './elb/resolve.js';
@@ -19,8 +21,8 @@ import type { LoadBalancerConfig, TargetGroupConfig } from './elb/types.js';
 import { resolveSecurityGroups, resolveSubnets } from './network/resolve.js';
 import type { SecurityGroupConfig, SubnetConfig } from './network/types.js';
 
-/** Resource types the local cloud acts on. */
-const EMULATED_TYPES = new Set([
+/** Resource types the local cloud acts on (listed in the README by `npm run docs:emulation`). */
+export const EMULATED_TYPES: ReadonlySet<string> = new Set([
   'AWS::EC2::Subnet',
   'AWS::EC2::SecurityGroup',
   'AWS::EC2::SecurityGroupIngress',
@@ -45,8 +47,8 @@ const EMULATED_TYPES = new Set([
   'AWS::Serverless::Application',
 ]);
 
-/** Types that change request handling on AWS but are not emulated: a warning each. */
-const NOT_EMULATED: Record<string, string> = {
+/** Types that change request handling on AWS but are not emulated: a warning each (and a README line). */
+export const NOT_EMULATED: Readonly<Record<string, string>> = {
   'AWS::ApiGatewayV2::Authorizer': 'requests are not authorized locally',
   'AWS::ApiGatewayV2::DomainName': 'the local API answers on 127.0.0.1 only',
   'AWS::ApiGatewayV2::ApiMapping': 'the local API answers on 127.0.0.1 only',
@@ -106,9 +108,10 @@ export function buildLocalModel(app: ResolvedApp, overrides: ContainerOverrides 
     noLocalEffect: [...counts]
       .map(([type, count]) => ({ type, count }))
       .sort((a, b) => a.type.localeCompare(b.type)),
-    warnings: [...warnings, ...loadBalancing.warnings],
+    warnings: [...warnings, ...loadBalancing.warnings, ...notEmulatedPropertyWarnings(app)],
   };
   checkReferences(model);
+  refuseWhatCreateServiceRefuses(model.services, app.root.loaded.file);
   return model;
 }
 

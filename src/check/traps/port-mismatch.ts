@@ -11,9 +11,18 @@
  * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-load-balancing.html
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-serviceregistry.html
  *
+ * The load balancer decision (container port mapped or not) is ECS's `CreateService` check, shared
+ * with `wharf dev`, which refuses such a service as AWS does (`local/ecs/load-balancer-container.ts`):
+ * a container without `PortMappings` maps no port.
+ *
  * Does not catch: ports it cannot trace, task definitions outside the app, or host-port mappings.
  */
 
+import {
+  createServiceErrorMessage,
+  type LoadBalancerContainerVerdict,
+  loadBalancerContainerVerdict,
+} from '../../local/ecs/load-balancer-container.js';
 import type { LoadedApp } from '../../template/model.js';
 import { resourceOf, traceValue } from '../../template/references.js';
 import type { Finding } from '../finding.js';
@@ -38,6 +47,35 @@ function describeContainer(container: ContainerInfo | undefined): string {
   return container ? `container ${container.name ?? `#${container.index}`}` : 'the task definition';
 }
 
+/** A `LoadBalancers` entry ECS `CreateService` refuses: the service would fail to create. */
+function refusedFinding(
+  service: At,
+  task: At,
+  propertyPath: string,
+  verdict: Extract<LoadBalancerContainerVerdict, { kind: 'no-such-container' | 'port-not-mapped' }>,
+  containerName: string,
+  port: number,
+): Finding {
+  const refusal = `CreateService refuses it: "${createServiceErrorMessage(verdict, containerName, port)}"`;
+  if (verdict.kind === 'no-such-container') {
+    return trapFinding(portMismatch, service, {
+      propertyPath,
+      message: `ECS service ${service.logicalId} sends load balancer traffic to a container that ${task.logicalId} does not define; ${refusal}`,
+      fix: `Name a container of ${task.logicalId} in ${propertyPath}.`,
+    });
+  }
+  const listens =
+    verdict.mappedPorts.length > 0 ? `listens on ${verdict.mappedPorts.join(', ')}` : 'maps no port';
+  return trapFinding(portMismatch, service, {
+    propertyPath,
+    message: `ECS service ${service.logicalId} sends load balancer traffic to port ${port}, but container ${containerName} of ${task.logicalId} ${listens}; ${refusal}`,
+    fix:
+      verdict.mappedPorts.length > 0
+        ? `Use the container port (${verdict.mappedPorts[0]}) in ${propertyPath}, or change the PortMappings of ${task.logicalId}; one parameter for both keeps them in step.`
+        : `Add a PortMappings entry with ContainerPort ${port} to container ${containerName} of ${task.logicalId}.`,
+  });
+}
+
 function check(app: LoadedApp): Finding[] {
   const findings: Finding[] = [];
   const seenTargetGroups = new Set<string>();
@@ -60,18 +98,39 @@ function check(app: LoadedApp): Finding[] {
         }),
       );
     };
+    const views = containersOf(task).map((c) => ({ name: c.name, ports: containerPorts(task, c) }));
     for (const { value, index } of listAt(service, 'Properties.LoadBalancers')) {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) continue;
-      const container = containerNamed(task, stringOf(service.stack, value.ContainerName));
-      if (!container) continue;
+      const name = stringOf(service.stack, value.ContainerName);
       const port = numberOf(service.stack, value.ContainerPort);
-      if (port !== undefined)
-        mismatch(
-          `Properties.LoadBalancers.${index}.ContainerPort`,
-          'sends load balancer traffic to',
-          port,
-          container,
+      const container = containerNamed(task, name);
+      // The decision ECS makes at CreateService, shared with `wharf dev` (which refuses the same).
+      const verdict = loadBalancerContainerVerdict(views, container?.name ?? name, port);
+      if (verdict.kind === 'no-such-container' && name !== undefined && port !== undefined) {
+        findings.push(
+          refusedFinding(
+            service,
+            task,
+            `Properties.LoadBalancers.${index}.ContainerName`,
+            verdict,
+            name,
+            port,
+          ),
         );
+      }
+      if (!container) continue;
+      if (verdict.kind === 'port-not-mapped' && port !== undefined && container.name !== undefined) {
+        findings.push(
+          refusedFinding(
+            service,
+            task,
+            `Properties.LoadBalancers.${index}.ContainerPort`,
+            verdict,
+            container.name,
+            port,
+          ),
+        );
+      }
       const group = resourceOf(
         traceValue(service.stack, value.TargetGroupArn),
         'AWS::ElasticLoadBalancingV2::TargetGroup',

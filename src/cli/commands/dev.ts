@@ -71,6 +71,11 @@ A task that fails within 10 s of its launch is relaunched no sooner than 5 s aft
 answered below 400, 1 when one did not, a deployment failed (circuit breaker) or the services
 were not ready within --timeout, 2 for bad input.
 
+What AWS would refuse, dev refuses before anything starts, with AWS's message and exit 4 (a
+service whose load balancer names a container port its container does not map). Properties it
+does not emulate (DependsOn, Ulimits, placement, ECS Exec, an EC2 launch type, …) print one
+warning each and the run goes on; the README lists what is emulated.
+
 Images built from a Dockerfile (CDK Docker image assets) are built first, tagged by the content
 of their folder (an unchanged folder is not built again); with --watch, a change in that folder
 rebuilds the image and rolls the service like an ECS deployment. A failed build exits 1.

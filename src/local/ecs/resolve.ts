@@ -161,10 +161,8 @@ export function resolveEcsServices(app: ResolvedApp, overrides: ContainerOverrid
         `'${taskDefinitionRef}' is not a task definition declared in these templates`,
       );
     }
-    const launchType = props.optionalString('LaunchType');
-    if (launchType !== undefined && launchType !== 'FARGATE') {
-      props.fail('LaunchType', `got '${launchType}'; Wharf runs Fargate services locally: allowed: FARGATE`);
-    }
+    // LaunchType EC2/EXTERNAL and capacity providers run as Fargate would: a warning
+    // (not-emulated-properties.ts), not an error.
     const loadBalancers = props.list('LoadBalancers').map(
       (item): ServiceLoadBalancerConfig => ({
         targetGroupArn: props.string(`${item}.TargetGroupArn`),

@@ -149,7 +149,10 @@ export class LocalVpc implements NetworkPath {
   }
 
   private describeBlocked(eni: Eni, source: ConnectionSource, port: number): string {
-    const targets = eni.securityGroupIds.map((id) => this.describeGroup(id)).join(', ');
+    // A service without NetworkConfiguration (an EC2 bridge or host mode service) gives its tasks no group.
+    const targets =
+      eni.securityGroupIds.map((id) => this.describeGroup(id)).join(', ') ||
+      'the task (it has no security group: its service gives none in NetworkConfiguration.AwsvpcConfiguration)';
     const sources =
       source.securityGroupIds.map((id) => this.describeGroup(id)).join(', ') || 'no security group';
     const first = eni.securityGroupIds[0];

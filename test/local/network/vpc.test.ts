@@ -104,6 +104,18 @@ describe('LocalVpc', () => {
     );
   });
 
+  it('says the task has no security group when its service gives none (an EC2 bridge-mode service)', () => {
+    const vpc = new LocalVpc(SUBNETS, [group('sg-lb', 'LoadBalancerSG', [])]);
+    const { privateIp } = vpc.attach('task1', [], []);
+    vpc.expose(privateIp, 80, { host: '127.0.0.1', port: 40_001 });
+    const result = vpc.route(FROM_LB, privateIp, 80);
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.message).toContain(
+      'no ingress rule of the task (it has no security group: its service gives none in ' +
+        'NetworkConfiguration.AwsvpcConfiguration) allows tcp port 80 from it.',
+    );
+  });
+
   it('rejects a malformed CIDR block naming where it was written', () => {
     expect(() => new LocalVpc([subnet('subnet-x', '10.0.0/24', 'us-east-1a')], [])).toThrow(
       "/app/service.yml: subnet-x.CidrBlock: '10.0.0/24' is not an IPv4 CIDR block such as 10.0.0.0/24",
