@@ -14,6 +14,7 @@ import { resolveDiscoveryServices, resolveNamespaces } from './cloudmap/resolve.
 import type { DiscoveryServiceConfig, NamespaceConfig } from './cloudmap/types.js';
 import { type ContainerOverrides, resolveEcsServices } from './ecs/resolve.js';
 import type { EcsServiceConfig } from './ecs/types.js';
+import { taskVolumeWarnings } from './ecs/volume-warnings.js';
 import { resolveLoadBalancing } from './elb/resolve.js';
 import type { LoadBalancerConfig, TargetGroupConfig } from './elb/types.js';
 import { resolveSecurityGroups, resolveSubnets } from './network/resolve.js';
@@ -40,6 +41,9 @@ const EMULATED_TYPES = new Set([
   'AWS::ECS::Cluster',
   'AWS::ECS::TaskDefinition',
   'AWS::ECS::Service',
+  // Task volumes (ecs/volumes.ts): a Docker volume per file system directory.
+  'AWS::EFS::FileSystem',
+  'AWS::EFS::AccessPoint',
   'AWS::Logs::LogGroup',
   'AWS::CloudFormation::Stack',
   'AWS::Serverless::Application',
@@ -93,6 +97,7 @@ export function buildLocalModel(app: ResolvedApp, overrides: ContainerOverrides 
     }
   }
   const loadBalancing = resolveLoadBalancing(app);
+  const services = resolveEcsServices(app, overrides);
   const model: LocalModel = {
     app,
     subnets: resolveSubnets(app),
@@ -102,11 +107,11 @@ export function buildLocalModel(app: ResolvedApp, overrides: ContainerOverrides 
     httpApis: resolveHttpApis(app),
     loadBalancers: loadBalancing.loadBalancers,
     targetGroups: loadBalancing.targetGroups,
-    services: resolveEcsServices(app, overrides),
+    services,
     noLocalEffect: [...counts]
       .map(([type, count]) => ({ type, count }))
       .sort((a, b) => a.type.localeCompare(b.type)),
-    warnings: [...warnings, ...loadBalancing.warnings],
+    warnings: [...warnings, ...loadBalancing.warnings, ...taskVolumeWarnings(services)],
   };
   checkReferences(model);
   return model;

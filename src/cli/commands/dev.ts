@@ -71,6 +71,12 @@ A task that fails within 10 s of its launch is relaunched no sooner than 5 s aft
 answered below 400, 1 when one did not, a deployment failed (circuit breaker) or the services
 were not ready within --timeout, 2 for bad input.
 
+Task volumes: each EFS file system directory a task definition mounts (the file system's root,
+its RootDirectory, or an access point's directory, created with its CreationInfo) is one Docker
+volume shared by every task of the run and kept while tasks restart; it is removed with the run
+unless --keep-volumes. Host: {} volumes live as long as their task; MountPoints' ReadOnly holds.
+A Host.SourcePath is refused, as on Fargate. The process runtime mounts nothing (a warning).
+
 Images built from a Dockerfile (CDK Docker image assets) are built first, tagged by the content
 of their folder (an unchanged folder is not built again); with --watch, a change in that folder
 rebuilds the image and rolls the service like an ECS deployment. A failed build exits 1.
@@ -142,6 +148,11 @@ Examples:
       value: '<seconds>',
       description: 'How long --once waits for readiness (default 120)',
     },
+    'keep-volumes': {
+      type: 'boolean',
+      description:
+        'Keep the Docker volumes of EFS file systems after the run, for the next run with this flag',
+    },
     'log-dir': {
       type: 'string',
       value: '<dir>',
@@ -175,6 +186,7 @@ Examples:
       passEnv: (options['pass-env'] as string[] | undefined) ?? [],
       port: parseNumber('port', options.port, 1, 65_535),
       logDir: options['log-dir'] as string | undefined,
+      keepVolumes: options['keep-volumes'] === true,
       discoveryCacheMs: parseNumber('discovery-cache-ms', options['discovery-cache-ms'], 0, 600_000),
       io,
     };
