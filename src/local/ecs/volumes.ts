@@ -2,7 +2,7 @@
  * Task definition `Volumes` and containers' `MountPoints` / `VolumesFrom` → typed config (pure,
  * unit-tested).
  *
- * Fidelity (aws-behavior-2.md §"Task storage"): a volume with `EFSVolumeConfiguration` is a
+ * Fidelity (aws-behavior-2.md, "Task storage on Fargate"): a volume with `EFSVolumeConfiguration` is a
  * directory of an EFS file system, shared by every task that mounts it and kept when tasks stop;
  * through an access point (`AuthorizationConfig.AccessPointId`) the directory is the access
  * point's `RootDirectory.Path`, created with its `CreationInfo` owner and permissions when absent.
@@ -10,11 +10,11 @@
  * gone with it. AWS's own rules are refused as AWS refuses them: `Host.SourcePath` and
  * `DockerVolumeConfiguration` on Fargate, an access point with a `RootDirectory` other than `/` or
  * without transit encryption, IAM authorization without transit encryption, a mount point naming
- * no volume. Not emulated (warnings from `volume-warnings.ts`): the access point's `PosixUser`,
- * IAM authorization and transit encryption (no network between a task and its storage here), an
- * access point not declared in these templates (its directory is unknown: the file system's root is
- * used), and the failed mount AWS gives for an absent directory without `CreationInfo` (locally it
- * is created).
+ * no volume. Not emulated, with a warning from `volume-warnings.ts`: the access point's
+ * `PosixUser`, an access point not declared in these templates (its directory is unknown: the file
+ * system's root is used), and the failed mount AWS gives for an absent directory without
+ * `CreationInfo` (locally it is created). IAM authorization and transit encryption have no local
+ * effect (no network or IAM between a task and its storage here).
  */
 
 import type { ResolvedApp } from '../../template/resolved.js';

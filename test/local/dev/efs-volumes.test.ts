@@ -1,5 +1,5 @@
 /**
- * `wharf dev` with EFS storage on Docker (aws-behavior-2.md §12), on our fixture
+ * `wharf dev` with EFS storage on Docker (aws-behavior-2.md, "Task storage on Fargate"), on our fixture
  * `test/fixtures/volumes/efs-shared.yml`: two writer tasks (uid 1000, which only the access
  * point's CreationInfo lets write) and a reader mounting the same access point ReadOnly behind an
  * ALB. The file system is one Docker volume for the run, shared by all tasks, kept while a task is

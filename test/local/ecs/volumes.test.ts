@@ -1,6 +1,6 @@
 /**
  * Task definition `Volumes` and containers' `MountPoints` / `VolumesFrom` as `wharf dev` reads
- * them (aws-behavior-2.md §12): EFS directories (root, RootDirectory, access point with its
+ * them (aws-behavior-2.md, "Task storage on Fargate"): EFS directories (root, RootDirectory, access point with its
  * CreationInfo), task-scoped volumes, what ECS refuses (exit 2, naming file, resource and
  * property), and the warnings for what is not emulated.
  */
