@@ -162,3 +162,26 @@ describe('wharf dev: a host path volume', () => {
     }
   });
 });
+
+describe('wharf dev --runtime process: task volumes', () => {
+  it('says, once per task definition and volume, that the process runtime mounts nothing', async () => {
+    const { cloud, io } = await startCloud({
+      template: FIXTURE,
+      runtime: 'process',
+      overrides: { commands: { writer: 'sleep 30', reader: 'sleep 30' } },
+    });
+    await cloud.stop();
+    const warnings = io
+      .withCode('WHARF_DEV_NOT_EMULATED')
+      .map((m) => m.message)
+      .filter((m) => m.includes('process runtime'));
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /efs-shared\.yml: WriterTask: volume 'shared' \(mounted by 'writer' at \/mnt\/shared\) is not mounted by the process runtime/,
+      ),
+      expect.stringMatching(
+        /efs-shared\.yml: ReaderTask: volume 'shared' \(mounted by 'reader' at \/srv\/shared\) is not mounted by the process runtime/,
+      ),
+    ]);
+  });
+});
