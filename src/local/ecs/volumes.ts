@@ -113,7 +113,14 @@ function efsVolume(
   accessPoints: ReadonlyMap<string, AccessPointInfo>,
 ): TaskVolumeConfig {
   const efs = `${path}.EFSVolumeConfiguration`;
-  const fileSystemId = props.string(`${efs}.FileSystemId`);
+  // CloudFormation spells it FilesystemId here (the ECS API: fileSystemId); its schema refuses the other.
+  if (props.raw(`${efs}.FileSystemId`) !== undefined) {
+    props.fail(
+      `${efs}.FileSystemId`,
+      'is not a property of EFSVolumeConfiguration in CloudFormation, which spells it FilesystemId',
+    );
+  }
+  const fileSystemId = props.string(`${efs}.FilesystemId`);
   const transitEncryption = enabled(props, `${efs}.TransitEncryption`);
   const iam = enabled(props, `${efs}.AuthorizationConfig.IAM`);
   const accessPointId = props.optionalString(`${efs}.AuthorizationConfig.AccessPointId`);
@@ -156,7 +163,7 @@ function efsVolume(
   if (accessPoint.fileSystemId !== fileSystemId) {
     props.fail(
       `${efs}.AuthorizationConfig.AccessPointId`,
-      "the access point belongs to another file system than the volume's FileSystemId; a task mounting it fails on ECS",
+      "the access point belongs to another file system than the volume's FilesystemId; a task mounting it fails on ECS",
     );
   }
   return {

@@ -57,7 +57,7 @@ function failure(run: () => unknown): TemplateError {
   throw new Error('expected a TemplateError');
 }
 
-const efs = (more: Json = {}) => ({ FileSystemId: { Ref: 'FileSystem' }, ...more });
+const efs = (more: Json = {}) => ({ FilesystemId: { Ref: 'FileSystem' }, ...more });
 const accessPoint = (rootDirectory: Json, more: Json = {}) => ({
   AppData: {
     Type: 'AWS::EFS::AccessPoint',
@@ -246,6 +246,13 @@ describe('task volumes: refused as ECS refuses them (exit 2, naming the property
       [{ Name: 'app' }],
       {},
       /Task\.Properties\.Volumes\.0\.Host\.SourcePath: a host path is not supported on Fargate/,
+    ],
+    [
+      "FileSystemId (the ECS API's spelling; CloudFormation's is FilesystemId)",
+      [{ Name: 'data', EFSVolumeConfiguration: { FileSystemId: { Ref: 'FileSystem' } } }],
+      [{ Name: 'app' }],
+      {},
+      /EFSVolumeConfiguration\.FileSystemId: is not a property of EFSVolumeConfiguration in CloudFormation, which spells it FilesystemId/,
     ],
     [
       'a DockerVolumeConfiguration',
