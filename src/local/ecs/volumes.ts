@@ -223,7 +223,7 @@ function containerPathOf(props: PropertyReader, path: string): string {
   const value = props.string(path);
   if (!value.startsWith('/')) props.fail(path, 'must be an absolute path in the container');
   // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
-  if (/[\u0000-\u001f\u007f:,]/.test(value)) props.fail(path, 'may not contain control characters, : or ,');
+  if (/[\u0000-\u001f\u007f]/.test(value)) props.fail(path, 'may not contain control characters');
   return value;
 }
 
@@ -234,6 +234,7 @@ export function resolveMountPoints(
   volumes: readonly TaskVolumeConfig[],
 ): MountPointConfig[] {
   const names = new Set(volumes.map((volume) => volume.name));
+  const paths = new Set<string>();
   return props.list(`${containerPath}.MountPoints`).map((path) => {
     const sourceVolume = props.string(`${path}.SourceVolume`);
     if (!names.has(sourceVolume)) {
@@ -244,11 +245,11 @@ export function resolveMountPoints(
           : 'names no volume of this task definition',
       );
     }
-    return {
-      sourceVolume,
-      containerPath: containerPathOf(props, `${path}.ContainerPath`),
-      readOnly: props.boolean(`${path}.ReadOnly`, false),
-    };
+    const target = containerPathOf(props, `${path}.ContainerPath`);
+    if (paths.has(target))
+      props.fail(`${path}.ContainerPath`, 'another mount point of this container uses that path');
+    paths.add(target);
+    return { sourceVolume, containerPath: target, readOnly: props.boolean(`${path}.ReadOnly`, false) };
   });
 }
 

@@ -276,6 +276,21 @@ describe('task volumes: refused as ECS refuses them (exit 2, naming the property
       /MountPoints\.0\.ContainerPath: must be an absolute path/,
     ],
     [
+      'two mount points of a container at one path',
+      [{ Name: 'a' }, { Name: 'b' }],
+      [
+        {
+          Name: 'app',
+          MountPoints: [
+            { SourceVolume: 'a', ContainerPath: '/x' },
+            { SourceVolume: 'b', ContainerPath: '/x' },
+          ],
+        },
+      ],
+      {},
+      /MountPoints\.1\.ContainerPath: another mount point of this container uses that path/,
+    ],
+    [
       "a RootDirectory with '..'",
       [{ Name: 'data', EFSVolumeConfiguration: efs({ RootDirectory: '/a/../../etc' }) }],
       [{ Name: 'app' }],
