@@ -15,6 +15,7 @@ import type { DiscoveryServiceConfig, NamespaceConfig } from './cloudmap/types.j
 import { type ContainerOverrides, resolveEcsServices } from './ecs/resolve.js';
 import type { EcsServiceConfig } from './ecs/types.js';
 import { taskVolumeWarnings } from './ecs/volume-warnings.js';
+import { refuseUnsupportedVolumes } from './ecs/volumes.js';
 import { resolveLoadBalancing } from './elb/resolve.js';
 import type { LoadBalancerConfig, TargetGroupConfig } from './elb/types.js';
 import { resolveSecurityGroups, resolveSubnets } from './network/resolve.js';
@@ -98,6 +99,7 @@ export function buildLocalModel(app: ResolvedApp, overrides: ContainerOverrides 
   }
   const loadBalancing = resolveLoadBalancing(app);
   const services = resolveEcsServices(app, overrides);
+  refuseUnsupportedVolumes(services.map((service) => service.taskDefinition));
   const model: LocalModel = {
     app,
     subnets: resolveSubnets(app),

@@ -135,8 +135,21 @@ export interface TaskScopedVolumeConfig {
   readonly configuredAtLaunch?: boolean;
 }
 
+/**
+ * A volume Fargate refuses (`Host.SourcePath`, `DockerVolumeConfiguration`, FSx for Windows):
+ * valid in an EC2 task definition, so it is kept in the model, and `wharf dev` refuses to run it.
+ */
+export interface UnsupportedVolumeConfig {
+  readonly kind: 'unsupported';
+  readonly name: string;
+  /** The refused property, under `Properties` (`Volumes.0.Host.SourcePath`). */
+  readonly propertyPath: string;
+  /** Why, and what to use instead. */
+  readonly reason: string;
+}
+
 /** One `Volumes` entry of a task definition. */
-export type TaskVolumeConfig = EfsVolumeConfig | TaskScopedVolumeConfig;
+export type TaskVolumeConfig = EfsVolumeConfig | TaskScopedVolumeConfig | UnsupportedVolumeConfig;
 
 /**
  * A container image built from a folder with a Dockerfile (a CDK Docker image asset), as the local

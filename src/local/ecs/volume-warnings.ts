@@ -24,6 +24,8 @@ function taskDefinitionsOf(services: readonly EcsServiceConfig[]): TaskDefinitio
 
 function volumeWarning(td: TaskDefinitionConfig, volume: TaskVolumeConfig): string[] {
   const prefix = `${where(td)}: volume '${volume.name}'`;
+  // Refused before anything runs (refuseUnsupportedVolumes).
+  if (volume.kind === 'unsupported') return [];
   if (volume.kind === 'task') {
     return volume.configuredAtLaunch
       ? [

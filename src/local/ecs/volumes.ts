@@ -17,10 +17,11 @@
  * effect (no network or IAM between a task and its storage here).
  */
 
+import { TemplateError } from '../../errors.js';
 import type { ResolvedApp } from '../../template/resolved.js';
 import { resourcesOfType } from '../network/resolve.js';
 import { PropertyReader } from '../props.js';
-import type { DirectoryCreation, MountPointConfig, TaskVolumeConfig } from './types.js';
+import type { DirectoryCreation, MountPointConfig, TaskDefinitionConfig, TaskVolumeConfig } from './types.js';
 
 /** ECS volume names: up to 255 letters, digits, hyphens and underscores. */
 const VOLUME_NAME = /^[A-Za-z0-9_-]{1,255}$/;
@@ -179,6 +180,44 @@ function efsVolume(
   };
 }
 
+/** Volume properties Fargate refuses, each with the reason and what to use instead. */
+const UNSUPPORTED: ReadonlyArray<readonly [string, string]> = [
+  [
+    'Host.SourcePath',
+    'a host path is not supported on Fargate (ECS: "If you\'re using the Fargate launch type, the sourcePath ' +
+      'parameter is not supported"). Remove SourcePath (Host: {} is storage of the task) or use EFSVolumeConfiguration',
+  ],
+  [
+    'DockerVolumeConfiguration',
+    'Docker volumes are not supported by tasks on Fargate, as ECS documents. Use EFSVolumeConfiguration ' +
+      'for shared storage, or Host: {} for storage of the task',
+  ],
+  [
+    'FSxWindowsFileServerVolumeConfiguration',
+    'FSx for Windows File Server volumes are for Windows containers, which Wharf does not run. Use EFSVolumeConfiguration',
+  ],
+];
+
+/**
+ * Throws the TemplateError ECS's refusal amounts to when a task definition `wharf dev` runs (as a
+ * Fargate task) declares a volume Fargate does not support (a host path, a Docker volume, FSx).
+ */
+export function refuseUnsupportedVolumes(taskDefinitions: readonly TaskDefinitionConfig[]): void {
+  for (const td of taskDefinitions) {
+    const volume = td.volumes?.find((v) => v.kind === 'unsupported');
+    if (volume?.kind !== 'unsupported') continue;
+    throw new TemplateError(
+      {
+        file: td.origin?.file ?? '(template)',
+        logicalId: td.origin?.logicalId ?? td.family,
+        propertyPath: `Properties.${volume.propertyPath}`,
+      },
+      volume.reason,
+      { code: 'WHARF_LOCAL_UNSUPPORTED' },
+    );
+  }
+}
+
 /** The task definition's `Volumes`, checked (see the file's Fidelity note). */
 export function resolveTaskVolumes(
   props: PropertyReader,
@@ -191,25 +230,11 @@ export function resolveTaskVolumes(
       props.fail(`${path}.Name`, 'allowed: up to 255 letters, digits, hyphens and underscores');
     if (seen.has(name)) props.fail(`${path}.Name`, `volume '${name}' is declared twice`);
     seen.add(name);
-    if (props.raw(`${path}.Host.SourcePath`) !== undefined) {
-      props.fail(
-        `${path}.Host.SourcePath`,
-        'a host path is not supported on Fargate (ECS: "If you\'re using the Fargate launch type, the sourcePath ' +
-          'parameter is not supported"). Remove SourcePath (Host: {} is storage of the task) or use EFSVolumeConfiguration',
-      );
-    }
-    if (props.raw(`${path}.DockerVolumeConfiguration`) !== undefined) {
-      props.fail(
-        `${path}.DockerVolumeConfiguration`,
-        'Docker volumes are not supported by tasks on Fargate, as ECS documents. Use EFSVolumeConfiguration ' +
-          'for shared storage, or Host: {} for storage of the task',
-      );
-    }
-    if (props.raw(`${path}.FSxWindowsFileServerVolumeConfiguration`) !== undefined) {
-      props.fail(
-        `${path}.FSxWindowsFileServerVolumeConfiguration`,
-        'FSx for Windows File Server volumes are for Windows containers, which Wharf does not run. Use EFSVolumeConfiguration',
-      );
+    // Valid for EC2 task definitions, so only `wharf dev` refuses these (refuseUnsupportedVolumes):
+    // other readers of the model (the diagram) still see the task definition.
+    for (const [property, reason] of UNSUPPORTED) {
+      if (props.raw(`${path}.${property}`) !== undefined)
+        return { kind: 'unsupported', name, propertyPath: `${path}.${property}`, reason };
     }
     if (props.raw(`${path}.EFSVolumeConfiguration`) !== undefined)
       return efsVolume(props, path, name, accessPoints);

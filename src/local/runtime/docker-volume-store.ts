@@ -71,7 +71,7 @@ export class DockerVolumes {
       for (const volume of mountedVolumes(spec)) {
         if (volume.kind === 'efs') {
           await this.ensureEfs(volume, image);
-        } else {
+        } else if (volume.kind === 'task') {
           const name = taskVolumeName(spec, volume.name);
           await this.docker.createVolume({ Name: name, Labels: taskVolumeLabels(spec) });
           this.taskScoped.add(name);

@@ -91,12 +91,13 @@ export function taskVolumeLabels(spec: TaskSpec, pid: number = process.pid): Rec
 
 /** The Docker volume behind each task definition volume of the task. */
 export function taskVolumeNames(spec: TaskSpec, keep: boolean): Map<string, string> {
-  return new Map(
-    (spec.volumes ?? []).map((volume) => [
-      volume.name,
-      volume.kind === 'efs' ? efsVolumeName(spec.runId, volume, keep) : taskVolumeName(spec, volume.name),
-    ]),
-  );
+  const names = new Map<string, string>();
+  for (const volume of spec.volumes ?? []) {
+    if (volume.kind === 'efs') names.set(volume.name, efsVolumeName(spec.runId, volume, keep));
+    // An unsupported volume never gets here: `wharf dev` refuses the template first.
+    else if (volume.kind === 'task') names.set(volume.name, taskVolumeName(spec, volume.name));
+  }
+  return names;
 }
 
 /** The container's mount points as Docker `Mounts` (named volumes, `NoCopy`, `ReadOnly` kept). */

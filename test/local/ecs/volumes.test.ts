@@ -10,11 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TemplateError } from '../../../src/errors.js';
+import { resolveEcsServices } from '../../../src/local/ecs/resolve.js';
 import { processRuntimeVolumeWarnings } from '../../../src/local/ecs/volume-warnings.js';
 import { efsDirectory } from '../../../src/local/ecs/volumes.js';
 import { buildLocalModel, type LocalModel } from '../../../src/local/model.js';
 import { resolveApp } from '../../../src/template/evaluate.js';
 import { loadTemplateFile } from '../../../src/template/load.js';
+import type { ResolvedApp } from '../../../src/template/resolved.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wharf-volumes-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -24,6 +26,10 @@ type Json = Record<string, unknown>;
 
 /** A template with one service whose task definition has these volumes and containers. */
 function model(volumes: Json[], containers: Json[], resources: Json = {}): LocalModel {
+  return buildLocalModel(resolved(volumes, containers, resources));
+}
+
+function resolved(volumes: Json[], containers: Json[], resources: Json = {}): ResolvedApp {
   const file = join(dir, `t${count++}.json`);
   const template = {
     Resources: {
@@ -44,7 +50,7 @@ function model(volumes: Json[], containers: Json[], resources: Json = {}): Local
     },
   };
   writeFileSync(file, JSON.stringify(template));
-  return buildLocalModel(resolveApp(loadTemplateFile(file)));
+  return resolveApp(loadTemplateFile(file));
 }
 
 function failure(run: () => unknown): TemplateError {
@@ -345,6 +351,19 @@ describe('task volumes: refused as ECS refuses them (exit 2, naming the property
       /AppData\.Properties\.RootDirectory\.CreationInfo\.Permissions: expected 3 or 4 octal digits/,
     ],
   ];
+  it('keeps a host path volume in the ECS model (valid on EC2, other readers such as the diagram see it); only wharf dev refuses it', () => {
+    const app = resolved([{ Name: 'logs', Host: { SourcePath: '/var/log' } }], [{ Name: 'app' }]);
+    expect(resolveEcsServices(app)[0]?.taskDefinition.volumes).toEqual([
+      {
+        kind: 'unsupported',
+        name: 'logs',
+        propertyPath: 'Volumes.0.Host.SourcePath',
+        reason: expect.stringContaining('not supported on Fargate'),
+      },
+    ]);
+    expect(() => buildLocalModel(app)).toThrow(TemplateError);
+  });
+
   it.each(cases)('rejects %s', (_what, volumes, containers, resources, message) => {
     const error = failure(() => model(volumes, containers, resources));
     expect(error.message).toMatch(message);
