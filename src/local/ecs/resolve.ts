@@ -20,8 +20,8 @@ import type {
   TaskDefinitionConfig,
 } from './types.js';
 import {
-  type AccessPointInfo,
-  accessPointsOf,
+  type EfsCatalog,
+  efsCatalog,
   resolveMountPoints,
   resolveTaskVolumes,
   withVolumesFrom,
@@ -93,14 +93,14 @@ function resolveTaskDefinition(
   resource: ResolvedResource,
   overrides: ContainerOverrides,
   app: ResolvedApp,
-  accessPoints: ReadonlyMap<string, AccessPointInfo>,
+  efs: EfsCatalog,
 ): TaskDefinitionConfig {
   const props: PropertyReader = new PropertyReader(resource);
   const commands = localCommands(resource);
   const definitions = props.list('ContainerDefinitions');
   if (definitions.length === 0)
     props.fail('ContainerDefinitions', 'a task definition needs at least one container');
-  const volumes = resolveTaskVolumes(props, accessPoints);
+  const volumes = resolveTaskVolumes(props, efs);
   const mountPoints = withVolumesFrom(
     props,
     definitions.map((path) => ({
@@ -160,11 +160,11 @@ function resolveTaskDefinition(
 
 /** The ECS services, each with its task definition. */
 export function resolveEcsServices(app: ResolvedApp, overrides: ContainerOverrides = {}): EcsServiceConfig[] {
-  const accessPoints = accessPointsOf(app);
+  const efs = efsCatalog(app);
   const taskDefinitions = new Map(
     resourcesOfType(app, 'AWS::ECS::TaskDefinition').map((r) => [
       r.ref,
-      resolveTaskDefinition(r, overrides, app, accessPoints),
+      resolveTaskDefinition(r, overrides, app, efs),
     ]),
   );
   return resourcesOfType(app, 'AWS::ECS::Service').map((resource) => {

@@ -91,14 +91,31 @@ function accessPointInfo(props: PropertyReader): AccessPointInfo {
   };
 }
 
-/** The `AWS::EFS::AccessPoint` resources of the app, by their `Ref` (the access point id). */
-export function accessPointsOf(app: ResolvedApp): Map<string, AccessPointInfo> {
-  return new Map(
-    resourcesOfType(app, 'AWS::EFS::AccessPoint').map((resource) => [
-      resource.ref,
-      accessPointInfo(new PropertyReader(resource)),
-    ]),
-  );
+/** What the templates declare about EFS: access points by id, and each file system's canonical id. */
+export interface EfsCatalog {
+  /** Access points by id (their `Ref`, or their `AccessPointId` attribute). */
+  readonly accessPoints: ReadonlyMap<string, AccessPointInfo>;
+  /** A file system's id as `Ref` gives it, also when written as its `FileSystemId` attribute. */
+  readonly fileSystemId: (id: string) => string;
+}
+
+/** The `AWS::EFS::FileSystem` and `AWS::EFS::AccessPoint` resources of the app. */
+export function efsCatalog(app: ResolvedApp): EfsCatalog {
+  const aliases = new Map<string, string>();
+  for (const resource of resourcesOfType(app, 'AWS::EFS::FileSystem')) {
+    const attribute = resource.attributes.FileSystemId;
+    if (typeof attribute === 'string') aliases.set(attribute, resource.ref);
+  }
+  const fileSystemId = (id: string) => aliases.get(id) ?? id;
+  const accessPoints = new Map<string, AccessPointInfo>();
+  for (const resource of resourcesOfType(app, 'AWS::EFS::AccessPoint')) {
+    const info = accessPointInfo(new PropertyReader(resource));
+    const entry = { ...info, fileSystemId: fileSystemId(info.fileSystemId) };
+    accessPoints.set(resource.ref, entry);
+    const attribute = resource.attributes.AccessPointId;
+    if (typeof attribute === 'string') accessPoints.set(attribute, entry);
+  }
+  return { accessPoints, fileSystemId };
 }
 
 function enabled(props: PropertyReader, path: string): boolean {
@@ -107,30 +124,25 @@ function enabled(props: PropertyReader, path: string): boolean {
   return value === 'ENABLED';
 }
 
-function efsVolume(
-  props: PropertyReader,
-  path: string,
-  name: string,
-  accessPoints: ReadonlyMap<string, AccessPointInfo>,
-): TaskVolumeConfig {
-  const efs = `${path}.EFSVolumeConfiguration`;
+function efsVolume(props: PropertyReader, path: string, name: string, efs: EfsCatalog): TaskVolumeConfig {
+  const at = `${path}.EFSVolumeConfiguration`;
   // CloudFormation spells it FilesystemId here (the ECS API: fileSystemId); its schema refuses the other.
-  if (props.raw(`${efs}.FileSystemId`) !== undefined) {
+  if (props.raw(`${at}.FileSystemId`) !== undefined) {
     props.fail(
-      `${efs}.FileSystemId`,
+      `${at}.FileSystemId`,
       'is not a property of EFSVolumeConfiguration in CloudFormation, which spells it FilesystemId',
     );
   }
-  const fileSystemId = props.string(`${efs}.FilesystemId`);
-  const transitEncryption = enabled(props, `${efs}.TransitEncryption`);
-  const iam = enabled(props, `${efs}.AuthorizationConfig.IAM`);
-  const accessPointId = props.optionalString(`${efs}.AuthorizationConfig.AccessPointId`);
-  const rootDirectory = props.optionalString(`${efs}.RootDirectory`);
+  const fileSystemId = efs.fileSystemId(props.string(`${at}.FilesystemId`));
+  const transitEncryption = enabled(props, `${at}.TransitEncryption`);
+  const iam = enabled(props, `${at}.AuthorizationConfig.IAM`);
+  const accessPointId = props.optionalString(`${at}.AuthorizationConfig.AccessPointId`);
+  const rootDirectory = props.optionalString(`${at}.RootDirectory`);
   const directory = efsDirectory(rootDirectory ?? '/');
-  if ('error' in directory) props.fail(`${efs}.RootDirectory`, directory.error);
+  if ('error' in directory) props.fail(`${at}.RootDirectory`, directory.error);
   if (iam && !transitEncryption) {
     props.fail(
-      `${efs}.TransitEncryption`,
+      `${at}.TransitEncryption`,
       'IAM authorization (AuthorizationConfig.IAM: ENABLED) needs TransitEncryption: ENABLED, as ECS requires',
     );
   }
@@ -139,17 +151,17 @@ function efsVolume(
   }
   if (directory.path !== '/') {
     props.fail(
-      `${efs}.RootDirectory`,
+      `${at}.RootDirectory`,
       "with an access point, RootDirectory must be omitted or '/' (the access point's own directory is used), as ECS requires",
     );
   }
   if (!transitEncryption) {
     props.fail(
-      `${efs}.TransitEncryption`,
+      `${at}.TransitEncryption`,
       'a volume that mounts through an access point needs TransitEncryption: ENABLED, as ECS requires',
     );
   }
-  const accessPoint = accessPoints.get(accessPointId);
+  const accessPoint = efs.accessPoints.get(accessPointId);
   if (!accessPoint) {
     return {
       kind: 'efs',
@@ -163,7 +175,7 @@ function efsVolume(
   }
   if (accessPoint.fileSystemId !== fileSystemId) {
     props.fail(
-      `${efs}.AuthorizationConfig.AccessPointId`,
+      `${at}.AuthorizationConfig.AccessPointId`,
       "the access point belongs to another file system than the volume's FilesystemId; a task mounting it fails on ECS",
     );
   }
@@ -219,10 +231,7 @@ export function refuseUnsupportedVolumes(taskDefinitions: readonly TaskDefinitio
 }
 
 /** The task definition's `Volumes`, checked (see the file's Fidelity note). */
-export function resolveTaskVolumes(
-  props: PropertyReader,
-  accessPoints: ReadonlyMap<string, AccessPointInfo>,
-): TaskVolumeConfig[] {
+export function resolveTaskVolumes(props: PropertyReader, efs: EfsCatalog): TaskVolumeConfig[] {
   const seen = new Set<string>();
   return props.list('Volumes').map((path): TaskVolumeConfig => {
     const name = props.string(`${path}.Name`);
@@ -236,8 +245,7 @@ export function resolveTaskVolumes(
       if (props.raw(`${path}.${property}`) !== undefined)
         return { kind: 'unsupported', name, propertyPath: `${path}.${property}`, reason };
     }
-    if (props.raw(`${path}.EFSVolumeConfiguration`) !== undefined)
-      return efsVolume(props, path, name, accessPoints);
+    if (props.raw(`${path}.EFSVolumeConfiguration`) !== undefined) return efsVolume(props, path, name, efs);
     return props.boolean(`${path}.ConfiguredAtLaunch`, false)
       ? { kind: 'task', name, configuredAtLaunch: true }
       : { kind: 'task', name };

@@ -117,6 +117,34 @@ describe('task volumes: EFS', () => {
     expect(m.warnings).toEqual([]);
   });
 
+  it('matches a file system and an access point written by their id attributes (FileSystemId, AccessPointId) to their Ref', () => {
+    const app = resolved(
+      [
+        {
+          Name: 'data',
+          EFSVolumeConfiguration: {
+            FilesystemId: 'fs-by-attribute',
+            TransitEncryption: 'ENABLED',
+            AuthorizationConfig: { AccessPointId: 'fsap-by-attribute' },
+          },
+        },
+      ],
+      [{ Name: 'app' }],
+      accessPoint({ Path: '/d', CreationInfo: { OwnerUid: 1, OwnerGid: 1, Permissions: '0700' } }),
+    );
+    // The values `Fn::GetAtt` gives for these attributes.
+    const attributes = (id: string) =>
+      app.root.resources.get(id)?.attributes as Record<string, string> | undefined;
+    Object.assign(attributes('FileSystem') ?? {}, { FileSystemId: 'fs-by-attribute' });
+    Object.assign(attributes('AppData') ?? {}, { AccessPointId: 'fsap-by-attribute' });
+    const volume = buildLocalModel(app).services[0]?.taskDefinition.volumes?.[0];
+    expect(volume).toMatchObject({
+      fileSystemId: app.root.resources.get('FileSystem')?.ref,
+      path: '/d',
+      accessPointDeclared: true,
+    });
+  });
+
   it('uses RootDirectory without an access point, and warns that AWS needs it to exist already', () => {
     const m = model(
       [{ Name: 'data', EFSVolumeConfiguration: efs({ RootDirectory: '/exports//reports' }) }],
