@@ -26,6 +26,7 @@ import { ServiceScheduler, type ServiceSchedulerOptions } from './ecs/service-sc
 import { registerRevision } from './ecs/task-definition-revision.js';
 import { TaskStopReporter } from './ecs/task-stop-report.js';
 import type { EcsServiceConfig } from './ecs/types.js';
+import { processRuntimeVolumeWarnings } from './ecs/volume-warnings.js';
 import { startLoadBalancer } from './elb/load-balancer.js';
 import { TargetGroup } from './elb/target-group.js';
 import { LocalImageBuilds } from './image-builds.js';
@@ -74,6 +75,11 @@ export interface LocalCloudOptions extends TemplateSource {
   readonly clock?: Clock;
   /** Label value for this run's containers. @default - random */
   readonly runId?: string;
+  /**
+   * Keep the Docker volumes of EFS file systems after the run, for the next run with this option
+   * (`--keep-volumes`). @default false: removed with the run, like its containers
+   */
+  readonly keepVolumes?: boolean;
   /** Scheduler tuning for tests (e.g. a shorter 40-second rule). */
   readonly schedulerOptions?: ServiceSchedulerOptions;
 }
@@ -200,6 +206,7 @@ async function startModel(
     // The images the Dockerfiles build on: pulled now like registry images, so a missing one is
     // known before anything starts (and auto can fall back to processes, saying why).
     baseImages: LocalImageBuilds.baseImages(model),
+    keepVolumes: options.keepVolumes,
   });
   io.notify({
     level: 'info',
@@ -209,6 +216,10 @@ async function startModel(
   });
   const runtime = selected.runtime;
   cleanups.push(() => runtime.close());
+  if (runtime.name === 'process') {
+    for (const warning of processRuntimeVolumeWarnings(model.services))
+      io.notify({ level: 'warn', code: 'WHARF_DEV_NOT_EMULATED', message: warning });
+  }
   // Containers of crashed earlier runs (the runtime reports how many it removed).
   await runtime.removeLeftovers();
   // Images from the CDK app's Dockerfiles: built before any task starts (a failed build stops here).

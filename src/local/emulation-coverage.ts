@@ -133,7 +133,9 @@ const TASK_DEFINITION: Record<string, Verdict> = {
     'tasks get no AWS credentials locally; an app that calls AWS needs them passed with --pass-env',
   ),
   ExecutionRoleArn: ignored('images come from the local Docker and Secrets are not read, so nothing uses it'),
-  Volumes: notEmulated('volumes are not created locally; containers see only their image files'),
+  Volumes: emulated(
+    'Docker: an EFS file system directory is one volume shared by the run (removed unless `--keep-volumes`), `Host: {}` one per task; a `Host.SourcePath` is refused as on Fargate; the process runtime mounts nothing (a warning)',
+  ),
   EphemeralStorage: ignored('locally a task writes to the Docker host disk, not a 20–200 GiB volume'),
   PlacementConstraints: notEmulated(NOT_PLACED),
   ProxyConfiguration: notEmulated('task traffic is not redirected through the proxy container (App Mesh)'),
@@ -194,8 +196,10 @@ const CONTAINER_DEFINITION: Record<string, Verdict> = {
   'LinuxParameters.MaxSwap': notEmulated("swap follows Docker's defaults"),
   'LinuxParameters.Swappiness': notEmulated("swap follows Docker's defaults"),
   Ulimits: notEmulated("containers get Docker's default limits (e.g. open files)"),
-  MountPoints: notEmulated('volumes are not mounted locally'),
-  VolumesFrom: notEmulated("another container's volumes are not mounted locally"),
+  MountPoints: emulated('Docker mounts at `ContainerPath`, `ReadOnly` kept (not on the process runtime)'),
+  VolumesFrom: emulated(
+    "the source container's mount points, read-only when asked (not on the process runtime)",
+  ),
   ReadonlyRootFilesystem: notEmulated('the root file system is writable locally', { when: WHEN_TRUE }),
   Privileged: notEmulated('containers are not privileged locally', { when: WHEN_TRUE }),
   DockerSecurityOptions: notEmulated("Docker's default security options apply"),

@@ -16,6 +16,8 @@ import { refuseWhatCreateServiceRefuses } from './ecs/create-service.js';
 import { notEmulatedPropertyWarnings } from './ecs/not-emulated-properties.js';
 import { type ContainerOverrides, resolveEcsServices } from './ecs/resolve.js';
 import type { EcsServiceConfig } from './ecs/types.js';
+import { taskVolumeWarnings } from './ecs/volume-warnings.js';
+import { refuseUnsupportedVolumes } from './ecs/volumes.js';
 import { resolveLoadBalancing } from './elb/resolve.js';
 import type { LoadBalancerConfig, TargetGroupConfig } from './elb/types.js';
 import { resolveSecurityGroups, resolveSubnets } from './network/resolve.js';
@@ -42,6 +44,9 @@ export const EMULATED_TYPES: ReadonlySet<string> = new Set([
   'AWS::ECS::Cluster',
   'AWS::ECS::TaskDefinition',
   'AWS::ECS::Service',
+  // Task volumes (ecs/volumes.ts): a Docker volume per file system directory.
+  'AWS::EFS::FileSystem',
+  'AWS::EFS::AccessPoint',
   'AWS::Logs::LogGroup',
   'AWS::CloudFormation::Stack',
   'AWS::Serverless::Application',
@@ -95,6 +100,8 @@ export function buildLocalModel(app: ResolvedApp, overrides: ContainerOverrides 
     }
   }
   const loadBalancing = resolveLoadBalancing(app);
+  const services = resolveEcsServices(app, overrides);
+  refuseUnsupportedVolumes(services.map((service) => service.taskDefinition));
   const model: LocalModel = {
     app,
     subnets: resolveSubnets(app),
@@ -104,11 +111,16 @@ export function buildLocalModel(app: ResolvedApp, overrides: ContainerOverrides 
     httpApis: resolveHttpApis(app),
     loadBalancers: loadBalancing.loadBalancers,
     targetGroups: loadBalancing.targetGroups,
-    services: resolveEcsServices(app, overrides),
+    services,
     noLocalEffect: [...counts]
       .map(([type, count]) => ({ type, count }))
       .sort((a, b) => a.type.localeCompare(b.type)),
-    warnings: [...warnings, ...loadBalancing.warnings, ...notEmulatedPropertyWarnings(app)],
+    warnings: [
+      ...warnings,
+      ...loadBalancing.warnings,
+      ...notEmulatedPropertyWarnings(app),
+      ...taskVolumeWarnings(services),
+    ],
   };
   checkReferences(model);
   refuseWhatCreateServiceRefuses(model.services, app.root.loaded.file);

@@ -75,6 +75,11 @@ What AWS would refuse, dev refuses before anything starts, with AWS's message an
 service whose load balancer names a container port its container does not map). Properties it
 does not emulate (DependsOn, Ulimits, placement, ECS Exec, an EC2 launch type, …) print one
 warning each and the run goes on; the README lists what is emulated.
+Task volumes: each EFS file system directory a task definition mounts (the file system's root,
+its RootDirectory, or an access point's directory, created with its CreationInfo) is one Docker
+volume shared by every task of the run and kept while tasks restart; it is removed with the run
+unless --keep-volumes. Host: {} volumes live as long as their task; MountPoints' ReadOnly holds.
+A Host.SourcePath is refused, as on Fargate. The process runtime mounts nothing (a warning).
 
 Images built from a Dockerfile (CDK Docker image assets) are built first, tagged by the content
 of their folder (an unchanged folder is not built again); with --watch, a change in that folder
@@ -147,6 +152,11 @@ Examples:
       value: '<seconds>',
       description: 'How long --once waits for readiness (default 120)',
     },
+    'keep-volumes': {
+      type: 'boolean',
+      description:
+        'Keep the Docker volumes of EFS file systems after the run, for the next run with this flag',
+    },
     'log-dir': {
       type: 'string',
       value: '<dir>',
@@ -180,6 +190,7 @@ Examples:
       passEnv: (options['pass-env'] as string[] | undefined) ?? [],
       port: parseNumber('port', options.port, 1, 65_535),
       logDir: options['log-dir'] as string | undefined,
+      keepVolumes: options['keep-volumes'] === true,
       discoveryCacheMs: parseNumber('discovery-cache-ms', options['discovery-cache-ms'], 0, 600_000),
       io,
     };

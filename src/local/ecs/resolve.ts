@@ -19,6 +19,13 @@ import type {
   ServiceRegistryConfig,
   TaskDefinitionConfig,
 } from './types.js';
+import {
+  type EfsCatalog,
+  efsCatalog,
+  resolveMountPoints,
+  resolveTaskVolumes,
+  withVolumesFrom,
+} from './volumes.js';
 
 /** Metadata key on a task definition naming the process runtime's command per container. */
 export const LOCAL_COMMAND_METADATA = 'wharf:local:command';
@@ -86,13 +93,23 @@ function resolveTaskDefinition(
   resource: ResolvedResource,
   overrides: ContainerOverrides,
   app: ResolvedApp,
+  efs: EfsCatalog,
 ): TaskDefinitionConfig {
   const props: PropertyReader = new PropertyReader(resource);
   const commands = localCommands(resource);
   const definitions = props.list('ContainerDefinitions');
   if (definitions.length === 0)
     props.fail('ContainerDefinitions', 'a task definition needs at least one container');
-  const containers = definitions.map((path): ContainerConfig => {
+  const volumes = resolveTaskVolumes(props, efs);
+  const mountPoints = withVolumesFrom(
+    props,
+    definitions.map((path) => ({
+      name: props.string(`${path}.Name`),
+      own: resolveMountPoints(props, path, volumes),
+      from: `${path}.VolumesFrom`,
+    })),
+  );
+  const containers = definitions.map((path, index): ContainerConfig => {
     const name = props.string(`${path}.Name`);
     const logDriver = props.optionalString(`${path}.LogConfiguration.LogDriver`);
     const logGroupName = props.optionalString(`${path}.LogConfiguration.Options.awslogs-group`);
@@ -124,6 +141,7 @@ function resolveTaskDefinition(
           : undefined,
       ...localCommandOf(name, overrides, commands, definitions.length),
       ...(build ? { build } : {}),
+      ...(mountPoints[index]?.length ? { mountPoints: mountPoints[index] } : {}),
     };
   });
   const arn = resource.ref;
@@ -135,16 +153,18 @@ function resolveTaskDefinition(
     cpu: props.optionalString('Cpu'),
     memory: props.optionalString('Memory'),
     containers,
+    ...(volumes.length > 0 ? { volumes } : {}),
     origin: originOf(resource),
   };
 }
 
 /** The ECS services, each with its task definition. */
 export function resolveEcsServices(app: ResolvedApp, overrides: ContainerOverrides = {}): EcsServiceConfig[] {
+  const efs = efsCatalog(app);
   const taskDefinitions = new Map(
     resourcesOfType(app, 'AWS::ECS::TaskDefinition').map((r) => [
       r.ref,
-      resolveTaskDefinition(r, overrides, app),
+      resolveTaskDefinition(r, overrides, app, efs),
     ]),
   );
   return resourcesOfType(app, 'AWS::ECS::Service').map((resource) => {

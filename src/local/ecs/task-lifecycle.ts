@@ -163,6 +163,7 @@ export class TaskLifecycle {
         family: task.taskDefinition.family,
         revision: task.taskDefinition.revision,
         containers: task.taskDefinition.containers,
+        volumes: task.taskDefinition.volumes,
         environment: this.context.environment,
         logDir: this.context.logDir,
       },

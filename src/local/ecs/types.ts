@@ -69,7 +69,87 @@ export interface ContainerConfig {
    * process runtime runs `localCommand` in its `directory`. `undefined`: a registry image.
    */
   readonly build?: ContainerBuildSpec;
+  /**
+   * Where the task's volumes appear in this container: its `MountPoints`, then the mount points of
+   * the containers named in its `VolumesFrom` (same paths; read-only when that entry says so).
+   * @default - none
+   */
+  readonly mountPoints?: readonly MountPointConfig[];
 }
+
+/** A `MountPoints` entry of a container definition. */
+export interface MountPointConfig {
+  /** The task definition volume (`SourceVolume`). */
+  readonly sourceVolume: string;
+  /** Absolute path in the container (`ContainerPath`). */
+  readonly containerPath: string;
+  /** `ReadOnly`: writes fail with EROFS. @default false */
+  readonly readOnly: boolean;
+}
+
+/** Owner and mode a directory is created with (an EFS access point's `CreationInfo`). */
+export interface DirectoryCreation {
+  readonly uid: number;
+  readonly gid: number;
+  /** Permission bits, e.g. `0o755`. */
+  readonly mode: number;
+}
+
+/**
+ * A task definition volume backed by an EFS file system (`EFSVolumeConfiguration`): durable and
+ * shared by every task that mounts the same file system directory.
+ */
+export interface EfsVolumeConfig {
+  readonly kind: 'efs';
+  /** The volume's `Name` in the task definition. */
+  readonly name: string;
+  readonly fileSystemId: string;
+  /**
+   * The directory of the file system the mount shows, absolute (`/` = its root): the access
+   * point's `RootDirectory.Path`, else the volume's `RootDirectory`.
+   */
+  readonly path: string;
+  /**
+   * How the directory is created when absent: the access point's `CreationInfo`. `undefined`: AWS
+   * would fail the mount of an absent directory; locally it is created `0:0` `0755` (with a warning).
+   */
+  readonly creation?: DirectoryCreation;
+  /** `AuthorizationConfig.AccessPointId`, when the volume mounts through an access point. */
+  readonly accessPointId?: string;
+  /** Whether that access point is declared in these templates (its path and owner are known). */
+  readonly accessPointDeclared?: boolean;
+  /** The access point enforces this user on every file operation (not emulated: a warning). */
+  readonly posixUser?: { readonly uid: number; readonly gid: number };
+  /** `TransitEncryption: ENABLED` (no local effect: the data never leaves this machine). */
+  readonly transitEncryption: boolean;
+}
+
+/**
+ * A task-scoped volume: `Host: {}` or no `Host` (Fargate's bind-mount storage, shared by the
+ * task's containers and gone when the task stops), or an EBS volume `ConfiguredAtLaunch`.
+ */
+export interface TaskScopedVolumeConfig {
+  readonly kind: 'task';
+  readonly name: string;
+  /** `ConfiguredAtLaunch: true` (an EBS volume the service configures; emulated as empty task storage). */
+  readonly configuredAtLaunch?: boolean;
+}
+
+/**
+ * A volume Fargate refuses (`Host.SourcePath`, `DockerVolumeConfiguration`, FSx for Windows):
+ * valid in an EC2 task definition, so it is kept in the model, and `wharf dev` refuses to run it.
+ */
+export interface UnsupportedVolumeConfig {
+  readonly kind: 'unsupported';
+  readonly name: string;
+  /** The refused property, under `Properties` (`Volumes.0.Host.SourcePath`). */
+  readonly propertyPath: string;
+  /** Why, and what to use instead. */
+  readonly reason: string;
+}
+
+/** One `Volumes` entry of a task definition. */
+export type TaskVolumeConfig = EfsVolumeConfig | TaskScopedVolumeConfig | UnsupportedVolumeConfig;
 
 /**
  * A container image built from a folder with a Dockerfile (a CDK Docker image asset), as the local
@@ -106,6 +186,8 @@ export interface TaskDefinitionConfig {
   readonly cpu?: string;
   readonly memory?: string;
   readonly containers: readonly ContainerConfig[];
+  /** `Volumes`, in template order. @default - none */
+  readonly volumes?: readonly TaskVolumeConfig[];
   readonly origin?: Origin;
 }
 

@@ -11,10 +11,12 @@
  * to the container's first port unless the definition sets it; Docker's `--init` is on for every
  * container by default (on Fargate only with `InitProcessEnabled`), so a process that installs no
  * SIGTERM handler still stops on SIGTERM, where on Fargate as PID 1 it would wait for SIGKILL.
+ * Mount points become Docker volume mounts (`docker-volumes.ts`).
  */
 
 import type Docker from 'dockerode';
 import type { ContainerConfig, ContainerHealthCheckConfig } from '../ecs/types.js';
+import { dockerMounts } from './docker-volumes.js';
 import type { TaskSpec } from './types.js';
 
 /** The labels every Wharf container carries. */
@@ -109,10 +111,12 @@ export function dockerCreateOptions(
   spec: TaskSpec,
   container: ContainerConfig,
   network: TaskNetwork,
-  options: { init?: InitMode; pid?: number } = {},
+  options: { init?: InitMode; pid?: number; keepVolumes?: boolean } = {},
 ): Docker.ContainerCreateOptions {
   const init = (options.init ?? 'always') === 'always' || container.initProcessEnabled;
   const hostConfig: Docker.HostConfig = { Init: init };
+  const mounts = dockerMounts(spec, container, options.keepVolumes ?? false);
+  if (mounts.length > 0) hostConfig.Mounts = mounts;
   const create: Docker.ContainerCreateOptions = {
     name: dockerContainerName(spec, container),
     Image: container.image,

@@ -24,6 +24,7 @@ import {
   taskPorts,
 } from './docker-container-config.js';
 import { ensureImage, errorText, statusCode } from './docker-image.js';
+import { DockerVolumes } from './docker-volume-store.js';
 import { raceTimeout } from './race-timeout.js';
 import type { ContainerHealth, RunningTask, TaskEvents, TaskRuntime, TaskSpec } from './types.js';
 
@@ -44,6 +45,11 @@ export interface DockerRuntimeOptions {
   readonly init?: InitMode;
   /** How often container health is read, in ms. @default 500 */
   readonly healthPollMs?: number;
+  /**
+   * Keep the EFS volumes after the run (`wharf dev --keep-volumes`), under names without the run
+   * id, so the next run with the flag mounts the same files. @default false (removed with the run)
+   */
+  readonly keepVolumes?: boolean;
 }
 
 /** Runs tasks as Docker containers. See the file's Fidelity note. */
@@ -54,11 +60,17 @@ export class DockerRuntime implements TaskRuntime {
   private readonly io: IoHost;
   private readonly tasks = new Set<DockerTask>();
   private readonly pulls = new Map<string, Promise<void>>();
+  private readonly volumes: DockerVolumes;
   private closed = false;
 
   constructor(private readonly options: DockerRuntimeOptions) {
     this.docker = options.docker ?? new Docker();
     this.io = options.io ?? SILENT_IO;
+    this.volumes = new DockerVolumes(this.docker, {
+      runId: options.runId,
+      keep: options.keepVolumes,
+      io: this.io,
+    });
   }
 
   /** Pulls missing images, then creates and starts the task's containers (first one owns the ports). */
@@ -75,6 +87,7 @@ export class DockerRuntime implements TaskRuntime {
       );
     }
     await Promise.all(spec.containers.map((container) => this.pull(container)));
+    await this.volumes.prepare(spec);
 
     const ports = taskPorts(spec);
     const created: Docker.Container[] = [];
@@ -87,7 +100,10 @@ export class DockerRuntime implements TaskRuntime {
         const network: TaskNetwork =
           ownerId === undefined ? { owner: true, ports } : { owner: false, ownerContainerId: ownerId };
         const handle = await this.docker.createContainer(
-          dockerCreateOptions(spec, container, network, { init: this.options.init }),
+          dockerCreateOptions(spec, container, network, {
+            init: this.options.init,
+            keepVolumes: this.options.keepVolumes,
+          }),
         );
         created.push(handle);
         const watch = new ContainerWatch(this.docker, handle, container, spec, events, {
@@ -103,13 +119,17 @@ export class DockerRuntime implements TaskRuntime {
       current = undefined;
       const owner = created[0] as Docker.Container;
       const endpoints = publishedEndpoints(await owner.inspect(), ports);
-      const task = new DockerTask(spec.taskId, endpoints, watches, () => this.tasks.delete(task));
+      const task = new DockerTask(spec.taskId, endpoints, watches, async () => {
+        this.tasks.delete(task);
+        await this.volumes.removeTaskVolumes(spec);
+      });
       this.tasks.add(task);
       for (const watch of watches) watch.begin();
       return task;
     } catch (error) {
       for (const watch of watches) watch.detach();
       await Promise.all(created.map((handle) => handle.remove({ force: true, v: true }).catch(() => {})));
+      await this.volumes.removeTaskVolumes(spec).catch(() => {});
       if (isWharfError(error)) throw error;
       const what = current ? `container '${current.name}' (image '${current.image}')` : 'the task';
       throw new WharfError(
@@ -122,7 +142,8 @@ export class DockerRuntime implements TaskRuntime {
 
   /**
    * Removes containers labelled `wharf.run` whose creating process (`wharf.pid`) is gone, and any
-   * of this run that this runtime is not running. Returns how many were removed.
+   * of this run that this runtime is not running; then such volumes (not those kept with
+   * `--keep-volumes`). Returns how many containers and volumes were removed.
    */
   async removeLeftovers(): Promise<number> {
     const live = new Set([...this.tasks].flatMap((task) => task.handles));
@@ -155,13 +176,17 @@ export class DockerRuntime implements TaskRuntime {
         data: { removed },
       });
     }
-    return removed;
+    return removed + (await this.volumes.removeLeftovers(processAlive));
   }
 
-  /** Stops every task started here, in parallel; later `start` calls are refused. */
+  /**
+   * Stops every task started here, in parallel; later `start` calls are refused. Then removes the
+   * run's EFS volumes, unless `keepVolumes`.
+   */
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all([...this.tasks].map((task) => task.stop()));
+    await this.volumes.close();
   }
 
   private pull(container: ContainerConfig): Promise<void> {
@@ -196,7 +221,7 @@ class DockerTask implements RunningTask {
     readonly taskId: string,
     readonly endpoints: ReadonlyMap<number, { readonly host: string; readonly port: number }>,
     private readonly watches: readonly ContainerWatch[],
-    private readonly onStopped: () => void,
+    private readonly onStopped: () => Promise<void>,
   ) {
     this.handles = watches.map((watch) => watch.id);
   }
@@ -209,7 +234,7 @@ class DockerTask implements RunningTask {
   private async stopAll(): Promise<void> {
     await Promise.all(this.watches.map((watch) => watch.stop()));
     await Promise.all(this.watches.map((watch) => watch.remove()));
-    this.onStopped();
+    await this.onStopped();
   }
 }
 

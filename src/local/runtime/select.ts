@@ -54,6 +54,8 @@ export interface SelectRuntimeOptions {
    * rejects instead, naming `--runtime process` as the consent. @default false
    */
   readonly allowProcessFallback?: boolean;
+  /** Docker runtime: keep the EFS volumes after the run (`--keep-volumes`). @default false */
+  readonly keepVolumes?: boolean;
   /** More options of the process runtime, when it is chosen (`trusted`, `stateDir`). */
   readonly processOptions?: Pick<ProcessRuntimeOptions, 'trusted' | 'stateDir' | 'clock'>;
 }
@@ -155,6 +157,7 @@ export async function selectRuntime(
       docker,
       io: options.io,
       pullProgress: options.pullProgress,
+      keepVolumes: options.keepVolumes,
     });
     const pulled = missing.length === 0 ? '' : `; pulled ${missing.join(', ')}`;
     return { runtime, reason: `${why}Docker daemon at ${address} answered${pulled}` };

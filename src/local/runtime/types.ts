@@ -4,7 +4,7 @@
  * for machines without Docker. The ECS scheduler only talks to this interface.
  */
 
-import type { ContainerConfig } from '../ecs/types.js';
+import type { ContainerConfig, TaskVolumeConfig } from '../ecs/types.js';
 
 /** Everything a runtime needs to start one task. */
 export interface TaskSpec {
@@ -17,6 +17,11 @@ export interface TaskSpec {
   readonly family: string;
   readonly revision: number;
   readonly containers: readonly ContainerConfig[];
+  /**
+   * The task definition's `Volumes`, which the containers' `mountPoints` name. The Docker runtime
+   * mounts them; the process runtime cannot (the local cloud warns). @default - none
+   */
+  readonly volumes?: readonly TaskVolumeConfig[];
   /**
    * Extra environment for every container (`wharf dev --pass-env`), below the container
    * definition's own `Environment`.
