@@ -16,6 +16,7 @@ import { type ContainerOverrides, resolveEcsServices } from './ecs/resolve.js';
 import type { EcsServiceConfig } from './ecs/types.js';
 import { resolveLoadBalancing } from './elb/resolve.js';
 import type { LoadBalancerConfig, TargetGroupConfig } from './elb/types.js';
+import { inventedValueWarnings } from './invented-values.js';
 import { resolveSecurityGroups, resolveSubnets } from './network/resolve.js';
 import type { SecurityGroupConfig, SubnetConfig } from './network/types.js';
 
@@ -106,7 +107,7 @@ export function buildLocalModel(app: ResolvedApp, overrides: ContainerOverrides 
     noLocalEffect: [...counts]
       .map(([type, count]) => ({ type, count }))
       .sort((a, b) => a.type.localeCompare(b.type)),
-    warnings: [...warnings, ...loadBalancing.warnings],
+    warnings: [...warnings, ...loadBalancing.warnings, ...inventedValueWarnings(app)],
   };
   checkReferences(model);
   return model;

@@ -12,6 +12,7 @@
  */
 
 import { generatedName } from './generated-ids.js';
+import { IPV6_KINDS, subnetIpv6CidrBlocks, vpcIpv6CidrBlocks } from './ipv6-ids.js';
 import { LOAD_BALANCING_KINDS } from './load-balancer-ids.js';
 import type { PlainValue } from './resolved.js';
 import {
@@ -86,7 +87,7 @@ const KINDS: Record<string, ResourceKind> = {
     CidrBlockAssociations: (ctx) => [`vpc-cidr-assoc-${ctx.ids.hex(17, 'cidr-assoc')}`],
     DefaultNetworkAcl: (ctx) => `acl-${ctx.ids.hex(17, 'default-acl')}`,
     DefaultSecurityGroup: (ctx) => `sg-${ctx.ids.hex(17, 'default-sg')}`,
-    Ipv6CidrBlocks: () => [],
+    Ipv6CidrBlocks: vpcIpv6CidrBlocks,
   }),
   'AWS::EC2::Subnet': ec2('subnet', ['SubnetId'], {
     AvailabilityZone: (ctx) => ctx.property('AvailabilityZone') ?? ctx.environment.availabilityZones[0],
@@ -94,7 +95,7 @@ const KINDS: Record<string, ResourceKind> = {
       text(ctx, 'AvailabilityZoneId') ??
       zoneId(text(ctx, 'AvailabilityZone') ?? ctx.environment.availabilityZones[0]),
     CidrBlock: prop('CidrBlock'),
-    Ipv6CidrBlocks: () => [],
+    Ipv6CidrBlocks: subnetIpv6CidrBlocks,
     NetworkAclAssociationId: (ctx) => `aclassoc-${ctx.ids.hex(17, 'acl-assoc')}`,
     OutpostArn: () => '',
     VpcId: prop('VpcId'),
@@ -199,6 +200,7 @@ const KINDS: Record<string, ResourceKind> = {
   },
 
   ...LOAD_BALANCING_KINDS,
+  ...IPV6_KINDS,
 
   'AWS::IAM::Role': {
     ref: (ctx) => nameOf(ctx, 'RoleName', 64),

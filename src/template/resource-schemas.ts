@@ -89,17 +89,17 @@ function inflate(bytes: Buffer, start: number, end: number, prefixOnly: boolean)
 }
 
 /**
- * The validator's JSON document whose first key is `firstKey`, parsed.
+ * The validator's JSON document whose text starts like `opening` (a string prefix, or a pattern
+ * for the first characters), parsed.
  *
  * @throws Error when the validator cannot be read or has no such document.
  * @example
- * const table = validatorDocument('getatt_attributes') as { getatt_attributes: Record<string, string[]> };
+ * const table = validatorDocument('{"getatt_attributes":') as { getatt_attributes: Record<string, string[]> };
  */
-export function validatorDocument(firstKey: string): Record<string, unknown> {
+export function validatorDocument(opening: string | RegExp): Record<string, unknown> {
   const bytes = validatorWasm();
   const starts: number[] = [];
   for (let at = bytes.indexOf(ZSTD_MAGIC); at >= 0; at = bytes.indexOf(ZSTD_MAGIC, at + 1)) starts.push(at);
-  const opening = `{"${firstKey}":`;
   for (const [index, start] of starts.entries()) {
     let head: string;
     try {
@@ -107,11 +107,11 @@ export function validatorDocument(firstKey: string): Record<string, unknown> {
     } catch {
       continue; // the magic number also occurs by chance in code and other data
     }
-    if (!head.startsWith(opening)) continue;
+    if (typeof opening === 'string' ? !head.startsWith(opening) : !opening.test(head)) continue;
     const end = starts[index + 1] ?? bytes.length;
     return JSON.parse(inflate(bytes, start, end, false)) as Record<string, unknown>;
   }
-  throw new Error(`the validator bundled with aws-cdk-lib has no '${firstKey}' table`);
+  throw new Error(`the validator bundled with aws-cdk-lib has no table starting ${String(opening)}`);
 }
 
 interface GetAttTables {
@@ -124,7 +124,7 @@ let tables: GetAttTables | { readonly error: string } | undefined;
 function loadTables(): GetAttTables | { readonly error: string } {
   if (tables) return tables;
   try {
-    const document = validatorDocument('getatt_attributes');
+    const document = validatorDocument('{"getatt_attributes":');
     const names = document.getatt_attributes;
     const types = document.getatt_attribute_types;
     if (typeof names !== 'object' || names === null || typeof types !== 'object' || types === null) {
@@ -158,4 +158,21 @@ export function attributeSchema(type: string): AttributeSchemaLookup {
     attributes[name] = (VALUE_TYPES.has(declaredType) ? declaredType : 'string') as AttributeValueType;
   }
   return { kind: 'found', attributes };
+}
+
+/**
+ * Every resource type's `readOnlyProperties`, from the full provider schemas (about 6 MB of JSON
+ * decoded on each call): for tests and tools that enumerate attributes, not for the evaluator.
+ *
+ * @example
+ * readOnlyProperties().get('AWS::DynamoDB::Table'); // ['Arn', 'StreamArn']
+ */
+export function readOnlyProperties(): Map<string, readonly string[]> {
+  const schemas = validatorDocument(/^\{"[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+":\{"type_name":/);
+  const out = new Map<string, readonly string[]>();
+  for (const [type, schema] of Object.entries(schemas)) {
+    const names = (schema as { read_only_properties?: unknown }).read_only_properties;
+    out.set(type, Array.isArray(names) ? names.filter((n): n is string => typeof n === 'string') : []);
+  }
+  return out;
 }

@@ -38,15 +38,20 @@ const ARN_NAMESPACES: Readonly<Record<string, string>> = {
 /** Services whose ARNs carry no region (IAM, Route 53, CloudFront, Organizations). */
 const GLOBAL_SERVICES = new Set(['iam', 'route53', 'cloudfront', 'organizations', 'waf']);
 
-/** `<Resource>Id`-style attributes whose ids carry a prefix, and that prefix. */
-const ID_PREFIXES: Readonly<Record<string, string>> = {
+/** EFS ids, whose attribute names other services use for ids without a prefix. */
+const EFS_ID_PREFIXES: Readonly<Record<string, string>> = {
   AccessPointId: 'fsap',
+  FileSystemId: 'fs',
+  MountTargetId: 'fsmt',
+};
+
+/** `<Resource>Id`-style attributes whose ids carry a prefix (EC2's and others'), and that prefix. */
+const ID_PREFIXES: Readonly<Record<string, string>> = {
   AllocationId: 'eipalloc',
   AssociationId: 'eipassoc',
   CarrierGatewayId: 'cagw',
   CustomerGatewayId: 'cgw',
   DhcpOptionsId: 'dopt',
-  FileSystemId: 'fs',
   FlowLogId: 'fl',
   ImageId: 'ami',
   InstanceId: 'i',
@@ -56,7 +61,6 @@ const ID_PREFIXES: Readonly<Record<string, string>> = {
   KeyPairId: 'key',
   LaunchTemplateId: 'lt',
   LocalGatewayId: 'lgw',
-  MountTargetId: 'fsmt',
   NatGatewayId: 'nat',
   NetworkAclId: 'acl',
   NetworkInterfaceId: 'eni',
@@ -96,6 +100,7 @@ const ARN_PATHS: Readonly<Record<string, (ctx: ResourceContext, id: string) => s
   'AWS::KMS::ReplicaKey': (ctx) => `key/mrk-${ctx.ids.hex(32, 'key-id')}`,
   'AWS::ECS::TaskDefinition': (_ctx, id) => `task-definition/${id}:1`,
   'AWS::CloudWatch::Alarm': (_ctx, id) => `alarm:${id}`,
+  'AWS::S3::AccessPoint': (_ctx, id) => `accesspoint/${id}`,
 };
 
 const FIXED_TIME = '2025-01-01T00:00:00.000Z';
@@ -119,6 +124,12 @@ export function arnNamespace(type: string): string {
   return ARN_NAMESPACES[service] ?? service.toLowerCase();
 }
 
+/** The id prefix of an `…Id` attribute of `type`, if its ids carry one. */
+function idPrefix(type: string, attribute: string): string | undefined {
+  if (typeParts(type).service === 'EFS' && EFS_ID_PREFIXES[attribute]) return EFS_ID_PREFIXES[attribute];
+  return ID_PREFIXES[attribute];
+}
+
 /** A property, or a dotted path into one, as the resource sets it. */
 function declared(ctx: ResourceContext, name: string): PlainValue | undefined {
   const [head, ...rest] = name.split('.');
@@ -133,7 +144,7 @@ function declared(ctx: ResourceContext, name: string): PlainValue | undefined {
 /** The id that names the resource in its ARN: its `<Resource>Id` (prefixed) or its name or `Ref`. */
 function identity(ctx: ResourceContext): string {
   const { resource } = typeParts(ctx.type);
-  const prefix = ID_PREFIXES[`${resource}Id`];
+  const prefix = idPrefix(ctx.type, `${resource}Id`);
   if (prefix) return text(ctx, `${resource}Id`) ?? `${prefix}-${ctx.ids.hex(17, 'schema-id')}`;
   return text(ctx, `${resource}Name`) ?? text(ctx, 'Name') ?? ctx.ref();
 }
@@ -143,34 +154,51 @@ function ownArn(ctx: ResourceContext): string {
   const namespace = arnNamespace(ctx.type);
   const id = identity(ctx);
   const path = ARN_PATHS[ctx.type]?.(ctx, id) ?? `${kebab(typeParts(ctx.type).resource)}/${id}`;
-  if (namespace === 's3') return `arn:${ctx.environment.partition}:s3:::${id}`;
+  if (ctx.type === 'AWS::S3::Bucket') return `arn:${ctx.environment.partition}:s3:::${id}`;
   return arn(ctx, namespace, path, !GLOBAL_SERVICES.has(namespace));
 }
 
 function inventArn(ctx: ResourceContext, name: string): string {
-  const base = ownArn(ctx);
-  if (name === 'Arn' || name.endsWith('.Arn') || name === `${typeParts(ctx.type).resource}Arn`) return base;
-  const what = name.replace(/^.*\./, '').replace(/(Arn|ARN)$/, '');
-  if (what === 'Stream' || what === 'LatestStream') return `${base}/stream/${FIXED_TIME.replace('Z', '')}`;
-  if (what.endsWith('Version')) return `${base}/${ctx.ids.lower(10, 'version')}`;
-  return `${base}/${kebab(what)}/${ctx.ids.lower(12, `arn:${name}`)}`;
+  const { service, resource } = typeParts(ctx.type);
+  const last = name.replace(/^.*\./, '');
+  if (last === 'Arn' || last === 'ArnForPolicy' || last === `${resource}Arn`) return ownArn(ctx);
+  const what = last.replace(/(Arn|ARN)$/, '');
+  if (what === 'Stream' || what === 'LatestStream')
+    return `${ownArn(ctx)}/stream/${FIXED_TIME.replace('Z', '')}`;
+  if (what.endsWith('Version')) return `${ownArn(ctx)}/${ctx.ids.lower(10, 'version')}`;
+  // The ARN of another resource of the same service (a Lambda URL's FunctionArn).
+  const namespace = arnNamespace(ctx.type);
+  const id = ctx.ids.lower(12, `arn:${name}`);
+  const path = ARN_PATHS[`AWS::${service}::${what}`]?.(ctx, id) ?? `${kebab(what)}/${id}`;
+  return arn(ctx, namespace, path, !GLOBAL_SERVICES.has(namespace));
 }
 
 function inventId(ctx: ResourceContext, name: string): string {
   const last = name.replace(/^.*\./, '');
   const { resource } = typeParts(ctx.type);
-  if (last === `${resource}Id`) return identity(ctx);
-  const prefix = ID_PREFIXES[last];
+  if (last === 'Id' || last === `${resource}Id`) return identity(ctx);
+  const prefix = idPrefix(ctx.type, last);
   if (prefix) return `${prefix}-${ctx.ids.hex(17, `id:${name}`)}`;
-  if (last === 'Id') return ctx.ref();
   return ctx.ids.lower(12, `id:${name}`);
+}
+
+/** An address in 10.0.0.0/16 (private) or like an Elastic IP (public), or an IPv6 one. */
+function inventAddress(ctx: ResourceContext, name: string): string {
+  if (/Ipv6/i.test(name))
+    return `2600:1f18:${ctx.ids.hex(4, `ip6:${name}`)}::${ctx.ids.hex(4, `ip6h:${name}`)}`;
+  if (/Private/.test(name)) {
+    const h = ctx.ids.hex(4, `ip:${name}`);
+    return `10.0.${Number.parseInt(h.slice(0, 2), 16)}.${Math.max(4, Number.parseInt(h.slice(2), 16) % 251)}`;
+  }
+  return ctx.ids.publicIp(`ip:${name}`);
 }
 
 function inventString(ctx: ResourceContext, name: string): string {
   const last = name.replace(/^.*\./, '');
   const { region, urlSuffix } = ctx.environment;
   const host = `${ctx.ids.lower(12, `host:${name}`)}.${arnNamespace(ctx.type)}.${region}.${urlSuffix}`;
-  if (/(Arn|ARN)$/.test(last)) return inventArn(ctx, name);
+  if (/(Arn|ARN)(ForPolicy)?$/.test(last)) return inventArn(ctx, name);
+  if (/(Ip|IpAddress|Ipv6Address)$/.test(last)) return inventAddress(ctx, name);
   if (/(Id|ID)$/.test(last)) return inventId(ctx, name);
   if (/(Url|URL|Uri|URI)$/.test(last)) return `https://${host}/`;
   if (/(Endpoint|DnsName|DNSName|DomainName|Hostname|HostName|Address)$/.test(last)) return host;

@@ -112,6 +112,9 @@ function resolveTargetGroup(resource: ResolvedResource): TargetGroupConfig {
 }
 
 /** The application load balancers, their listeners and target groups. */
+/** `IpAddressType` values of Application Load Balancers (ELB API reference, `SetIpAddressType`). */
+const IP_ADDRESS_TYPES: readonly string[] = ['ipv4', 'dualstack', 'dualstack-without-public-ipv4'];
+
 export function resolveLoadBalancing(app: ResolvedApp): ResolvedLoadBalancing {
   const warnings: string[] = [];
   const listeners = resourcesOfType(app, 'AWS::ElasticLoadBalancingV2::Listener');
@@ -126,11 +129,15 @@ export function resolveLoadBalancing(app: ResolvedApp): ResolvedLoadBalancing {
     if (type !== 'application')
       props.fail('Type', `got '${type}'; only application load balancers are emulated`);
     const attributes = props.pairs('LoadBalancerAttributes', 'Key');
+    const ipAddressType = props.optionalString('IpAddressType') ?? 'ipv4';
+    if (!IP_ADDRESS_TYPES.includes(ipAddressType))
+      props.fail('IpAddressType', `got '${ipAddressType}'; allowed: ${IP_ADDRESS_TYPES.join(', ')}`);
     return {
       arn: resource.ref,
       name: String(resource.attributes.LoadBalancerName ?? resource.logicalId),
       dnsName: String(resource.attributes.DNSName),
       scheme: (props.optionalString('Scheme') ?? 'internet-facing') as 'internet-facing' | 'internal',
+      ipAddressType: ipAddressType as NonNullable<LoadBalancerConfig['ipAddressType']>,
       securityGroupIds: props.strings('SecurityGroups'),
       subnetIds: props.strings('Subnets'),
       idleTimeoutSeconds: Number(attributes['idle_timeout.timeout_seconds'] ?? 60),
