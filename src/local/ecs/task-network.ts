@@ -8,7 +8,7 @@
  * Availability Zones as Fargate does (§3.1). In a subnet with an IPv6 CIDR block the ENI also gets
  * an IPv6 address (Fargate task networking: "If your VPC is configured for dual-stack mode and you
  * use a subnet with an IPv6 CIDR block, your task's ENI also receives an IPv6 address";
- * aws-behavior-2.md). The local VPC implements this interface.
+ * docs/reference/aws-behavior-2.md §7.4). The local VPC implements this interface.
  */
 
 /** Where an attached ENI lives. */
