@@ -6,7 +6,9 @@
  * Return values follow the CloudFormation resource reference, "Return values" of each type:
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-template-resource-type-ref.html
  *
- * Types not in the table get a generated `Ref` and no attributes. Custom resources
+ * Types not in the table get a generated `Ref`; their attributes, and attributes the table does
+ * not list for a type it has, are answered from the CloudFormation resource schemas
+ * (`schema-attributes.ts`, on `Fn::GetAtt` only). Custom resources
  * (`Custom::*`, `AWS::CloudFormation::CustomResource`) get a generated `Ref`; their attributes come
  * from a Lambda function Wharf does not run, so reading one is an error (raised by the caller).
  */

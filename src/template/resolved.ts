@@ -65,8 +65,10 @@ export interface ResolvedResource {
   /** What `Ref` returns: the physical id, name or ARN, depending on the type (as AWS documents it). */
   readonly ref: string;
   /**
-   * What `Fn::GetAtt` returns, for every attribute Wharf generates for this type (e.g. `Arn`,
-   * `Id`, `ApiEndpoint`, `DNSName`, `GroupId`). Nested stacks: `Outputs.<Name>`.
+   * What `Fn::GetAtt` returns, for every attribute Wharf models for this type (e.g. `Arn`,
+   * `Id`, `ApiEndpoint`, `DNSName`, `GroupId`). Nested stacks: `Outputs.<Name>`. Other attributes
+   * the resource schemas list are answered only where a template reads them (see
+   * {@link ResolvedApp.inventedAttributes}).
    */
   readonly attributes: Readonly<Record<string, PlainValue>>;
 }
