@@ -8,7 +8,11 @@ import { describe, expect, it } from 'vitest';
 import { resolveApp } from '../../src/template/evaluate.js';
 import type { CfnTemplate, LoadedApp } from '../../src/template/model.js';
 import type { PlainValue } from '../../src/template/resolved.js';
-import { attributeSchema, readOnlyProperties } from '../../src/template/resource-schemas.js';
+import {
+  attributeSchema,
+  readOnlyProperties,
+  validatorDocument,
+} from '../../src/template/resource-schemas.js';
 
 /** The services most common next to ECS, and the ARN namespace of each (Service Authorization Reference). */
 const SERVICES: Readonly<Record<string, string>> = {
@@ -168,5 +172,15 @@ describe('Fn::GetAtt of attributes Wharf does not model', () => {
     expect(() => resolveApp(app(template))).toThrow(
       /Fn::GetAtt Table\.Arnn: AWS::DynamoDB::Table has no attribute Arnn; its attributes \(from the CloudFormation resource schema\) are: Arn, StreamArn\./,
     );
+  });
+
+  it('names the table it looked for when the validator does not carry it (its layout changed)', () => {
+    expect(() => validatorDocument('{"no_such_table":')).toThrow(
+      /the validator bundled with aws-cdk-lib has no table starting \{"no_such_table":/,
+    );
+  });
+
+  it('answers a type the schemas do not list as unknown, not as an error', () => {
+    expect(attributeSchema('AWS::Serverless::Function')).toEqual({ kind: 'unknown-type' });
   });
 });
