@@ -20,6 +20,7 @@ import { taskVolumeWarnings } from './ecs/volume-warnings.js';
 import { refuseUnsupportedVolumes } from './ecs/volumes.js';
 import { resolveLoadBalancing } from './elb/resolve.js';
 import type { LoadBalancerConfig, TargetGroupConfig } from './elb/types.js';
+import { inventedValueWarnings } from './invented-values.js';
 import { resolveSecurityGroups, resolveSubnets } from './network/resolve.js';
 import type { SecurityGroupConfig, SubnetConfig } from './network/types.js';
 
@@ -120,6 +121,7 @@ export function buildLocalModel(app: ResolvedApp, overrides: ContainerOverrides 
       ...loadBalancing.warnings,
       ...notEmulatedPropertyWarnings(app),
       ...taskVolumeWarnings(services),
+      ...inventedValueWarnings(app),
     ],
   };
   checkReferences(model);

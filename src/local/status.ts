@@ -59,6 +59,7 @@ export function renderTaskLines(status: LocalStatus): string[] {
           service.serviceName,
           task.taskId.slice(0, 8),
           task.privateIp ?? '-',
+          task.ipv6Address ?? '',
           task.availabilityZone ?? '-',
           task.lastStatus,
           task.healthStatus,

@@ -81,6 +81,22 @@ function formatIpv6(value: bigint): string {
 }
 
 /**
+ * The address `offset` places after the network address of `ipBlock`.
+ *
+ * @throws {@link CidrError} when the block is malformed or the offset does not fit in it.
+ * @example
+ * addressInBlock('2600:1f18:1:200::/64', 4n); // '2600:1f18:1:200::4'
+ */
+export function addressInBlock(ipBlock: string, offset: bigint): string {
+  const block = parseBlock(ipBlock);
+  const width = block.version === 4 ? 32 : 128;
+  if (offset < 0n || offset >= 1n << BigInt(width - block.prefix)) {
+    throw new CidrError(`offset ${offset} is outside ${ipBlock}`);
+  }
+  return (block.version === 4 ? formatIpv4 : formatIpv6)(block.address + offset);
+}
+
+/**
  * Splits `ipBlock` into `count` consecutive blocks of `2^cidrBits` addresses.
  *
  * @throws {@link CidrError} when the block is malformed, `count` is not 1–256, `cidrBits` does not

@@ -11,6 +11,9 @@
  * - Resources and outputs whose `Condition` is false are left out (`skipped`); a nested stack whose
  *   resource is left out is not in `ResolvedApp.stacks`, nor are the stacks under it.
  * - Physical ids, names and ARNs are generated deterministically (see `physical-ids.ts`).
+ *   `Fn::GetAtt` of an attribute Wharf does not model is checked against the CloudFormation
+ *   resource schemas and answered with a value shaped like AWS's (`schema-attributes.ts`); each
+ *   such read is listed in `ResolvedApp.inventedAttributes` so callers can warn where it matters.
  * - Stack names: the root is the app's name; a nested stack is `<parentStackName>-<LogicalId>-<12
  *   uppercase characters>` as CloudFormation names it; `AWS::StackId` is
  *   `arn:<partition>:cloudformation:<region>:<account>:stack/<name>/<uuid>`.
@@ -23,6 +26,7 @@ import { LazyValues } from './lazy.js';
 import type { LoadedApp, LoadedStack } from './model.js';
 import { attributeNames, isCustomResource, isNestedStack } from './physical-ids.js';
 import type {
+  InventedAttribute,
   LocalEnvironment,
   PlainValue,
   ResolvedApp,
@@ -61,6 +65,7 @@ class AppEvaluator implements AppScope {
   readonly environment: LocalEnvironment;
   readonly rootParameters: Readonly<Record<string, string>>;
   private readonly scopes = new Map<LoadedStack, StackScope>();
+  private readonly invented: InventedAttribute[] = [];
 
   constructor(
     readonly app: LoadedApp,
@@ -140,13 +145,23 @@ class AppEvaluator implements AppScope {
     return entry.scope.output(entry.output);
   }
 
+  noteInvented(read: InventedAttribute): void {
+    this.invented.push(read);
+  }
+
   resolve(): ResolvedApp {
     const stacks: ResolvedStack[] = [];
     for (const loaded of this.app.stacks) {
       const scope = this.scopeOf(loaded);
       if (scope.created()) stacks.push(buildStack(scope));
     }
-    return { loaded: this.app, environment: this.environment, stacks, root: stacks[0] };
+    return {
+      loaded: this.app,
+      environment: this.environment,
+      stacks,
+      root: stacks[0],
+      inventedAttributes: this.invented,
+    };
   }
 }
 
@@ -233,7 +248,8 @@ function buildStack(scope: StackScope): ResolvedStack {
  * @throws {@link TemplateError} naming the file, logical id and property path: unknown or invalid
  *   parameters (`WHARF_PARAMETER_UNKNOWN`, `WHARF_PARAMETER_MISSING`, `WHARF_PARAMETER_INVALID`),
  *   malformed or unsupported intrinsics (`WHARF_INTRINSIC_INVALID`, `WHARF_INTRINSIC_UNSUPPORTED`),
- *   attributes Wharf cannot produce (`WHARF_ATTRIBUTE_UNSUPPORTED`), imports no stack of the app
+ *   attributes the resource type does not have, or that come from a custom resource's function
+ *   (`WHARF_ATTRIBUTE_UNSUPPORTED`), imports no stack of the app
  *   exports (`WHARF_IMPORT_NOT_FOUND`), reference cycles (`WHARF_REFERENCE_CYCLE`).
  * @example
  * const resolved = resolveApp(loadTemplateFile('infra/parent.yml'), { parameters: { DesiredCount: '3' } });

@@ -6,12 +6,15 @@
  * Return values follow the CloudFormation resource reference, "Return values" of each type:
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-template-resource-type-ref.html
  *
- * Types not in the table get a generated `Ref` and no attributes. Custom resources
+ * Types not in the table get a generated `Ref`; their attributes, and attributes the table does
+ * not list for a type it has, are answered from the CloudFormation resource schemas
+ * (`schema-attributes.ts`, on `Fn::GetAtt` only). Custom resources
  * (`Custom::*`, `AWS::CloudFormation::CustomResource`) get a generated `Ref`; their attributes come
  * from a Lambda function Wharf does not run, so reading one is an error (raised by the caller).
  */
 
 import { generatedName } from './generated-ids.js';
+import { IPV6_KINDS, subnetIpv6CidrBlocks, vpcIpv6CidrBlocks } from './ipv6-ids.js';
 import { LOAD_BALANCING_KINDS } from './load-balancer-ids.js';
 import type { PlainValue } from './resolved.js';
 import {
@@ -86,7 +89,7 @@ const KINDS: Record<string, ResourceKind> = {
     CidrBlockAssociations: (ctx) => [`vpc-cidr-assoc-${ctx.ids.hex(17, 'cidr-assoc')}`],
     DefaultNetworkAcl: (ctx) => `acl-${ctx.ids.hex(17, 'default-acl')}`,
     DefaultSecurityGroup: (ctx) => `sg-${ctx.ids.hex(17, 'default-sg')}`,
-    Ipv6CidrBlocks: () => [],
+    Ipv6CidrBlocks: vpcIpv6CidrBlocks,
   }),
   'AWS::EC2::Subnet': ec2('subnet', ['SubnetId'], {
     AvailabilityZone: (ctx) => ctx.property('AvailabilityZone') ?? ctx.environment.availabilityZones[0],
@@ -94,7 +97,7 @@ const KINDS: Record<string, ResourceKind> = {
       text(ctx, 'AvailabilityZoneId') ??
       zoneId(text(ctx, 'AvailabilityZone') ?? ctx.environment.availabilityZones[0]),
     CidrBlock: prop('CidrBlock'),
-    Ipv6CidrBlocks: () => [],
+    Ipv6CidrBlocks: subnetIpv6CidrBlocks,
     NetworkAclAssociationId: (ctx) => `aclassoc-${ctx.ids.hex(17, 'acl-assoc')}`,
     OutpostArn: () => '',
     VpcId: prop('VpcId'),
@@ -199,6 +202,7 @@ const KINDS: Record<string, ResourceKind> = {
   },
 
   ...LOAD_BALANCING_KINDS,
+  ...IPV6_KINDS,
 
   'AWS::IAM::Role': {
     ref: (ctx) => nameOf(ctx, 'RoleName', 64),

@@ -65,8 +65,10 @@ export interface ResolvedResource {
   /** What `Ref` returns: the physical id, name or ARN, depending on the type (as AWS documents it). */
   readonly ref: string;
   /**
-   * What `Fn::GetAtt` returns, for every attribute Wharf generates for this type (e.g. `Arn`,
-   * `Id`, `ApiEndpoint`, `DNSName`, `GroupId`). Nested stacks: `Outputs.<Name>`.
+   * What `Fn::GetAtt` returns, for every attribute Wharf models for this type (e.g. `Arn`,
+   * `Id`, `ApiEndpoint`, `DNSName`, `GroupId`). Nested stacks: `Outputs.<Name>`. Other attributes
+   * the resource schemas list are answered only where a template reads them (see
+   * {@link ResolvedApp.inventedAttributes}).
    */
   readonly attributes: Readonly<Record<string, PlainValue>>;
 }
@@ -89,6 +91,30 @@ export interface ResolvedStack {
   readonly stackId: string;
 }
 
+/**
+ * One `Fn::GetAtt` of an attribute Wharf does not model, answered with an invented value shaped
+ * like AWS's (see `schema-attributes.ts`): where it is written and what it read.
+ */
+export interface InventedAttribute {
+  /** The template file the `Fn::GetAtt` is written in. */
+  readonly file: string;
+  /** The resource, output or condition it is written in. */
+  readonly readerId?: string;
+  /** Where in that entry, e.g. `Properties.ContainerDefinitions.0.Environment.1.Value`. */
+  readonly propertyPath: string;
+  /** The resource whose attribute is read. */
+  readonly logicalId: string;
+  readonly type: string;
+  readonly attribute: string;
+  readonly value: PlainValue;
+  /**
+   * False when no resource schema could confirm the attribute exists (a type the schemas do not
+   * list, such as a SAM type, or schemas that could not be read); `reason` says which.
+   */
+  readonly checked: boolean;
+  readonly reason?: string;
+}
+
 /** A whole application after evaluation. */
 export interface ResolvedApp {
   readonly loaded: LoadedApp;
@@ -96,4 +122,9 @@ export interface ResolvedApp {
   /** Root first, then depth-first in template order (the order of `LoadedApp.stacks`). */
   readonly stacks: readonly ResolvedStack[];
   readonly root: ResolvedStack;
+  /**
+   * Every `Fn::GetAtt` answered with an invented value (attributes Wharf does not model), in the
+   * order they were evaluated. `[]` when there are none.
+   */
+  readonly inventedAttributes: readonly InventedAttribute[];
 }

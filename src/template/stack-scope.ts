@@ -27,7 +27,9 @@ import {
   physicalRef,
   type ResourceContext,
 } from './physical-ids.js';
-import type { LocalEnvironment, PlainValue } from './resolved.js';
+import type { InventedAttribute, LocalEnvironment, PlainValue } from './resolved.js';
+import { attributeSchema } from './resource-schemas.js';
+import { inventAttribute } from './schema-attributes.js';
 
 /** What a stack scope needs from the whole app. */
 export interface AppScope {
@@ -42,6 +44,8 @@ export interface AppScope {
   unloadedReason(stack: LoadedStack, logicalId: string): string | undefined;
   /** `Fn::ImportValue`. */
   importValue(name: string, from: StackScope, site: Site): PlainValue;
+  /** Records a `Fn::GetAtt` answered with an invented value. */
+  noteInvented(read: InventedAttribute): void;
 }
 
 function isMap(value: CfnValue | undefined): value is { [key: string]: CfnValue } {
@@ -265,17 +269,57 @@ export class StackScope implements EvaluationScope {
         'WHARF_ATTRIBUTE_UNSUPPORTED',
       );
     }
-    const value = this.memo('attribute', `${logicalId}.${name}`, site, () =>
-      physicalAttribute(this.context(logicalId), name),
-    );
-    if (value === undefined) {
-      const known = attributeNames(resource.Type);
+    if (isNestedStack(resource.Type)) {
       throw this.error(
         site,
-        `Fn::GetAtt ${logicalId}.${name}: Wharf does not know attribute ${name} of ${resource.Type}; it knows: ${listed(isNestedStack(resource.Type) ? ['Outputs.<Name>'] : [...known])}.`,
+        `Fn::GetAtt ${logicalId}.${name}: ${logicalId} is a nested stack (${resource.Type}); Wharf answers its Outputs.<Name> attributes only.`,
         'WHARF_ATTRIBUTE_UNSUPPORTED',
       );
     }
+    if (attributeNames(resource.Type).includes(name)) {
+      return this.memo(
+        'attribute',
+        `${logicalId}.${name}`,
+        site,
+        () => physicalAttribute(this.context(logicalId), name) ?? null,
+      );
+    }
+    return this.schemaAttribute(logicalId, resource.Type, name, site);
+  }
+
+  /**
+   * An attribute Wharf does not model: checked against the resource schemas, answered with an
+   * invented value of the declared type, and recorded (see {@link InventedAttribute}).
+   */
+  private schemaAttribute(logicalId: string, type: string, name: string, site: Site): PlainValue {
+    const schema = attributeSchema(type);
+    if (schema.kind === 'found' && !Object.hasOwn(schema.attributes, name)) {
+      throw this.error(
+        site,
+        `Fn::GetAtt ${logicalId}.${name}: ${type} has no attribute ${name}; its attributes (from the CloudFormation resource schema) are: ${listed(Object.keys(schema.attributes))}.`,
+        'WHARF_ATTRIBUTE_UNSUPPORTED',
+      );
+    }
+    const valueType = schema.kind === 'found' ? schema.attributes[name] : 'string';
+    const value = this.memo('attribute', `${logicalId}.${name}`, site, () =>
+      inventAttribute(this.context(logicalId), name, valueType),
+    );
+    this.app.noteInvented({
+      file: this.file,
+      readerId: site.logicalId,
+      propertyPath: site.path,
+      logicalId,
+      type,
+      attribute: name,
+      value,
+      checked: schema.kind === 'found',
+      reason:
+        schema.kind === 'unknown-type'
+          ? `the CloudFormation resource schemas do not list ${type}`
+          : schema.kind === 'unavailable'
+            ? schema.reason
+            : undefined,
+    });
     return value;
   }
 

@@ -60,8 +60,9 @@ function expectFullyResolved(app: ResolvedApp): void {
 describe('seeds-like API Gateway app', () => {
   const app = resolveApp(loadTemplateFile(fixture('seeds-like/api-gateway/parent.yml')));
 
-  it('resolves every stack with no intrinsic left', () => {
+  it('resolves every stack with no intrinsic left, every attribute from the modelled table (no schema read)', () => {
     expectFullyResolved(app);
+    expect(app.inventedAttributes).toEqual([]);
     expect(app.root.outputs.ApiGatewayUri).toMatch(
       /^https:\/\/[a-z0-9]{10}\.execute-api\.us-east-1\.amazonaws\.com$/,
     );
@@ -101,8 +102,9 @@ describe('seeds-like API Gateway app', () => {
 describe('seeds-like ALB app', () => {
   const app = resolveApp(loadTemplateFile(fixture('seeds-like/alb/parent.yml')));
 
-  it('resolves every stack with no intrinsic left', () => {
+  it('resolves every stack with no intrinsic left, every attribute from the modelled table (no schema read)', () => {
     expectFullyResolved(app);
+    expect(app.inventedAttributes).toEqual([]);
   });
 
   it('runs the service in the private subnets and puts the load balancer in the public ones', () => {

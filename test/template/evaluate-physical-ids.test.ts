@@ -351,13 +351,22 @@ describe('physical ids', () => {
     expect(other.resources.get('Vpc')?.ref).not.toBe(get('Vpc').ref);
   });
 
-  it('rejects reading an unknown attribute of an unknown type, naming resource and attribute', () => {
+  it('answers an attribute of a type the resource schemas do not list with an invented value, recorded as unchecked', () => {
     const app = inlineApp({ Thing: { Type: 'AWS::Example::Thing' } });
     (app.root.template as { Outputs?: unknown }).Outputs = {
       X: { Value: { 'Fn::GetAtt': ['Thing', 'Endpoint'] } },
     };
-    expect(() => resolveApp(app)).toThrow(
-      /Fn::GetAtt Thing.Endpoint: Wharf does not know attribute Endpoint of AWS::Example::Thing/,
-    );
+    const resolved = resolveApp(app);
+    expect(resolved.root.outputs.X).toMatch(/^[a-z0-9]{12}\.example\.us-east-1\.amazonaws\.com$/);
+    expect(resolved.inventedAttributes).toEqual([
+      expect.objectContaining({
+        readerId: 'X',
+        propertyPath: 'Value',
+        logicalId: 'Thing',
+        attribute: 'Endpoint',
+        checked: false,
+        reason: 'the CloudFormation resource schemas do not list AWS::Example::Thing',
+      }),
+    ]);
   });
 });

@@ -314,7 +314,8 @@ describe('intrinsic errors name the file, resource and property path', () => {
       name: 'Fn::GetAtt of an attribute the type does not have',
       image: { 'Fn::GetAtt': ['Vpc', 'Nope'] },
       code: 'WHARF_ATTRIBUTE_UNSUPPORTED',
-      message: /attribute Nope of AWS::EC2::VPC; it knows: VpcId, CidrBlock/,
+      message:
+        /AWS::EC2::VPC has no attribute Nope; its attributes \(from the CloudFormation resource schema\) are: CidrBlock, CidrBlockAssociations/,
     },
     {
       name: 'Fn::GetAtt of a custom resource',

@@ -5,12 +5,17 @@
  * Fidelity (aws-behavior.md §3.5): the ENI is attached in PROVISIONING and detached in
  * DEPROVISIONING. The scheduler lists the service's subnets rotated by one per launch, so an
  * implementation that takes the first subnet with a free address spreads tasks across
- * Availability Zones as Fargate does (§3.1). The local VPC implements this interface.
+ * Availability Zones as Fargate does (§3.1). In a subnet with an IPv6 CIDR block the ENI also gets
+ * an IPv6 address (Fargate task networking: "If your VPC is configured for dual-stack mode and you
+ * use a subnet with an IPv6 CIDR block, your task's ENI also receives an IPv6 address";
+ * docs/reference/aws-behavior-2.md §7.4). The local VPC implements this interface.
  */
 
 /** Where an attached ENI lives. */
 export interface TaskEni {
   readonly privateIp: string;
+  /** In a subnet with an IPv6 block, the ENI's IPv6 address too. */
+  readonly ipv6Address?: string;
   readonly subnetId: string;
   readonly availabilityZone: string;
 }

@@ -59,6 +59,8 @@ export interface TaskView {
   readonly desiredStatus: TaskDesiredStatus;
   readonly healthStatus: TaskHealth;
   readonly privateIp?: string;
+  /** In a dual-stack subnet, the task's IPv6 address. */
+  readonly ipv6Address?: string;
   readonly subnetId?: string;
   readonly availabilityZone?: string;
   readonly endpoints: readonly TaskEndpoint[];
@@ -132,7 +134,12 @@ export class Task {
   private readonly timestamps: { startedAt?: number; stoppingAt?: number; stoppedAt?: number } = {};
   private stop?: { readonly reason: string; readonly code: TaskStopCode };
   /** Set by the ENI attachment. */
-  eni?: { readonly privateIp: string; readonly subnetId: string; readonly availabilityZone: string };
+  eni?: {
+    readonly privateIp: string;
+    readonly ipv6Address?: string;
+    readonly subnetId: string;
+    readonly availabilityZone: string;
+  };
   /** Set once the runtime started the containers. */
   endpoints: readonly TaskEndpoint[] = [];
   handles: readonly string[] = [];
@@ -263,6 +270,7 @@ export class Task {
       desiredStatus: this.desired,
       healthStatus: this.healthStatus,
       privateIp: this.eni?.privateIp,
+      ...(this.eni?.ipv6Address ? { ipv6Address: this.eni.ipv6Address } : {}),
       subnetId: this.eni?.subnetId,
       availabilityZone: this.eni?.availabilityZone,
       endpoints: this.endpoints,

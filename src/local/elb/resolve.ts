@@ -112,6 +112,31 @@ function resolveTargetGroup(resource: ResolvedResource): TargetGroupConfig {
 }
 
 /** The application load balancers, their listeners and target groups. */
+/** `IpAddressType` values of Application Load Balancers (ELB API reference, `SetIpAddressType`). */
+const IP_ADDRESS_TYPES: readonly string[] = ['ipv4', 'dualstack', 'dualstack-without-public-ipv4'];
+
+/**
+ * A dual-stack load balancer's subnets must have IPv6 blocks, or AWS does not create it (ELB
+ * guide, "IP address types for your Application Load Balancer", dualstack requirements). Subnets
+ * the templates do not declare (passed in as parameters) are taken as they come.
+ */
+function requireIpv6Subnets(
+  props: PropertyReader,
+  ipAddressType: string,
+  subnets: ReadonlyMap<string, ResolvedResource>,
+): void {
+  for (const id of props.strings('Subnets')) {
+    const subnet = subnets.get(id);
+    const blocks = subnet?.attributes.Ipv6CidrBlocks;
+    if (subnet && Array.isArray(blocks) && blocks.length === 0) {
+      props.fail(
+        'Subnets',
+        `IpAddressType ${ipAddressType} needs subnets with an IPv6 CIDR block, and subnet ${subnet.logicalId} (${subnet.stack.loaded.file}) has none; give it an Ipv6CidrBlock (for example !Select [0, !Cidr [!Select [0, !GetAtt VPC.Ipv6CidrBlocks], 4, 64]] with an AWS::EC2::VPCCidrBlock that sets AmazonProvidedIpv6CidrBlock: true) or use IpAddressType ipv4`,
+      );
+    }
+  }
+}
+
 export function resolveLoadBalancing(app: ResolvedApp): ResolvedLoadBalancing {
   const warnings: string[] = [];
   const listeners = resourcesOfType(app, 'AWS::ElasticLoadBalancingV2::Listener');
@@ -120,17 +145,23 @@ export function resolveLoadBalancing(app: ResolvedApp): ResolvedLoadBalancing {
       `${rule.stack.loaded.file}: ${rule.logicalId}: listener rules are not emulated; the listener's default actions serve every request`,
     );
   }
+  const subnets = new Map(resourcesOfType(app, 'AWS::EC2::Subnet').map((s) => [s.ref, s]));
   const loadBalancers = resourcesOfType(app, 'AWS::ElasticLoadBalancingV2::LoadBalancer').map((resource) => {
     const props: PropertyReader = new PropertyReader(resource);
     const type = props.optionalString('Type') ?? 'application';
     if (type !== 'application')
       props.fail('Type', `got '${type}'; only application load balancers are emulated`);
     const attributes = props.pairs('LoadBalancerAttributes', 'Key');
+    const ipAddressType = props.optionalString('IpAddressType') ?? 'ipv4';
+    if (!IP_ADDRESS_TYPES.includes(ipAddressType))
+      props.fail('IpAddressType', `got '${ipAddressType}'; allowed: ${IP_ADDRESS_TYPES.join(', ')}`);
+    if (ipAddressType !== 'ipv4') requireIpv6Subnets(props, ipAddressType, subnets);
     return {
       arn: resource.ref,
       name: String(resource.attributes.LoadBalancerName ?? resource.logicalId),
       dnsName: String(resource.attributes.DNSName),
       scheme: (props.optionalString('Scheme') ?? 'internet-facing') as 'internet-facing' | 'internal',
+      ipAddressType: ipAddressType as NonNullable<LoadBalancerConfig['ipAddressType']>,
       securityGroupIds: props.strings('SecurityGroups'),
       subnetIds: props.strings('Subnets'),
       idleTimeoutSeconds: Number(attributes['idle_timeout.timeout_seconds'] ?? 60),

@@ -50,6 +50,11 @@ export interface LoadBalancerConfig {
   /** What `DNSName` returns on AWS. */
   readonly dnsName: string;
   readonly scheme: 'internet-facing' | 'internal';
+  /**
+   * `IpAddressType`: `dualstack` load balancers also have IPv6 addresses on AWS; locally every
+   * listener still serves on 127.0.0.1. @default 'ipv4'
+   */
+  readonly ipAddressType?: 'ipv4' | 'dualstack' | 'dualstack-without-public-ipv4';
   readonly securityGroupIds: readonly string[];
   readonly subnetIds: readonly string[];
   /** `idle_timeout.timeout_seconds`, default 60. */

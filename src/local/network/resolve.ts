@@ -17,9 +17,11 @@ export function resourcesOfType(app: ResolvedApp, type: string): ResolvedResourc
 export function resolveSubnets(app: ResolvedApp): SubnetConfig[] {
   return resourcesOfType(app, 'AWS::EC2::Subnet').map((resource) => {
     const props: PropertyReader = new PropertyReader(resource);
+    const ipv6 = resource.attributes.Ipv6CidrBlocks;
     return {
       id: resource.ref,
       cidrBlock: props.string('CidrBlock'),
+      ...(Array.isArray(ipv6) && typeof ipv6[0] === 'string' ? { ipv6CidrBlock: ipv6[0] } : {}),
       availabilityZone: props.optionalString('AvailabilityZone') ?? `${app.environment.region}a`,
       public: props.boolean('MapPublicIpOnLaunch', false),
       origin: originOf(resource),

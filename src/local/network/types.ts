@@ -11,6 +11,11 @@ export interface SubnetConfig {
   /** Physical id, `subnet-…`. */
   readonly id: string;
   readonly cidrBlock: string;
+  /**
+   * The subnet's IPv6 block (its `Ipv6CidrBlock`, or an `AWS::EC2::SubnetCidrBlock`): tasks placed
+   * in it also get an IPv6 address. @default - IPv4 only
+   */
+  readonly ipv6CidrBlock?: string;
   readonly availabilityZone: string;
   /** True when `MapPublicIpOnLaunch` is set or the subnet routes to an internet gateway. */
   readonly public: boolean;

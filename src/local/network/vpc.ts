@@ -11,10 +11,14 @@
  * reproduced: egress rules (taken as allow-all, the default egress rule), network ACLs, route
  * tables, and the connection timeout a blocked SYN causes (the ingress emulators fail at once).
  * Subnet addresses skip the five AWS reserves (network, .1 router, .2 DNS, .3 future, broadcast).
+ * In a subnet with an IPv6 block (dual stack) an ENI also gets an IPv6 address from that block, at
+ * the same offset as its IPv4 one; connections still arrive on 127.0.0.1 (security-group rules
+ * are matched against the source's IPv4 address, `CidrIpv6` rules are not evaluated).
  */
 
 import { relative } from 'node:path';
 import { WharfError } from '../../errors.js';
+import { addressInBlock } from '../../template/cidr.js';
 import { describeOrigin } from '../origin.js';
 import type {
   ConnectionSource,
@@ -28,6 +32,8 @@ import type {
 /** Where an ENI was placed. */
 export interface EniPlacement {
   readonly privateIp: string;
+  /** In a dual-stack subnet, the ENI's IPv6 address. */
+  readonly ipv6Address?: string;
   readonly subnetId: string;
   readonly availabilityZone: string;
 }
@@ -66,6 +72,7 @@ export class LocalVpc implements NetworkPath {
   constructor(subnets: readonly SubnetConfig[], securityGroups: readonly SecurityGroupConfig[]) {
     for (const subnet of subnets) {
       const { base, size } = parseCidr(subnet.cidrBlock, describeOrigin(subnet.origin, 'CidrBlock'));
+      if (subnet.ipv6CidrBlock !== undefined) ipv6Address(subnet, 0);
       this.subnets.set(subnet.id, { config: subnet, base, size, next: 4, inUse: new Set() });
     }
     for (const group of securityGroups) this.groups.set(group.id, group);
@@ -190,6 +197,9 @@ export class LocalVpc implements NetworkPath {
         pool.inUse.add(offset);
         return {
           privateIp: numberToIp(pool.base + offset),
+          ...(pool.config.ipv6CidrBlock === undefined
+            ? {}
+            : { ipv6Address: ipv6Address(pool.config, offset) }),
           subnetId: pool.config.id,
           availabilityZone: pool.config.availabilityZone,
         };
@@ -227,6 +237,19 @@ function ruleMatches(
   if (rule.sourceSecurityGroupId !== undefined) return sourceGroups.includes(rule.sourceSecurityGroupId);
   if (rule.cidrIp !== undefined) return cidrContains(rule.cidrIp, sourceIp);
   return false;
+}
+
+/** The address `offset` into the subnet's IPv6 block; throws a WharfError naming the subnet when it is not one. */
+function ipv6Address(subnet: SubnetConfig, offset: number): string {
+  try {
+    if (!subnet.ipv6CidrBlock?.includes(':')) throw new Error('an IPv4 block');
+    return addressInBlock(subnet.ipv6CidrBlock, BigInt(offset));
+  } catch (error) {
+    throw new WharfError(
+      'WHARF_CIDR_INVALID',
+      `${describeOrigin(subnet.origin, 'Ipv6CidrBlock')}: '${subnet.ipv6CidrBlock}' is not an IPv6 CIDR block such as 2600:1f18:1:200::/64 (${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
 }
 
 /** Parses `a.b.c.d/n` into its first address and size; throws a WharfError naming `where`. */

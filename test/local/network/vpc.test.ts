@@ -48,6 +48,29 @@ describe('LocalVpc', () => {
     expect(vpc.attach('c', ['subnet-a'], []).privateIp).toBe('10.0.0.5');
   });
 
+  it('gives ENIs in a dual-stack subnet an IPv6 address from its block as well, and none in an IPv4-only subnet', () => {
+    const dualStack = {
+      ...subnet('subnet-d', '10.0.2.0/24', 'us-east-1a'),
+      ipv6CidrBlock: '2600:1f18:ab:1200::/64',
+    };
+    const vpc = new LocalVpc([dualStack, ...SUBNETS], []);
+    expect(vpc.attach('a', ['subnet-d'], [])).toEqual({
+      privateIp: '10.0.2.4',
+      ipv6Address: '2600:1f18:ab:1200::4',
+      subnetId: 'subnet-d',
+      availabilityZone: 'us-east-1a',
+    });
+    expect(vpc.attach('b', ['subnet-d'], []).ipv6Address).toBe('2600:1f18:ab:1200::5');
+    expect(vpc.attach('c', ['subnet-a'], []).ipv6Address).toBeUndefined();
+  });
+
+  it('rejects a subnet whose IPv6 block is not an IPv6 CIDR block, naming the subnet and property', () => {
+    const wrong = { ...subnet('subnet-d', '10.0.2.0/24', 'us-east-1a'), ipv6CidrBlock: '10.0.3.0/24' };
+    expect(() => new LocalVpc([wrong], [])).toThrow(
+      /service\.yml.*subnet-d.*Ipv6CidrBlock.*'10\.0\.3\.0\/24' is not an IPv6 CIDR block/,
+    );
+  });
+
   it('releases an address on detach; nothing is reachable there afterwards', () => {
     const { vpc, ip } = vpcWith(
       group('sg-task', 'ServiceSecurityGroup', [rule({ sourceSecurityGroupId: 'sg-lb' })]),

@@ -1,0 +1,99 @@
+/**
+ * `wharf dev --template` on templates written the way others write them (issue 16), on the process
+ * runtime: resource types Wharf does not model feed IAM policies, outputs and a container variable
+ * (invented values, one warning for the variable); a dual-stack VPC with an Amazon-provided IPv6
+ * block, subnets cut with Fn::Cidr and a dual-stack ALB, whose tasks get IPv6 addresses while the
+ * ingress serves on the loopback.
+ */
+
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runMain } from '../../support/in-process-cli.js';
+import { get, ingressUrl, type StartedCloud, startCloud } from './support.js';
+
+const ROOT = resolve(import.meta.dirname, '../../..');
+const FIXTURES = join(ROOT, 'test/fixtures/any-ecs');
+const COMMAND = { commands: { web: 'node examples/local-server.mjs' }, commandDir: ROOT };
+
+describe('wharf dev on templates others write (issue 16)', () => {
+  let started: StartedCloud | undefined;
+  afterEach(async () => {
+    await started?.cloud.stop();
+    started = undefined;
+  });
+
+  it('runs a service next to resources Wharf does not model, warning once, for the invented value a container gets', async () => {
+    started = await startCloud({
+      template: join(FIXTURES, 'unmodelled-attributes.yml'),
+      runtime: 'process',
+      overrides: COMMAND,
+    });
+    await started.cloud.waitUntilReady(60_000);
+    const response = await get(`${ingressUrl(started.cloud, 'load-balancer')}/`);
+    expect(response.status).toBe(200);
+
+    const invented = started.io
+      .withCode('WHARF_DEV_NOT_EMULATED')
+      .map((m) => m.message)
+      .filter((m) => m.includes('Fn::GetAtt'));
+    expect(invented).toEqual([
+      expect.stringMatching(
+        /unmodelled-attributes\.yml: TaskDefinition: Properties\.ContainerDefinitions\.0\.Environment\.2\.Value: the container gets Fn::GetAtt Table\.Arn \(AWS::DynamoDB::Table\) as "arn:aws:dynamodb:us-east-1:123456789012:table\/[^"]+", a value Wharf invents/,
+      ),
+    ]);
+    const outputs = started.cloud.outputs;
+    expect(outputs.WorkerTemplateVersion).toBe('1');
+    expect(outputs.SigningProfileArn).toMatch(
+      /^arn:aws:signer:us-east-1:123456789012:\/signing-profiles\/\S+$/,
+    );
+    expect(outputs.FileSystemArn).toMatch(
+      /^arn:aws:elasticfilesystem:us-east-1:123456789012:file-system\/fs-[0-9a-f]{17}$/,
+    );
+  });
+
+  it('gives tasks in dual-stack subnets an IPv6 address from their subnet, and serves the dual-stack ALB on 127.0.0.1', async () => {
+    started = await startCloud({
+      template: join(FIXTURES, 'dual-stack.yml'),
+      runtime: 'process',
+      overrides: COMMAND,
+    });
+    await started.cloud.waitUntilReady(60_000);
+    const url = ingressUrl(started.cloud, 'load-balancer');
+    expect(new URL(url).hostname).toBe('127.0.0.1');
+    expect(started.cloud.model.loadBalancers[0]?.ipAddressType).toBe('dualstack');
+    expect((await get(`${url}/`)).status).toBe(200);
+
+    const subnets = new Map(started.cloud.model.subnets.map((s) => [s.id, s.ipv6CidrBlock]));
+    const tasks = started.cloud.status().services[0]?.tasks ?? [];
+    expect(tasks).toHaveLength(2);
+    for (const task of tasks) {
+      const block = subnets.get(task.subnetId ?? '') ?? '';
+      expect(block).toMatch(/^2600:1f18:[0-9a-f:]+::\/64$/);
+      expect(task.ipv6Address).toBe(block.replace('::/64', '::4'));
+    }
+    expect(new Set(tasks.map((t) => t.subnetId)).size).toBe(2);
+  });
+
+  it.each(['unmodelled-attributes.yml', 'dual-stack.yml'])(
+    'wharf dev --template %s --once exits 0',
+    async (file) => {
+      const run = await runMain([
+        'dev',
+        '--template',
+        join(FIXTURES, file),
+        '--runtime',
+        'process',
+        '--process-command',
+        'web=node examples/local-server.mjs',
+        '--log-dir',
+        mkdtempSync(join(tmpdir(), 'wharf-dev-logs-')),
+        '--once',
+      ]);
+      expect(run.stderr).not.toMatch(/error/i);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('All ingresses answered.');
+    },
+  );
+});
