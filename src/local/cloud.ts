@@ -18,22 +18,25 @@ import { type IoHost, SILENT_IO } from '../io/io-host.js';
 import { resolveApp } from '../template/evaluate.js';
 import type { PlainValue } from '../template/resolved.js';
 import { startHttpApi } from './apigateway/server.js';
-import { type Clock, SYSTEM_CLOCK } from './clock.js';
+import { acceleratedClock, type Clock, SYSTEM_CLOCK } from './clock.js';
 import { CloudMapRegistry } from './cloudmap/registry.js';
 import { type CloudMapEndpoint, startCloudMapEndpoint } from './cloudmap/server.js';
 import { type ContainerOverrides, unsetSecretWarnings } from './ecs/resolve.js';
 import { ServiceScheduler, type ServiceSchedulerOptions } from './ecs/service-scheduler.js';
+import { type StandaloneTask, StandaloneTasks } from './ecs/standalone-tasks.js';
 import { registerRevision } from './ecs/task-definition-revision.js';
 import { TaskStopReporter } from './ecs/task-stop-report.js';
-import type { EcsServiceConfig } from './ecs/types.js';
+import type { EcsServiceConfig, TaskDefinitionConfig } from './ecs/types.js';
 import { startLoadBalancer } from './elb/load-balancer.js';
 import { TargetGroup } from './elb/target-group.js';
+import { RuleScheduler } from './events/rule-scheduler.js';
 import { LocalImageBuilds } from './image-builds.js';
 import { localOutputs } from './local-outputs.js';
 import { LogFiles } from './log-files.js';
-import { buildLocalModel, type LocalModel } from './model.js';
+import { buildLocalModel, type LocalModel, unusedTaskDefinitions } from './model.js';
 import { LocalVpc } from './network/vpc.js';
-import { waitUntilReady } from './readiness.js';
+import { waitUntilReady, waitUntilSteady } from './readiness.js';
+import { findRunTaskDefinition, runTaskPlacement } from './run-task.js';
 import { logGroupFolder } from './runtime/container-logs.js';
 import { DockerRuntime } from './runtime/docker.js';
 import { type PassedEnvironment, passedEnvironment } from './runtime/process-environment.js';
@@ -76,6 +79,12 @@ export interface LocalCloudOptions extends TemplateSource {
   readonly runId?: string;
   /** Scheduler tuning for tests (e.g. a shorter 40-second rule). */
   readonly schedulerOptions?: ServiceSchedulerOptions;
+  /**
+   * How many times faster than `clock` EventBridge schedules run (`--clock-speed`): at 60,
+   * `rate(1 hour)` fires every minute. ECS, ALB and Cloud Map timings keep `clock`'s pace.
+   * @default 1
+   */
+  readonly clockSpeed?: number;
 }
 
 /** One ingress URL, in place of a stack output on AWS. */
@@ -102,11 +111,19 @@ export interface LocalCloud {
   readonly services: ReadonlyMap<string, ServiceScheduler>;
   status(): LocalStatus;
   /**
-   * Resolves when every service runs its desired count of healthy tasks. Rejects with
+   * Runs a task definition once as `aws ecs run-task` does (see `run-task.ts`): `reference` is an
+   * ARN, `family:revision`, family or logical id. Throws a `UsageError` for an unknown one. Its
+   * logs go to the IoHost as `WHARF_DEV_LOG`; `stopped` of each task resolves with how it ended.
+   */
+  runTask(reference: string, options?: { readonly startedBy?: string }): readonly StandaloneTask[];
+  /**
+   * Resolves when every service runs its desired count of healthy tasks (and every scheduled rule
+   * is registered); with `steadyState`, only once every service also reached ECS's steady state
+   * (`readiness.ts`), what `--once` waits for when there is no ingress to probe. Rejects with
    * `WHARF_DEV_NOT_READY` on timeout, or `WHARF_DEV_DEPLOYMENT_FAILED` as soon as a service's
    * deployment FAILED (it launches no more tasks).
    */
-  waitUntilReady(timeoutMs?: number): Promise<void>;
+  waitUntilReady(timeoutMs?: number, options?: { readonly steadyState?: boolean }): Promise<void>;
   /**
    * Rolls services to new templates: images built from source are built again when their folder
    * changed (a failed build rejects and changes nothing), then changed task definitions (a new
@@ -168,6 +185,17 @@ async function startModel(
       data: model.noLocalEffect,
     });
   }
+  for (const definition of unusedTaskDefinitions(model)) {
+    const where = definition.origin ? ` (${definition.origin.file}: ${definition.origin.logicalId})` : '';
+    io.notify({
+      level: 'info',
+      code: 'WHARF_DEV_TASK_DEFINITION_UNUSED',
+      message:
+        `Task definition ${definition.family}${where} is run by no service and no scheduled rule: ` +
+        `nothing starts it here; run it once with wharf dev --run-task ${definition.family}`,
+      data: { family: definition.family, arn: definition.arn },
+    });
+  }
 
   for (const name of options.passed.unset) {
     io.notify({
@@ -190,13 +218,13 @@ async function startModel(
     allowProcessFallback: ownCode,
     processOptions: { trusted: ownCode },
     // Images built from source are not pulled: they are built below, once the runtime is known.
-    images: model.services.flatMap((s) =>
-      s.taskDefinition.containers.filter((c) => !c.build).map((c) => c.image),
+    images: scheduledDefinitions(model).flatMap((td) =>
+      td.containers.filter((c) => !c.build).map((c) => c.image),
     ),
     imageContainers: Object.fromEntries(
-      model.services.flatMap((s) => s.taskDefinition.containers.map((c) => [c.image, c.name])),
+      scheduledDefinitions(model).flatMap((td) => td.containers.map((c) => [c.image, c.name])),
     ),
-    processReady: model.services.every((s) => s.taskDefinition.containers.every((c) => c.localCommand)),
+    processReady: scheduledDefinitions(model).every((td) => td.containers.every((c) => c.localCommand)),
     // The images the Dockerfiles build on: pulled now like registry images, so a missing one is
     // known before anything starts (and auto can fall back to processes, saying why).
     baseImages: LocalImageBuilds.baseImages(model),
@@ -372,6 +400,79 @@ async function startModel(
   });
   for (const config of model.services) startService(config).start();
 
+  // Standalone tasks (RunTask): started by scheduled rules and by runTask().
+  const standalone = new StandaloneTasks({
+    runtime,
+    clock,
+    runId,
+    network: vpc,
+    region: model.app.environment.region,
+    accountId: model.app.environment.accountId,
+    environment: options.passed.environment,
+    logDir,
+    onTaskChange: (task) => {
+      const report = task.lastStatus === 'STOPPED' ? stopReports.stopped(task) : undefined;
+      if (report) {
+        io.notify({
+          level: report.level,
+          code: 'WHARF_DEV_TASK_STOPPED',
+          message: report.message,
+          data: { group: task.group, task, repeats: report.repeats },
+        });
+      }
+    },
+    onLog: (task, container, line, stream) => {
+      stopReports.log(task.taskId, container, line);
+      io.notify({
+        level: 'info',
+        code: 'WHARF_DEV_LOG',
+        message: `${task.group}/${task.taskId.slice(0, 8)} ${line}`,
+        data: { group: task.group, taskId: task.taskId, container, stream, line },
+      });
+    },
+  });
+  cleanups.push(() => standalone.stop());
+  // EventBridge scheduled rules, on their own (possibly accelerated) clock.
+  const rules = new RuleScheduler({
+    rules: model.scheduledRules,
+    clock: acceleratedClock(clock, options.clockSpeed ?? 1),
+    invoke: (rule, target) =>
+      standalone
+        .run({
+          taskDefinition: target.taskDefinition,
+          clusterName: target.clusterName,
+          count: target.taskCount,
+          subnetIds: target.subnetIds,
+          securityGroupIds: target.securityGroupIds,
+          group: target.group,
+          startedBy: `events-rule/${rule.name}`,
+        })
+        .map((task) => task.taskId),
+    onInvocation: (rule, invocation) =>
+      io.notify({
+        level: invocation.error ? 'warn' : 'info',
+        code: 'WHARF_DEV_RULE_FIRED',
+        message:
+          `rule ${rule.name} (${rule.schedule.expression}) fired: started ${invocation.taskIds.length} task(s)` +
+          `${invocation.error ? `; ${invocation.error}` : ''}`,
+        data: { rule: rule.name, invocation },
+      }),
+  });
+  // Disarmed before the standalone tasks stop (cleanups run in reverse).
+  cleanups.push(() => rules.stop());
+  rules.start();
+  if (model.scheduledRules.length > 0) {
+    const speed = options.clockSpeed ?? 1;
+    io.notify({
+      level: 'info',
+      code: 'WHARF_DEV_RULES_REGISTERED',
+      message:
+        `Scheduled rules registered: ${model.scheduledRules.map((r) => `${r.name} ${r.schedule.expression}${r.state === 'DISABLED' ? ' (DISABLED)' : ''}`).join(', ')}` +
+        (speed === 1 ? '' : ` (EventBridge clock ${speed}× faster)`),
+      data: rules.describe(),
+    });
+  }
+
   const outputs = localOutputs(model, endpoints);
   let stopped: Promise<void> | undefined;
   const cloud: LocalCloud = {
@@ -382,8 +483,35 @@ async function startModel(
     outputs,
     logDir,
     services,
-    status: () => describeStatus(services, targetGroups, registry),
-    waitUntilReady: (timeoutMs = 120_000) => waitUntilReady(services, configs, clock, timeoutMs),
+    status: () => describeStatus(services, targetGroups, registry, { rules, standalone }),
+    runTask(reference, runOptions = {}) {
+      const definition = findRunTaskDefinition(model, reference);
+      const placement = runTaskPlacement(model, definition);
+      io.notify({
+        level: 'info',
+        code: 'WHARF_DEV_RUN_TASK',
+        message: `Running task definition ${definition.family}:${definition.revision} once, in ${placement.source}`,
+        data: { taskDefinition: definition.arn, placement },
+      });
+      return standalone.run({
+        taskDefinition: definition,
+        clusterName: placement.clusterName,
+        subnetIds: placement.subnetIds,
+        securityGroupIds: placement.securityGroupIds,
+        startedBy: runOptions.startedBy ?? 'wharf dev --run-task',
+      });
+    },
+    waitUntilReady: async (timeoutMs = 120_000, readyOptions = {}) => {
+      const started = Date.now();
+      await waitUntilReady(services, configs, clock, timeoutMs);
+      if (readyOptions.steadyState)
+        await waitUntilSteady(services, Math.max(1, timeoutMs - (Date.now() - started)));
+      // Registration happens at start; this says so rather than assuming it.
+      if (!rules.registered)
+        throw new WharfError('WHARF_DEV_NOT_READY', 'scheduled rules were not registered', {
+          source: 'internal',
+        });
+    },
     async update(templates) {
       const next = await images.prepare(templates);
       const changes: string[] = [];
@@ -425,14 +553,28 @@ async function startModel(
   return cloud;
 }
 
+/** The task definitions that start on their own: the services' and the scheduled rules'. */
+function scheduledDefinitions(model: LocalModel): TaskDefinitionConfig[] {
+  return [
+    ...model.services.map((s) => s.taskDefinition),
+    ...model.scheduledRules.flatMap((r) => r.targets.map((t) => t.taskDefinition)),
+  ];
+}
+
 /** The process runtime needs a command for every container: say which ones lack it, before anything starts. */
 function requireLocalCommands(model: LocalModel): void {
-  const missing = model.services.flatMap((service) =>
-    service.taskDefinition.containers
+  const runners = [
+    ...model.services.map((s) => ({ definition: s.taskDefinition, by: `service ${s.name}` })),
+    ...model.scheduledRules.flatMap((r) =>
+      r.targets.map((t) => ({ definition: t.taskDefinition, by: `rule ${r.name}` })),
+    ),
+  ];
+  const missing = runners.flatMap(({ definition, by }) =>
+    definition.containers
       .filter((container) => !container.localCommand)
       .map((container) => {
-        const where = service.taskDefinition.origin;
-        return `container '${container.name}' of service ${service.name}${where ? ` (${where.file}: ${where.logicalId})` : ''}`;
+        const where = definition.origin;
+        return `container '${container.name}' of ${by}${where ? ` (${where.file}: ${where.logicalId})` : ''}`;
       }),
   );
   if (missing.length > 0) {

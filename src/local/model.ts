@@ -12,10 +12,12 @@ import { resolveHttpApis } from './apigateway/resolve.js';
 import type { HttpApiConfig } from './apigateway/types.js';
 import { resolveDiscoveryServices, resolveNamespaces } from './cloudmap/resolve.js';
 import type { DiscoveryServiceConfig, NamespaceConfig } from './cloudmap/types.js';
-import { type ContainerOverrides, resolveEcsServices } from './ecs/resolve.js';
-import type { EcsServiceConfig } from './ecs/types.js';
+import { type ContainerOverrides, resolveEcsServices, resolveTaskDefinitions } from './ecs/resolve.js';
+import type { EcsServiceConfig, TaskDefinitionConfig } from './ecs/types.js';
 import { resolveLoadBalancing } from './elb/resolve.js';
 import type { LoadBalancerConfig, TargetGroupConfig } from './elb/types.js';
+import { resolveScheduledRules } from './events/resolve.js';
+import type { ScheduledRuleConfig } from './events/types.js';
 import { resolveSecurityGroups, resolveSubnets } from './network/resolve.js';
 import type { SecurityGroupConfig, SubnetConfig } from './network/types.js';
 
@@ -40,6 +42,7 @@ const EMULATED_TYPES = new Set([
   'AWS::ECS::Cluster',
   'AWS::ECS::TaskDefinition',
   'AWS::ECS::Service',
+  'AWS::Events::Rule',
   'AWS::Logs::LogGroup',
   'AWS::CloudFormation::Stack',
   'AWS::Serverless::Application',
@@ -52,6 +55,8 @@ const NOT_EMULATED: Record<string, string> = {
   'AWS::ApiGatewayV2::ApiMapping': 'the local API answers on 127.0.0.1 only',
   'AWS::WAFv2::WebACLAssociation': 'requests are not filtered by WAF locally',
   'AWS::ApplicationAutoScaling::ScalingPolicy': 'the service keeps its DesiredCount locally',
+  'AWS::Scheduler::Schedule':
+    'EventBridge Scheduler is not emulated, its target never runs locally (AWS::Events::Rule schedules are)',
 };
 
 /** A resource type with no local effect, and how many resources of it the templates have. */
@@ -71,6 +76,10 @@ export interface LocalModel {
   readonly loadBalancers: readonly LoadBalancerConfig[];
   readonly targetGroups: readonly TargetGroupConfig[];
   readonly services: readonly EcsServiceConfig[];
+  /** Every task definition of the templates, used by a service or not (`wharf dev --run-task`). */
+  readonly taskDefinitions: readonly TaskDefinitionConfig[];
+  /** EventBridge rules that run ECS tasks on a schedule. */
+  readonly scheduledRules: readonly ScheduledRuleConfig[];
   /** Accepted resource types that do nothing locally (IAM, routes, NAT, …), each listed once. */
   readonly noLocalEffect: readonly NoLocalEffect[];
   /** Things that work differently locally, each naming its file and resource. */
@@ -93,6 +102,9 @@ export function buildLocalModel(app: ResolvedApp, overrides: ContainerOverrides 
     }
   }
   const loadBalancing = resolveLoadBalancing(app);
+  const taskDefinitions = resolveTaskDefinitions(app, overrides);
+  const scheduled = resolveScheduledRules(app, taskDefinitions);
+  if (scheduled.inertRuleCount > 0) counts.set('AWS::Events::Rule', scheduled.inertRuleCount);
   const model: LocalModel = {
     app,
     subnets: resolveSubnets(app),
@@ -102,14 +114,28 @@ export function buildLocalModel(app: ResolvedApp, overrides: ContainerOverrides 
     httpApis: resolveHttpApis(app),
     loadBalancers: loadBalancing.loadBalancers,
     targetGroups: loadBalancing.targetGroups,
-    services: resolveEcsServices(app, overrides),
+    services: resolveEcsServices(app, overrides, taskDefinitions),
+    taskDefinitions: [...taskDefinitions.values()],
+    scheduledRules: scheduled.rules,
     noLocalEffect: [...counts]
       .map(([type, count]) => ({ type, count }))
       .sort((a, b) => a.type.localeCompare(b.type)),
-    warnings: [...warnings, ...loadBalancing.warnings],
+    warnings: [...warnings, ...loadBalancing.warnings, ...scheduled.warnings],
   };
   checkReferences(model);
   return model;
+}
+
+/**
+ * Task definitions that no service and no scheduled rule runs: on AWS something else starts them
+ * (`RunTask`, a pipeline, Step Functions); locally `wharf dev --run-task` runs one once.
+ */
+export function unusedTaskDefinitions(model: LocalModel): TaskDefinitionConfig[] {
+  const used = new Set([
+    ...model.services.map((s) => s.taskDefinition.arn),
+    ...model.scheduledRules.flatMap((r) => r.targets.map((t) => t.taskDefinition.arn)),
+  ]);
+  return model.taskDefinitions.filter((definition) => !used.has(definition.arn));
 }
 
 function checkReferences(model: LocalModel): void {

@@ -25,6 +25,7 @@ function stoppedTask(fields: Partial<TaskView> = {}): TaskView {
     serviceName: 'web',
     taskDefinitionArn: 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:1',
     deploymentId: 'ecs-svc/1234567890123456789',
+    group: 'service:web',
     lastStatus: 'STOPPED',
     desiredStatus: 'STOPPED',
     healthStatus: 'UNKNOWN',
