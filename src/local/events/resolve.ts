@@ -203,7 +203,7 @@ export function resolveScheduledRules(
       .map((path) => readTarget(props, path, definitions, warnings))
       .filter((target): target is EcsTaskTargetConfig => target !== undefined);
     if (targets.length === 0) continue;
-    const name = resource.ref;
+    const name = props.optionalString('Name') ?? resource.ref;
     const { region, accountId } = app.environment;
     rules.push({
       name,
