@@ -56,6 +56,22 @@ describe('stop summaries', () => {
     expect(isFailedStop(stoppedTask({ stopCode, stoppedReason }))).toBe(failed);
   });
 
+  it('a standalone task whose essential container exited 0 finished; a service task exiting 0 failed', () => {
+    const exited = (exitCode: number) => [
+      {
+        name: 'job',
+        essential: true,
+        healthStatus: 'UNKNOWN' as const,
+        exitCode,
+        reason: `Exited with code ${exitCode}`,
+      },
+    ];
+    const standalone = { deploymentId: '', group: 'family:report', containers: exited(0) };
+    expect(isFailedStop(stoppedTask(standalone))).toBe(false);
+    expect(isFailedStop(stoppedTask({ ...standalone, containers: exited(3) }))).toBe(true);
+    expect(isFailedStop(stoppedTask({ containers: exited(0) }))).toBe(true);
+  });
+
   it.each([
     [1, 'full'],
     [2, 'count'],
