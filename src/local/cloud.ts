@@ -18,29 +18,28 @@ import { type IoHost, SILENT_IO } from '../io/io-host.js';
 import { resolveApp } from '../template/evaluate.js';
 import type { PlainValue } from '../template/resolved.js';
 import { startHttpApi } from './apigateway/server.js';
-import { acceleratedClock, type Clock, SYSTEM_CLOCK } from './clock.js';
+import { type Clock, SYSTEM_CLOCK } from './clock.js';
 import { CloudMapRegistry } from './cloudmap/registry.js';
 import { type CloudMapEndpoint, startCloudMapEndpoint } from './cloudmap/server.js';
 import { type ContainerOverrides, unsetSecretWarnings } from './ecs/resolve.js';
 import { ServiceScheduler, type ServiceSchedulerOptions } from './ecs/service-scheduler.js';
-import { type StandaloneTask, StandaloneTasks } from './ecs/standalone-tasks.js';
+import type { StandaloneTask } from './ecs/standalone-tasks.js';
 import { registerRevision } from './ecs/task-definition-revision.js';
 import { TaskStopReporter } from './ecs/task-stop-report.js';
 import type { EcsServiceConfig, TaskDefinitionConfig } from './ecs/types.js';
 import { startLoadBalancer } from './elb/load-balancer.js';
 import { TargetGroup } from './elb/target-group.js';
-import { RuleScheduler } from './events/rule-scheduler.js';
 import { LocalImageBuilds } from './image-builds.js';
 import { localOutputs } from './local-outputs.js';
 import { LogFiles } from './log-files.js';
-import { buildLocalModel, type LocalModel, unusedTaskDefinitions } from './model.js';
+import { buildLocalModel, type LocalModel } from './model.js';
 import { LocalVpc } from './network/vpc.js';
 import { waitUntilReady, waitUntilSteady } from './readiness.js';
-import { findRunTaskDefinition, runTaskPlacement } from './run-task.js';
 import { logGroupFolder } from './runtime/container-logs.js';
 import { DockerRuntime } from './runtime/docker.js';
 import { type PassedEnvironment, passedEnvironment } from './runtime/process-environment.js';
 import { selectRuntime } from './runtime/select.js';
+import { notifyUnusedTaskDefinitions, startScheduledTasks } from './scheduled-tasks-wiring.js';
 import { serviceAttachments } from './service-wiring.js';
 import { loadSource, type TemplateSource } from './source.js';
 import { describeStatus, type LocalStatus } from './status.js';
@@ -185,17 +184,7 @@ async function startModel(
       data: model.noLocalEffect,
     });
   }
-  for (const definition of unusedTaskDefinitions(model)) {
-    const where = definition.origin ? ` (${definition.origin.file}: ${definition.origin.logicalId})` : '';
-    io.notify({
-      level: 'info',
-      code: 'WHARF_DEV_TASK_DEFINITION_UNUSED',
-      message:
-        `Task definition ${definition.family}${where} is run by no service and no scheduled rule: ` +
-        `nothing starts it here; run it once with wharf dev --run-task ${definition.family}`,
-      data: { family: definition.family, arn: definition.arn },
-    });
-  }
+  notifyUnusedTaskDefinitions(model, io);
 
   for (const name of options.passed.unset) {
     io.notify({
@@ -400,78 +389,19 @@ async function startModel(
   });
   for (const config of model.services) startService(config).start();
 
-  // Standalone tasks (RunTask): started by scheduled rules and by runTask().
-  const standalone = new StandaloneTasks({
+  // Standalone tasks (RunTask) and the EventBridge rules that start them.
+  const scheduled = startScheduledTasks(model, {
     runtime,
     clock,
+    clockSpeed: options.clockSpeed ?? 1,
     runId,
     network: vpc,
-    region: model.app.environment.region,
-    accountId: model.app.environment.accountId,
     environment: options.passed.environment,
     logDir,
-    onTaskChange: (task) => {
-      const report = task.lastStatus === 'STOPPED' ? stopReports.stopped(task) : undefined;
-      if (report) {
-        io.notify({
-          level: report.level,
-          code: 'WHARF_DEV_TASK_STOPPED',
-          message: report.message,
-          data: { group: task.group, task, repeats: report.repeats },
-        });
-      }
-    },
-    onLog: (task, container, line, stream) => {
-      stopReports.log(task.taskId, container, line);
-      io.notify({
-        level: 'info',
-        code: 'WHARF_DEV_LOG',
-        message: `${task.group}/${task.taskId.slice(0, 8)} ${line}`,
-        data: { group: task.group, taskId: task.taskId, container, stream, line },
-      });
-    },
+    io,
+    stopReports,
   });
-  cleanups.push(() => standalone.stop());
-  // EventBridge scheduled rules, on their own (possibly accelerated) clock.
-  const rules = new RuleScheduler({
-    rules: model.scheduledRules,
-    clock: acceleratedClock(clock, options.clockSpeed ?? 1),
-    invoke: (rule, target) =>
-      standalone
-        .run({
-          taskDefinition: target.taskDefinition,
-          clusterName: target.clusterName,
-          count: target.taskCount,
-          subnetIds: target.subnetIds,
-          securityGroupIds: target.securityGroupIds,
-          group: target.group,
-          startedBy: `events-rule/${rule.name}`,
-        })
-        .map((task) => task.taskId),
-    onInvocation: (rule, invocation) =>
-      io.notify({
-        level: invocation.error ? 'warn' : 'info',
-        code: 'WHARF_DEV_RULE_FIRED',
-        message:
-          `rule ${rule.name} (${rule.schedule.expression}) fired: started ${invocation.taskIds.length} task(s)` +
-          `${invocation.error ? `; ${invocation.error}` : ''}`,
-        data: { rule: rule.name, invocation },
-      }),
-  });
-  // Disarmed before the standalone tasks stop (cleanups run in reverse).
-  cleanups.push(() => rules.stop());
-  rules.start();
-  if (model.scheduledRules.length > 0) {
-    const speed = options.clockSpeed ?? 1;
-    io.notify({
-      level: 'info',
-      code: 'WHARF_DEV_RULES_REGISTERED',
-      message:
-        `Scheduled rules registered: ${model.scheduledRules.map((r) => `${r.name} ${r.schedule.expression}${r.state === 'DISABLED' ? ' (DISABLED)' : ''}`).join(', ')}` +
-        (speed === 1 ? '' : ` (EventBridge clock ${speed}× faster)`),
-      data: rules.describe(),
-    });
-  }
+  cleanups.push(() => scheduled.stop());
 
   const outputs = localOutputs(model, endpoints);
   let stopped: Promise<void> | undefined;
@@ -483,31 +413,15 @@ async function startModel(
     outputs,
     logDir,
     services,
-    status: () => describeStatus(services, targetGroups, registry, { rules, standalone }),
-    runTask(reference, runOptions = {}) {
-      const definition = findRunTaskDefinition(model, reference);
-      const placement = runTaskPlacement(model, definition);
-      io.notify({
-        level: 'info',
-        code: 'WHARF_DEV_RUN_TASK',
-        message: `Running task definition ${definition.family}:${definition.revision} once, in ${placement.source}`,
-        data: { taskDefinition: definition.arn, placement },
-      });
-      return standalone.run({
-        taskDefinition: definition,
-        clusterName: placement.clusterName,
-        subnetIds: placement.subnetIds,
-        securityGroupIds: placement.securityGroupIds,
-        startedBy: runOptions.startedBy ?? 'wharf dev --run-task',
-      });
-    },
+    status: () => describeStatus(services, targetGroups, registry, scheduled),
+    runTask: (reference, runOptions) => scheduled.runTask(reference, runOptions),
     waitUntilReady: async (timeoutMs = 120_000, readyOptions = {}) => {
       const started = Date.now();
       await waitUntilReady(services, configs, clock, timeoutMs);
       if (readyOptions.steadyState)
         await waitUntilSteady(services, Math.max(1, timeoutMs - (Date.now() - started)));
       // Registration happens at start; this says so rather than assuming it.
-      if (!rules.registered)
+      if (!scheduled.rules.registered)
         throw new WharfError('WHARF_DEV_NOT_READY', 'scheduled rules were not registered', {
           source: 'internal',
         });
@@ -515,6 +429,10 @@ async function startModel(
     async update(templates) {
       const next = await images.prepare(templates);
       const changes: string[] = [];
+      const rulesOf = (m: LocalModel) =>
+        JSON.stringify(m.scheduledRules.map((r) => [r.name, r.state, r.schedule.expression, r.targets]));
+      if (rulesOf(next) !== rulesOf(model))
+        changes.push('scheduled rules: changes need a restart of wharf dev');
       for (const pending of next.services) {
         const scheduler = services.get(pending.name);
         if (!scheduler) {
