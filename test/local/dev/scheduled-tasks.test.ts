@@ -6,10 +6,15 @@
  * starts, streaming its logs and ending with its exit code (aws-behavior-2.md §9).
  */
 
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { buildLocalModel } from '../../../src/local/model.js';
 import { runTaskExitCode } from '../../../src/local/run-task.js';
 import { renderRuleLines, renderTaskLines } from '../../../src/local/status.js';
+import { resolveApp } from '../../../src/template/evaluate.js';
+import { loadTemplateFile } from '../../../src/template/load.js';
 import { eventually, type StartedCloud, startCloud } from './support.js';
 
 const SCHEDULED = resolve(import.meta.dirname, '../../fixtures/tasks/scheduled-task.yml');
@@ -43,13 +48,17 @@ describe('wharf dev: scheduled and standalone tasks', () => {
     // rate(1 minute) = every 0.5 s here; cron(0/5 …) within 2.5 s.
     const cleanup = () => cloud.status().rules.find((r) => r.name === 'cleanup');
     await eventually(
-      'the cron rule to fire once and its 2 tasks to stop',
+      'the cron rule to fire and its 2 tasks to stop, and the rate rule to fire twice and log',
       () => {
         const ids = cleanup()?.lastInvocation?.taskIds ?? [];
         const stopped = cloud
           .status()
           .standaloneTasks.filter((t) => ids.includes(t.taskId) && t.lastStatus === 'STOPPED');
-        return ids.length === 2 && stopped.length === 2;
+        const rate = cloud.status().rules.find((r) => r.name === 'report-every-minute');
+        const reported = io
+          .withCode('WHARF_DEV_LOG')
+          .some((m) => m.message.endsWith('job ran with no scope'));
+        return ids.length === 2 && stopped.length === 2 && (rate?.invocationCount ?? 0) >= 2 && reported;
       },
       15_000,
     );
@@ -113,5 +122,22 @@ describe('wharf dev: scheduled and standalone tasks', () => {
     expect(io.withCode('WHARF_DEV_RUN_TASK')[0]?.message).toBe(
       "Running task definition migrate:1 once, in the templates' private subnets, no security group",
     );
+  });
+
+  it('an update with a changed schedule says the rules need a restart (they are not rolled like services)', async () => {
+    started = await startCloud({ template: SCHEDULED, runtime: 'process', overrides: COMMANDS });
+    const dir = mkdtempSync(join(tmpdir(), 'wharf-rules-update-'));
+    try {
+      const file = join(dir, 'scheduled-task.yml');
+      writeFileSync(file, readFileSync(SCHEDULED, 'utf8').replace('rate(1 minute)', 'rate(2 minutes)'));
+      const same = buildLocalModel(resolveApp(loadTemplateFile(SCHEDULED)), COMMANDS);
+      expect(await started.cloud.update(same)).toEqual([]);
+      const next = buildLocalModel(resolveApp(loadTemplateFile(file)), COMMANDS);
+      expect(await started.cloud.update(next)).toEqual([
+        'scheduled rules: changes need a restart of wharf dev',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
