@@ -5,6 +5,7 @@
  * services' tasks. Task definitions nothing starts are named at start-up.
  */
 
+import { WharfError } from '../errors.js';
 import type { IoHost } from '../io/io-host.js';
 import { acceleratedClock, type Clock } from './clock.js';
 import { type StandaloneTask, StandaloneTasks } from './ecs/standalone-tasks.js';
@@ -117,6 +118,15 @@ export function startScheduledTasks(model: LocalModel, deps: ScheduledTasksDeps)
     standalone,
     runTask(reference, options = {}) {
       const definition = findRunTaskDefinition(model, reference);
+      // As for services (before anything starts): the process runtime needs a command per container.
+      const missing = definition.containers.filter((c) => !c.localCommand).map((c) => `'${c.name}'`);
+      if (deps.runtime.name === 'process' && missing.length > 0) {
+        throw new WharfError(
+          'WHARF_PROCESS_NO_COMMAND',
+          `the process runtime has no command for container ${missing.join(', ')} of task definition ${definition.family}. ` +
+            'Give one with --process-command <container>=<command>, or use --runtime docker.',
+        );
+      }
       const placement = runTaskPlacement(model, definition);
       io.notify({
         level: 'info',

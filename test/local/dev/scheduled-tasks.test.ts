@@ -124,6 +124,18 @@ describe('wharf dev: scheduled and standalone tasks', () => {
     );
   });
 
+  it('runTask on the process runtime refuses a container without a command, before starting anything', async () => {
+    started = await startCloud({
+      template: SCHEDULED,
+      runtime: 'process',
+      overrides: { images: {}, commands: { job: 'true' } },
+    });
+    expect(() => started?.cloud.runTask('migrate')).toThrow(
+      "the process runtime has no command for container 'migrate' of task definition migrate. Give one with --process-command",
+    );
+    expect(started.cloud.status().standaloneTasks).toEqual([]);
+  });
+
   it('an update with a changed schedule says the rules need a restart (they are not rolled like services)', async () => {
     started = await startCloud({ template: SCHEDULED, runtime: 'process', overrides: COMMANDS });
     const dir = mkdtempSync(join(tmpdir(), 'wharf-rules-update-'));
