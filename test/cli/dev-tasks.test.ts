@@ -101,6 +101,10 @@ describe.skipIf(!hasDocker)('wharf dev --once without an ingress (Docker)', () =
 describe('wharf dev: bad scheduled-task input exits 2', () => {
   const dir = mkdtempSync(join(tmpdir(), 'wharf-dev-tasks-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  // The --run-task case starts the Docker runtime, which checks the fixture's image first.
+  beforeAll(() => {
+    if (hasDocker) buildTestImages();
+  });
 
   it.each([
     [['--clock-speed', '0'], "--clock-speed '0' is not allowed; allowed: an integer from 1 to 3600"],
