@@ -34,6 +34,9 @@ export interface ResolvedScheduledRules {
   readonly inertRuleCount: number;
 }
 
+/** EventBridge's pattern for a rule `Name` and a target `Id` (PutRule, PutTargets). */
+const NAME_PATTERN = /^[.\-_A-Za-z0-9]{1,64}$/;
+
 function where(resource: ResolvedResource): string {
   return `${resource.stack.loaded.file}: ${resource.logicalId}`;
 }
@@ -129,6 +132,7 @@ function readTarget(
   if (!Number.isInteger(taskCount) || taskCount < 1)
     props.fail(`${ecs}.TaskCount`, `got ${taskCount}; allowed: a whole number from 1 (default 1)`);
   const id = props.string(`${path}.Id`);
+  if (!NAME_PATTERN.test(id)) props.fail(`${path}.Id`, 'allowed: 1 to 64 letters, digits, ".", "-" or "_"');
   const launchType = props.optionalString(`${ecs}.LaunchType`);
   if (
     (launchType !== undefined && launchType !== 'FARGATE') ||
@@ -194,8 +198,9 @@ export function resolveScheduledRules(
     }
     for (const path of targetPaths) {
       if (ecsPaths.includes(path)) continue;
+      const id = props.optionalString(`${path}.Id`) ?? '';
       warnings.push(
-        `${where(resource)}: target ${props.optionalString(`${path}.Id`) ?? path} is not an ECS task: it is not invoked locally`,
+        `${where(resource)}: target ${NAME_PATTERN.test(id) ? id : path} is not an ECS task: it is not invoked locally`,
       );
     }
     const state = props.optionalString('State') ?? 'ENABLED';
@@ -204,6 +209,7 @@ export function resolveScheduledRules(
       .filter((target): target is EcsTaskTargetConfig => target !== undefined);
     if (targets.length === 0) continue;
     const name = props.optionalString('Name') ?? resource.ref;
+    if (!NAME_PATTERN.test(name)) props.fail('Name', 'allowed: 1 to 64 letters, digits, ".", "-" or "_"');
     const { region, accountId } = app.environment;
     rules.push({
       name,

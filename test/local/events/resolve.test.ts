@@ -119,6 +119,8 @@ describe('scheduled rules in the local model', () => {
       'Properties.Targets.0.Input',
       'environment is not a list',
     ],
+    ['Name: cleanup', 'Name: "clean up\\e[31m"', 'Properties.Name', 'allowed: 1 to 64 letters, digits'],
+    ['- Id: Report', '- Id: "Report now"', 'Properties.Targets.0.Id', 'allowed: 1 to 64 letters, digits'],
   ])('refuses %s → %s, naming file, rule and %s', (from, to, property, message) => {
     const file = edited((text) => text.replace(from, to));
     const error = errorOf(file);
