@@ -23,9 +23,10 @@ import { CloudMapRegistry } from './cloudmap/registry.js';
 import { type CloudMapEndpoint, startCloudMapEndpoint } from './cloudmap/server.js';
 import { type ContainerOverrides, unsetSecretWarnings } from './ecs/resolve.js';
 import { ServiceScheduler, type ServiceSchedulerOptions } from './ecs/service-scheduler.js';
+import type { StandaloneTask } from './ecs/standalone-tasks.js';
 import { registerRevision } from './ecs/task-definition-revision.js';
 import { TaskStopReporter } from './ecs/task-stop-report.js';
-import type { EcsServiceConfig } from './ecs/types.js';
+import type { EcsServiceConfig, TaskDefinitionConfig } from './ecs/types.js';
 import { processRuntimeVolumeWarnings } from './ecs/volume-warnings.js';
 import { startLoadBalancer } from './elb/load-balancer.js';
 import { TargetGroup } from './elb/target-group.js';
@@ -34,11 +35,12 @@ import { localOutputs } from './local-outputs.js';
 import { LogFiles } from './log-files.js';
 import { buildLocalModel, type LocalModel } from './model.js';
 import { LocalVpc } from './network/vpc.js';
-import { waitUntilReady } from './readiness.js';
+import { waitUntilReady, waitUntilSteady } from './readiness.js';
 import { logGroupFolder } from './runtime/container-logs.js';
 import { DockerRuntime } from './runtime/docker.js';
 import { type PassedEnvironment, passedEnvironment } from './runtime/process-environment.js';
 import { selectRuntime } from './runtime/select.js';
+import { notifyUnusedTaskDefinitions, startScheduledTasks } from './scheduled-tasks-wiring.js';
 import { serviceAttachments } from './service-wiring.js';
 import { loadSource, type TemplateSource } from './source.js';
 import { describeStatus, type LocalStatus } from './status.js';
@@ -82,6 +84,12 @@ export interface LocalCloudOptions extends TemplateSource {
   readonly keepVolumes?: boolean;
   /** Scheduler tuning for tests (e.g. a shorter 40-second rule). */
   readonly schedulerOptions?: ServiceSchedulerOptions;
+  /**
+   * How many times faster than `clock` EventBridge schedules run (`--clock-speed`): at 60,
+   * `rate(1 hour)` fires every minute. ECS, ALB and Cloud Map timings keep `clock`'s pace.
+   * @default 1
+   */
+  readonly clockSpeed?: number;
 }
 
 /** One ingress URL, in place of a stack output on AWS. */
@@ -108,11 +116,19 @@ export interface LocalCloud {
   readonly services: ReadonlyMap<string, ServiceScheduler>;
   status(): LocalStatus;
   /**
-   * Resolves when every service runs its desired count of healthy tasks. Rejects with
+   * Runs a task definition once as `aws ecs run-task` does (see `run-task.ts`): `reference` is an
+   * ARN, `family:revision`, family or logical id. Throws a `UsageError` for an unknown one. Its
+   * logs go to the IoHost as `WHARF_DEV_LOG`; `stopped` of each task resolves with how it ended.
+   */
+  runTask(reference: string, options?: { readonly startedBy?: string }): readonly StandaloneTask[];
+  /**
+   * Resolves when every service runs its desired count of healthy tasks (and every scheduled rule
+   * is registered); with `steadyState`, only once every service also reached ECS's steady state
+   * (`readiness.ts`), what `--once` waits for when there is no ingress to probe. Rejects with
    * `WHARF_DEV_NOT_READY` on timeout, or `WHARF_DEV_DEPLOYMENT_FAILED` as soon as a service's
    * deployment FAILED (it launches no more tasks).
    */
-  waitUntilReady(timeoutMs?: number): Promise<void>;
+  waitUntilReady(timeoutMs?: number, options?: { readonly steadyState?: boolean }): Promise<void>;
   /**
    * Rolls services to new templates: images built from source are built again when their folder
    * changed (a failed build rejects and changes nothing), then changed task definitions (a new
@@ -174,6 +190,7 @@ async function startModel(
       data: model.noLocalEffect,
     });
   }
+  notifyUnusedTaskDefinitions(model, io);
 
   for (const name of options.passed.unset) {
     io.notify({
@@ -196,13 +213,13 @@ async function startModel(
     allowProcessFallback: ownCode,
     processOptions: { trusted: ownCode },
     // Images built from source are not pulled: they are built below, once the runtime is known.
-    images: model.services.flatMap((s) =>
-      s.taskDefinition.containers.filter((c) => !c.build).map((c) => c.image),
+    images: scheduledDefinitions(model).flatMap((td) =>
+      td.containers.filter((c) => !c.build).map((c) => c.image),
     ),
     imageContainers: Object.fromEntries(
-      model.services.flatMap((s) => s.taskDefinition.containers.map((c) => [c.image, c.name])),
+      scheduledDefinitions(model).flatMap((td) => td.containers.map((c) => [c.image, c.name])),
     ),
-    processReady: model.services.every((s) => s.taskDefinition.containers.every((c) => c.localCommand)),
+    processReady: scheduledDefinitions(model).every((td) => td.containers.every((c) => c.localCommand)),
     // The images the Dockerfiles build on: pulled now like registry images, so a missing one is
     // known before anything starts (and auto can fall back to processes, saying why).
     baseImages: LocalImageBuilds.baseImages(model),
@@ -383,6 +400,20 @@ async function startModel(
   });
   for (const config of model.services) startService(config).start();
 
+  // Standalone tasks (RunTask) and the EventBridge rules that start them.
+  const scheduled = startScheduledTasks(model, {
+    runtime,
+    clock,
+    clockSpeed: options.clockSpeed ?? 1,
+    runId,
+    network: vpc,
+    environment: options.passed.environment,
+    logDir,
+    io,
+    stopReports,
+  });
+  cleanups.push(() => scheduled.stop());
+
   const outputs = localOutputs(model, endpoints);
   let stopped: Promise<void> | undefined;
   const cloud: LocalCloud = {
@@ -393,11 +424,26 @@ async function startModel(
     outputs,
     logDir,
     services,
-    status: () => describeStatus(services, targetGroups, registry),
-    waitUntilReady: (timeoutMs = 120_000) => waitUntilReady(services, configs, clock, timeoutMs),
+    status: () => describeStatus(services, targetGroups, registry, scheduled),
+    runTask: (reference, runOptions) => scheduled.runTask(reference, runOptions),
+    waitUntilReady: async (timeoutMs = 120_000, readyOptions = {}) => {
+      const started = Date.now();
+      await waitUntilReady(services, configs, clock, timeoutMs);
+      if (readyOptions.steadyState)
+        await waitUntilSteady(services, Math.max(1, timeoutMs - (Date.now() - started)));
+      // Registration happens at start; this says so rather than assuming it.
+      if (!scheduled.rules.registered)
+        throw new WharfError('WHARF_DEV_NOT_READY', 'scheduled rules were not registered', {
+          source: 'internal',
+        });
+    },
     async update(templates) {
       const next = await images.prepare(templates);
       const changes: string[] = [];
+      const rulesOf = (m: LocalModel) =>
+        JSON.stringify(m.scheduledRules.map((r) => [r.name, r.state, r.schedule.expression, r.targets]));
+      if (rulesOf(next) !== rulesOf(model))
+        changes.push('scheduled rules: changes need a restart of wharf dev');
       for (const pending of next.services) {
         const scheduler = services.get(pending.name);
         if (!scheduler) {
@@ -436,14 +482,28 @@ async function startModel(
   return cloud;
 }
 
+/** The task definitions that start on their own: the services' and the scheduled rules'. */
+function scheduledDefinitions(model: LocalModel): TaskDefinitionConfig[] {
+  return [
+    ...model.services.map((s) => s.taskDefinition),
+    ...model.scheduledRules.flatMap((r) => r.targets.map((t) => t.taskDefinition)),
+  ];
+}
+
 /** The process runtime needs a command for every container: say which ones lack it, before anything starts. */
 function requireLocalCommands(model: LocalModel): void {
-  const missing = model.services.flatMap((service) =>
-    service.taskDefinition.containers
+  const runners = [
+    ...model.services.map((s) => ({ definition: s.taskDefinition, by: `service ${s.name}` })),
+    ...model.scheduledRules.flatMap((r) =>
+      r.targets.map((t) => ({ definition: t.taskDefinition, by: `rule ${r.name}` })),
+    ),
+  ];
+  const missing = runners.flatMap(({ definition, by }) =>
+    definition.containers
       .filter((container) => !container.localCommand)
       .map((container) => {
-        const where = service.taskDefinition.origin;
-        return `container '${container.name}' of service ${service.name}${where ? ` (${where.file}: ${where.logicalId})` : ''}`;
+        const where = definition.origin;
+        return `container '${container.name}' of ${by}${where ? ` (${where.file}: ${where.logicalId})` : ''}`;
       }),
   );
   if (missing.length > 0) {

@@ -5,14 +5,21 @@
  * runs the local tag instead of the ECR URI of the template. On the process runtime nothing is
  * built: the hash alone tells whether the folder changed, so the service rolls only when it did.
  * Builds run one after the other (they compete for the same CPUs), and a folder used by several
- * containers of a service is hashed and built once.
+ * containers of a service is hashed and built once. Scheduled rules' task definitions are built
+ * the same way (named after their family); a task definition only `--run-task` starts is not.
  */
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { type IoHost, SILENT_IO } from '../io/io-host.js';
-import type { ContainerBuildSpec, ContainerConfig, EcsServiceConfig } from './ecs/types.js';
+import type {
+  ContainerBuildSpec,
+  ContainerConfig,
+  EcsServiceConfig,
+  TaskDefinitionConfig,
+} from './ecs/types.js';
+import type { ScheduledRuleConfig } from './events/types.js';
 import type { LocalModel } from './model.js';
 import { dockerfileBaseImages } from './runtime/dockerfile-base-images.js';
 import { hashImageBuild, ImageBuilder } from './runtime/image-build.js';
@@ -36,8 +43,8 @@ export class LocalImageBuilds {
    */
   static baseImages(model: LocalModel): Record<string, { dockerfile: string; container: string }> {
     const found: Record<string, { dockerfile: string; container: string }> = {};
-    for (const service of model.services) {
-      for (const { build, name } of service.taskDefinition.containers) {
+    for (const { definition } of startedDefinitions(model)) {
+      for (const { build, name } of definition.containers) {
         if (!build) continue;
         const dockerfile = join(build.directory, build.file ?? 'Dockerfile');
         let text: string;
@@ -55,7 +62,7 @@ export class LocalImageBuilds {
 
   /** True when the model has containers built from source. */
   static hasBuilds(model: LocalModel): boolean {
-    return model.services.some((s) => s.taskDefinition.containers.some((c) => c.build));
+    return startedDefinitions(model).some(({ definition }) => definition.containers.some((c) => c.build));
   }
 
   /**
@@ -65,27 +72,43 @@ export class LocalImageBuilds {
   async prepare(model: LocalModel): Promise<LocalModel> {
     if (!LocalImageBuilds.hasBuilds(model)) return model;
     const done = new Map<string, Promise<{ image?: string; contextHash: string }>>();
-    const services: EcsServiceConfig[] = [];
-    for (const service of model.services) {
+    const prepareDefinition = async (owner: string, definition: TaskDefinitionConfig) => {
       const containers: ContainerConfig[] = [];
-      for (const container of service.taskDefinition.containers) {
+      for (const container of definition.containers) {
         const build = container.build;
         if (!build) {
           containers.push(container);
           continue;
         }
-        const key = `${service.name}\0${specKey(build)}`;
+        const key = `${owner}\0${specKey(build)}`;
         let result = done.get(key);
         if (!result) {
-          result = this.prepareOne(service.name, container.name, build);
+          result = this.prepareOne(owner, container.name, build);
           done.set(key, result);
         }
         const { image, contextHash } = await result;
         containers.push({ ...container, image: image ?? container.image, build: { ...build, contextHash } });
       }
-      services.push({ ...service, taskDefinition: { ...service.taskDefinition, containers } });
+      return { ...definition, containers };
+    };
+    const services: EcsServiceConfig[] = [];
+    for (const service of model.services) {
+      services.push({
+        ...service,
+        taskDefinition: await prepareDefinition(service.name, service.taskDefinition),
+      });
     }
-    return { ...model, services };
+    // A scheduled rule's task definition is built as a service's is, named after its family.
+    const scheduledRules: ScheduledRuleConfig[] = [];
+    for (const rule of model.scheduledRules) {
+      const targets = [];
+      for (const target of rule.targets) {
+        const family = target.taskDefinition.family;
+        targets.push({ ...target, taskDefinition: await prepareDefinition(family, target.taskDefinition) });
+      }
+      scheduledRules.push({ ...rule, targets });
+    }
+    return { ...model, services, scheduledRules };
   }
 
   private async prepareOne(
@@ -97,6 +120,14 @@ export class LocalImageBuilds {
     const built = await this.builder.build({ spec, serviceName, containerName });
     return { image: built.tag, contextHash: built.contextHash };
   }
+}
+
+/** The task definitions that start on their own: the services' and the scheduled rules'. */
+function startedDefinitions(model: LocalModel): { definition: TaskDefinitionConfig }[] {
+  return [
+    ...model.services.map((s) => ({ definition: s.taskDefinition })),
+    ...model.scheduledRules.flatMap((r) => r.targets.map((t) => ({ definition: t.taskDefinition }))),
+  ];
 }
 
 /** What identifies a build, whatever was built before (the content hash is recomputed). */

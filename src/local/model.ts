@@ -14,12 +14,14 @@ import { resolveDiscoveryServices, resolveNamespaces } from './cloudmap/resolve.
 import type { DiscoveryServiceConfig, NamespaceConfig } from './cloudmap/types.js';
 import { refuseWhatCreateServiceRefuses } from './ecs/create-service.js';
 import { notEmulatedPropertyWarnings } from './ecs/not-emulated-properties.js';
-import { type ContainerOverrides, resolveEcsServices } from './ecs/resolve.js';
-import type { EcsServiceConfig } from './ecs/types.js';
+import { type ContainerOverrides, resolveEcsServices, resolveTaskDefinitions } from './ecs/resolve.js';
+import type { EcsServiceConfig, TaskDefinitionConfig } from './ecs/types.js';
 import { taskVolumeWarnings } from './ecs/volume-warnings.js';
 import { refuseUnsupportedVolumes } from './ecs/volumes.js';
 import { resolveLoadBalancing } from './elb/resolve.js';
 import type { LoadBalancerConfig, TargetGroupConfig } from './elb/types.js';
+import { resolveScheduledRules } from './events/resolve.js';
+import type { ScheduledRuleConfig } from './events/types.js';
 import { inventedValueWarnings } from './invented-values.js';
 import { resolveSecurityGroups, resolveSubnets } from './network/resolve.js';
 import type { SecurityGroupConfig, SubnetConfig } from './network/types.js';
@@ -48,6 +50,7 @@ export const EMULATED_TYPES: ReadonlySet<string> = new Set([
   // Task volumes (ecs/volumes.ts): a Docker volume per file system directory.
   'AWS::EFS::FileSystem',
   'AWS::EFS::AccessPoint',
+  'AWS::Events::Rule',
   'AWS::Logs::LogGroup',
   'AWS::CloudFormation::Stack',
   'AWS::Serverless::Application',
@@ -60,6 +63,8 @@ export const NOT_EMULATED: Readonly<Record<string, string>> = {
   'AWS::ApiGatewayV2::ApiMapping': 'the local API answers on 127.0.0.1 only',
   'AWS::WAFv2::WebACLAssociation': 'requests are not filtered by WAF locally',
   'AWS::ApplicationAutoScaling::ScalingPolicy': 'the service keeps its DesiredCount locally',
+  'AWS::Scheduler::Schedule':
+    'EventBridge Scheduler is not emulated, its target never runs locally (AWS::Events::Rule schedules are)',
 };
 
 /** A resource type with no local effect, and how many resources of it the templates have. */
@@ -79,6 +84,10 @@ export interface LocalModel {
   readonly loadBalancers: readonly LoadBalancerConfig[];
   readonly targetGroups: readonly TargetGroupConfig[];
   readonly services: readonly EcsServiceConfig[];
+  /** Every task definition of the templates, used by a service or not (`wharf dev --run-task`). */
+  readonly taskDefinitions: readonly TaskDefinitionConfig[];
+  /** EventBridge rules that run ECS tasks on a schedule. */
+  readonly scheduledRules: readonly ScheduledRuleConfig[];
   /** Accepted resource types that do nothing locally (IAM, routes, NAT, …), each listed once. */
   readonly noLocalEffect: readonly NoLocalEffect[];
   /** Things that work differently locally, each naming its file and resource. */
@@ -101,8 +110,11 @@ export function buildLocalModel(app: ResolvedApp, overrides: ContainerOverrides 
     }
   }
   const loadBalancing = resolveLoadBalancing(app);
-  const services = resolveEcsServices(app, overrides);
-  refuseUnsupportedVolumes(services.map((service) => service.taskDefinition));
+  const taskDefinitions = resolveTaskDefinitions(app, overrides);
+  refuseUnsupportedVolumes([...taskDefinitions.values()]);
+  const services = resolveEcsServices(app, overrides, taskDefinitions);
+  const scheduled = resolveScheduledRules(app, taskDefinitions);
+  if (scheduled.inertRuleCount > 0) counts.set('AWS::Events::Rule', scheduled.inertRuleCount);
   const model: LocalModel = {
     app,
     subnets: resolveSubnets(app),
@@ -113,12 +125,15 @@ export function buildLocalModel(app: ResolvedApp, overrides: ContainerOverrides 
     loadBalancers: loadBalancing.loadBalancers,
     targetGroups: loadBalancing.targetGroups,
     services,
+    taskDefinitions: [...taskDefinitions.values()],
+    scheduledRules: scheduled.rules,
     noLocalEffect: [...counts]
       .map(([type, count]) => ({ type, count }))
       .sort((a, b) => a.type.localeCompare(b.type)),
     warnings: [
       ...warnings,
       ...loadBalancing.warnings,
+      ...scheduled.warnings,
       ...notEmulatedPropertyWarnings(app),
       ...taskVolumeWarnings(services),
       ...inventedValueWarnings(app),
@@ -127,6 +142,18 @@ export function buildLocalModel(app: ResolvedApp, overrides: ContainerOverrides 
   checkReferences(model);
   refuseWhatCreateServiceRefuses(model.services, app.root.loaded.file);
   return model;
+}
+
+/**
+ * Task definitions that no service and no scheduled rule runs: on AWS something else starts them
+ * (`RunTask`, a pipeline, Step Functions); locally `wharf dev --run-task` runs one once.
+ */
+export function unusedTaskDefinitions(model: LocalModel): TaskDefinitionConfig[] {
+  const used = new Set([
+    ...model.services.map((s) => s.taskDefinition.arn),
+    ...model.scheduledRules.flatMap((r) => r.targets.map((t) => t.taskDefinition.arn)),
+  ]);
+  return model.taskDefinitions.filter((definition) => !used.has(definition.arn));
 }
 
 function checkReferences(model: LocalModel): void {

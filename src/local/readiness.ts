@@ -53,6 +53,40 @@ export async function waitUntilReady(
 }
 
 /**
+ * Steady state as ECS reports it ("has reached a steady state"): every service's primary
+ * deployment runs its desired count of tasks counted healthy (container health checks, target
+ * groups, or 40 s RUNNING without either, aws-behavior.md §3.1), nothing else running. `wharf dev
+ * --once` waits for it when the templates have no ingress to probe. Rejects like
+ * {@link waitUntilReady}: `WHARF_DEV_DEPLOYMENT_FAILED` or `WHARF_DEV_NOT_READY` after `timeoutMs`.
+ */
+export async function waitUntilSteady(
+  services: ReadonlyMap<string, ServiceScheduler>,
+  timeoutMs: number,
+): Promise<void> {
+  await Promise.all(
+    [...services].map(async ([name, scheduler]) => {
+      try {
+        await scheduler.waitForSteadyState(timeoutMs);
+      } catch (error) {
+        const code = error instanceof WharfError ? error.code : undefined;
+        if (code === 'WHARF_ECS_DEPLOYMENT_FAILED') {
+          const description = scheduler.describe();
+          const deployment = description.deployments[0];
+          if (deployment) throw deploymentFailed(name, deployment, description);
+        }
+        if (code === 'WHARF_ECS_NOT_STEADY' || code === 'WHARF_ECS_DEPLOYMENT_FAILED') {
+          throw new WharfError(
+            'WHARF_DEV_NOT_READY',
+            `service ${name} did not reach a steady state within ${Math.round(timeoutMs / 1000)} s (${(error as Error).message.replace(/^.*? ms: /, '')}). See the task logs and stopped reasons above.`,
+          );
+        }
+        throw error;
+      }
+    }),
+  );
+}
+
+/**
  * A service's PRIMARY deployment FAILED (the circuit breaker tripped with nothing to roll back to,
  * or rollback off): it starts no more tasks, so waiting longer cannot help.
  */

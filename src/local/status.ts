@@ -1,12 +1,16 @@
 /**
  * A snapshot of the local cloud for status views and `--json`: every service with its tasks and
- * deployments, every target group's target health, every Cloud Map service's instances.
+ * deployments, every target group's target health, every Cloud Map service's instances, every
+ * scheduled rule with its next firing, and the standalone tasks (rules' targets, `--run-task`).
  */
 
 import type { CloudMapRegistry } from './cloudmap/registry.js';
 import type { InstanceRecord } from './cloudmap/types.js';
 import type { ServiceScheduler } from './ecs/service-scheduler.js';
+import type { StandaloneTasks } from './ecs/standalone-tasks.js';
+import type { TaskView } from './ecs/task.js';
 import type { TargetGroup, TargetHealthDescription } from './elb/target-group.js';
+import type { RuleScheduler, RuleStatus } from './events/rule-scheduler.js';
 
 /** What `status()` returns. */
 export interface LocalStatus {
@@ -21,6 +25,10 @@ export interface LocalStatus {
     readonly name: string;
     readonly instances: readonly InstanceRecord[];
   }[];
+  /** EventBridge rules with a schedule (times on EventBridge's clock, see `--clock-speed`). */
+  readonly rules: readonly RuleStatus[];
+  /** Tasks started outside services: live ones, then recently stopped ones. */
+  readonly standaloneTasks: readonly TaskView[];
 }
 
 /** Takes the snapshot. */
@@ -28,8 +36,11 @@ export function describeStatus(
   services: ReadonlyMap<string, ServiceScheduler>,
   targetGroups: ReadonlyMap<string, TargetGroup>,
   registry: CloudMapRegistry,
+  events: { readonly rules?: RuleScheduler; readonly standalone?: StandaloneTasks } = {},
 ): LocalStatus {
   return {
+    rules: events.rules?.describe() ?? [],
+    standaloneTasks: events.standalone?.views() ?? [],
     services: [...services.values()].map((s) => s.describe()),
     targetGroups: [...targetGroups.values()].map((group) => ({
       arn: group.arn,
@@ -51,12 +62,16 @@ export function renderTaskLines(status: LocalStatus): string[] {
   for (const group of status.targetGroups) {
     for (const target of group.targets) targetState.set(target.id, target.state);
   }
-  for (const service of status.services) {
-    for (const task of service.tasks) {
+  const groups = [
+    ...status.services.map((service) => ({ name: service.serviceName, tasks: service.tasks })),
+    ...status.standaloneTasks.map((task) => ({ name: task.group, tasks: [task] })),
+  ];
+  for (const { name, tasks } of groups) {
+    for (const task of tasks) {
       const target = task.privateIp ? targetState.get(task.privateIp) : undefined;
       lines.push(
         [
-          service.serviceName,
+          name,
           task.taskId.slice(0, 8),
           task.privateIp ?? '-',
           task.ipv6Address ?? '',
@@ -72,4 +87,26 @@ export function renderTaskLines(status: LocalStatus): string[] {
     }
   }
   return lines;
+}
+
+/**
+ * One line per scheduled rule: `rule Nightly cron(0 3 * * ? *) ENABLED next 2026-01-02T03:00Z fired 2× (last: 1 task)`.
+ */
+export function renderRuleLines(status: LocalStatus): string[] {
+  return status.rules.map((rule) =>
+    [
+      `rule ${rule.name}`,
+      rule.scheduleExpression,
+      rule.state,
+      rule.nextFireAt === undefined
+        ? 'no next firing'
+        : `next ${new Date(rule.nextFireAt).toISOString().slice(0, 16)}Z`,
+      `fired ${rule.invocationCount}×`,
+      rule.lastInvocation
+        ? `(last: ${rule.lastInvocation.taskIds.length} task(s)${rule.lastInvocation.error ? `, ${rule.lastInvocation.error}` : ''})`
+        : '',
+    ]
+      .filter(Boolean)
+      .join(' '),
+  );
 }

@@ -3,10 +3,11 @@ import { isWharfError, UsageError } from '../../errors.js';
 import type { IoHost } from '../../io/io-host.js';
 import { type LocalCloud, type LocalCloudOptions, startLocalCloud } from '../../local/cloud.js';
 import { probeIngresses } from '../../local/probe.js';
-import { renderTaskLines } from '../../local/status.js';
+import { renderRuleLines, renderTaskLines } from '../../local/status.js';
 import { watchApp } from '../../local/watch.js';
 import { ALLOW_PATH_OPTION, appSourceArgs } from '../app-source.js';
 import { CDK_APP_OPTIONS, type Command, EXIT } from '../command.js';
+import { runTaskOnce } from './dev-run-task.js';
 
 /** `Key=Value` pairs from a repeatable option of `wharf <command>`, checked. */
 export function parsePairs(
@@ -69,7 +70,20 @@ a template's wharf:local:command runs in the template's (or the CDK app's) folde
 A task that fails within 10 s of its launch is relaunched no sooner than 5 s after that launch
 (locally a launch takes milliseconds, on Fargate 20-90 s). --once exits 0 when every ingress
 answered below 400, 1 when one did not, a deployment failed (circuit breaker) or the services
-were not ready within --timeout, 2 for bad input.
+were not ready within --timeout, 2 for bad input. Without an ingress (workers, private services,
+scheduled tasks), --once waits until every service reached its steady state as ECS counts it
+(healthy by its container health check, or 40 s RUNNING without one) and every scheduled rule
+is registered, says that no ingress was probed, and exits 0.
+
+An AWS::Events::Rule with a ScheduleExpression (rate(...) or EventBridge's six-field cron(...),
+UTC) and ECS targets runs TaskCount tasks of its task definition at each firing, in its
+network configuration; the status view shows each rule's next firing. --clock-speed N runs
+EventBridge's clock N times faster (rate(1 hour) fires every minute at 60; the ECS, ALB and
+Cloud Map timings keep real time). --run-task <task definition> runs one task of a task
+definition (family, family:revision, ARN or logical id) once, as aws ecs run-task would, in the
+network configuration of a rule or service that runs it (else the private subnets), streams its
+logs, stops everything and exits with the code of the essential container that stopped it (1 if
+it never ran).
 
 What AWS would refuse, dev refuses before anything starts, with AWS's message and exit 4 (a
 service whose load balancer names a container port its container does not map). Properties it
@@ -89,7 +103,9 @@ Examples:
   npx wharf dev examples/api-gateway-fargate
   npx wharf dev --template parent.yml --parameter DesiredCount=1 --image web=my/web:dev
   npx wharf dev examples/public-alb-fargate --runtime process --once
-  npx wharf dev --template parent.yml --runtime process --process-command web='node server.js' --pass-env GREETING`,
+  npx wharf dev --template parent.yml --runtime process --process-command web='node server.js' --pass-env GREETING
+  npx wharf dev --template jobs.yml --clock-speed 60
+  npx wharf dev --template jobs.yml --run-task migrate`,
   maxPositionals: 1,
   options: {
     template: {
@@ -157,6 +173,17 @@ Examples:
       description:
         'Keep the Docker volumes of EFS file systems after the run, for the next run with this flag',
     },
+    'run-task': {
+      type: 'string',
+      value: '<task definition>',
+      description:
+        'Run one task of this task definition once (like aws ecs run-task), then exit with its code',
+    },
+    'clock-speed': {
+      type: 'string',
+      value: '<n>',
+      description: 'Run EventBridge schedules n times faster (1 to 3600; default 1: real time)',
+    },
     'log-dir': {
       type: 'string',
       value: '<dir>',
@@ -167,13 +194,19 @@ Examples:
       value: '<ms>',
       description: 'How long API Gateway may use a stale Cloud Map answer (default 0)',
     },
-    json: { type: 'boolean', description: 'With --once: print the result as JSON' },
+    json: { type: 'boolean', description: 'With --once or --run-task: print the result as JSON' },
     verbose: { type: 'boolean', description: 'Show debug messages' },
   },
   async run({ positionals, options, io, stdout }) {
     const source = appSourceArgs('dev', positionals, options);
     if (options.watch && source.dir === undefined) {
       throw new UsageError('wharf dev: --watch re-synthesizes a CDK app; it does not apply to --template.');
+    }
+    const runTask = options['run-task'] as string | undefined;
+    if (runTask !== undefined && (options.once || options.watch)) {
+      throw new UsageError(
+        'wharf dev: --run-task runs one task and exits; give it without --once and --watch.',
+      );
     }
     const cloudOptions: LocalCloudOptions = {
       dir: source.dir,
@@ -192,10 +225,12 @@ Examples:
       logDir: options['log-dir'] as string | undefined,
       keepVolumes: options['keep-volumes'] === true,
       discoveryCacheMs: parseNumber('discovery-cache-ms', options['discovery-cache-ms'], 0, 600_000),
+      clockSpeed: parseNumber('clock-speed', options['clock-speed'], 1, 3600),
       io,
     };
     const timeoutSeconds = parseNumber('timeout', options.timeout, 1, 3600) ?? 120;
     const cloud = await startLocalCloud(cloudOptions);
+    if (runTask !== undefined) return runTaskOnce(cloud, runTask, options.json === true, io, stdout);
     if (options.once) return runOnce(cloud, timeoutSeconds, options.json === true, io, stdout);
     return runInteractive(cloud, cloudOptions, options.watch === true, io, stdout);
   },
@@ -225,8 +260,10 @@ async function runOnce(
 ): Promise<number> {
   try {
     if (!json) stdout(renderOutputs(cloud));
+    // Without an ingress nothing is probed: steady state is the whole answer.
+    const ingress = cloud.endpoints.some((e) => e.kind !== 'cloud-map');
     try {
-      await cloud.waitUntilReady(timeoutSeconds * 1000);
+      await cloud.waitUntilReady(timeoutSeconds * 1000, { steadyState: !ingress });
     } catch (error) {
       if (!isWharfError(error) || !NOT_READY_CODES.has(error.code)) throw error;
       io.notify({ level: 'error', code: error.code, message: error.message });
@@ -239,17 +276,23 @@ async function runOnce(
       return EXIT.findings;
     }
     const probes = await probeIngresses(cloud);
-    const ok = probes.length > 0 && probes.every((p) => p.status !== undefined && p.status < 400);
+    const ok =
+      !ingress || (probes.length > 0 && probes.every((p) => p.status !== undefined && p.status < 400));
+    const status = cloud.status();
+    const unprobed =
+      `No ingress was probed (the templates have none): ${status.services.length} service(s) reached a steady state, ` +
+      `${status.rules.length} scheduled rule(s) registered.`;
     if (json) {
       stdout(
-        `${JSON.stringify({ runId: cloud.runId, runtime: cloud.runtime, outputs: cloud.outputs, endpoints: cloud.endpoints, probes, status: cloud.status() }, null, 2)}\n`,
+        `${JSON.stringify({ runId: cloud.runId, runtime: cloud.runtime, outputs: cloud.outputs, endpoints: cloud.endpoints, probes, ...(ingress ? {} : { note: unprobed }), status }, null, 2)}\n`,
       );
     } else {
-      for (const line of renderTaskLines(cloud.status())) stdout(`  ${line}\n`);
+      for (const line of [...renderTaskLines(status), ...renderRuleLines(status)]) stdout(`  ${line}\n`);
       for (const probe of probes) {
         stdout(`GET ${probe.url} → ${probe.status ?? probe.error} ${probe.bodyFirstLine ?? ''}\n`);
       }
-      stdout(ok ? 'All ingresses answered.\n' : 'Some ingress did not answer with success.\n');
+      if (!ingress) stdout(`${unprobed}\n`);
+      else stdout(ok ? 'All ingresses answered.\n' : 'Some ingress did not answer with success.\n');
     }
     return ok ? EXIT.ok : EXIT.findings;
   } finally {
@@ -268,7 +311,8 @@ async function runInteractive(
   stdout('Press Ctrl-C to stop and remove everything.\n');
   let previous = new Set<string>();
   const timer = setInterval(() => {
-    const lines = renderTaskLines(cloud.status());
+    const status = cloud.status();
+    const lines = [...renderTaskLines(status), ...renderRuleLines(status)];
     const current = new Set(lines);
     for (const line of lines) if (!previous.has(line)) stdout(`[status] ${line}\n`);
     previous = current;

@@ -14,6 +14,7 @@ export * from './service-health.js';
 export * from './service-scheduler.js';
 export * from './service-tasks.js';
 export * from './service-throttle.js';
+export * from './standalone-tasks.js';
 export * from './task.js';
 export * from './task-lifecycle.js';
 export * from './task-network.js';

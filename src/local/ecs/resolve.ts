@@ -158,23 +158,46 @@ function resolveTaskDefinition(
   };
 }
 
-/** The ECS services, each with its task definition. */
-export function resolveEcsServices(app: ResolvedApp, overrides: ContainerOverrides = {}): EcsServiceConfig[] {
+/** Every task definition of the templates, keyed by its ARN (what `Ref` returns). */
+export function resolveTaskDefinitions(
+  app: ResolvedApp,
+  overrides: ContainerOverrides = {},
+): Map<string, TaskDefinitionConfig> {
   const efs = efsCatalog(app);
-  const taskDefinitions = new Map(
+  return new Map(
     resourcesOfType(app, 'AWS::ECS::TaskDefinition').map((r) => [
       r.ref,
       resolveTaskDefinition(r, overrides, app, efs),
     ]),
   );
+}
+
+/**
+ * The task definition a reference names, as ECS reads a `taskDefinition` argument: its full ARN,
+ * `family:revision`, or the family alone (its latest revision).
+ */
+export function findTaskDefinition(
+  definitions: ReadonlyMap<string, TaskDefinitionConfig>,
+  reference: string,
+): TaskDefinitionConfig | undefined {
+  return (
+    definitions.get(reference) ??
+    [...definitions.values()].find(
+      (td) => `${td.family}:${td.revision}` === reference || td.family === reference,
+    )
+  );
+}
+
+/** The ECS services, each with its task definition. */
+export function resolveEcsServices(
+  app: ResolvedApp,
+  overrides: ContainerOverrides = {},
+  taskDefinitions: ReadonlyMap<string, TaskDefinitionConfig> = resolveTaskDefinitions(app, overrides),
+): EcsServiceConfig[] {
   return resourcesOfType(app, 'AWS::ECS::Service').map((resource) => {
     const props: PropertyReader = new PropertyReader(resource);
     const taskDefinitionRef = props.string('TaskDefinition');
-    const taskDefinition =
-      taskDefinitions.get(taskDefinitionRef) ??
-      [...taskDefinitions.values()].find(
-        (td) => `${td.family}:${td.revision}` === taskDefinitionRef || td.family === taskDefinitionRef,
-      );
+    const taskDefinition = findTaskDefinition(taskDefinitions, taskDefinitionRef);
     if (!taskDefinition) {
       props.fail(
         'TaskDefinition',

@@ -28,9 +28,18 @@ import type { Task, TaskStopCode } from './task.js';
 import type { TaskEni, TaskNetwork } from './task-network.js';
 import { type EcsServiceConfig, TASK_STATUSES, type TaskHealth, type TaskStatus } from './types.js';
 
+/**
+ * What a task's lifecycle reads of whatever launched it: a service, or a `RunTask` call (a rule's
+ * target, `wharf dev --run-task`) with its name, cluster, security groups and no load balancers.
+ */
+export type TaskLaunchConfig = Pick<
+  EcsServiceConfig,
+  'name' | 'clusterName' | 'securityGroupIds' | 'loadBalancers'
+>;
+
 /** What a {@link TaskLifecycle} needs from its scheduler. */
 export interface TaskLifecycleContext {
-  readonly service: EcsServiceConfig;
+  readonly service: TaskLaunchConfig;
   readonly runtime: TaskRuntime;
   readonly network: TaskNetwork;
   readonly attachments: ServiceAttachments;

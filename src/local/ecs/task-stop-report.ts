@@ -26,9 +26,19 @@ export interface TaskStopReport {
   readonly repeats: number;
 }
 
-/** True when the task stopped because it failed (not scaling, a deployment or the user). */
+/**
+ * True when the task stopped because it failed (not scaling, a deployment or the user). A
+ * standalone task (RunTask, no deployment) whose essential containers exited with code 0 has
+ * finished its work: that is no failure either.
+ */
 export function isFailedStop(view: TaskView): boolean {
   if (view.stopCode === 'UserInitiated') return false;
+  if (view.deploymentId === '' && view.stopCode === 'EssentialContainerExited') {
+    const codes = view.containers
+      .filter((c) => c.essential && c.exitCode !== undefined)
+      .map((c) => c.exitCode);
+    if (codes.length > 0 && codes.every((code) => code === 0)) return false;
+  }
   return !(view.stoppedReason ?? '').startsWith('Scaling activity initiated by');
 }
 

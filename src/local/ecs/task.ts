@@ -55,6 +55,10 @@ export interface TaskView {
   readonly taskDefinitionArn: string;
   /** The deployment (`ecs-svc/…`) that started it. */
   readonly deploymentId: string;
+  /** `group`: `service:<name>` for a service's task, `family:<family>` by default for RunTask. */
+  readonly group: string;
+  /** Who started a standalone task (`events-rule/<rule>`, `wharf dev --run-task`). */
+  readonly startedBy?: string;
   readonly lastStatus: TaskStatus;
   readonly desiredStatus: TaskDesiredStatus;
   readonly healthStatus: TaskHealth;
@@ -116,8 +120,12 @@ export interface TaskIdentity {
   readonly taskArn: string;
   readonly clusterName: string;
   readonly serviceName: string;
+  /** `ecs-svc/…` for a service's task; empty for a standalone task. */
   readonly deploymentId: string;
   readonly taskDefinition: TaskDefinitionConfig;
+  /** @default `service:<serviceName>` */
+  readonly group?: string;
+  readonly startedBy?: string;
 }
 
 /** A task's mutable state. The scheduler owns it; everyone else sees {@link TaskView}s. */
@@ -266,6 +274,8 @@ export class Task {
       serviceName: this.identity.serviceName,
       taskDefinitionArn: this.taskDefinition.arn,
       deploymentId: this.deploymentId,
+      group: this.identity.group ?? `service:${this.identity.serviceName}`,
+      ...(this.identity.startedBy ? { startedBy: this.identity.startedBy } : {}),
       lastStatus: this.status,
       desiredStatus: this.desired,
       healthStatus: this.healthStatus,

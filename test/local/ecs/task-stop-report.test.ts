@@ -25,6 +25,7 @@ function stoppedTask(fields: Partial<TaskView> = {}): TaskView {
     serviceName: 'web',
     taskDefinitionArn: 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:1',
     deploymentId: 'ecs-svc/1234567890123456789',
+    group: 'service:web',
     lastStatus: 'STOPPED',
     desiredStatus: 'STOPPED',
     healthStatus: 'UNKNOWN',
@@ -53,6 +54,22 @@ describe('stop summaries', () => {
     ['UserInitiated', 'Task stopped by user', false],
   ] as const)('%s "%s": failed = %s', (stopCode, stoppedReason, failed) => {
     expect(isFailedStop(stoppedTask({ stopCode, stoppedReason }))).toBe(failed);
+  });
+
+  it('a standalone task whose essential container exited 0 finished; a service task exiting 0 failed', () => {
+    const exited = (exitCode: number) => [
+      {
+        name: 'job',
+        essential: true,
+        healthStatus: 'UNKNOWN' as const,
+        exitCode,
+        reason: `Exited with code ${exitCode}`,
+      },
+    ];
+    const standalone = { deploymentId: '', group: 'family:report', containers: exited(0) };
+    expect(isFailedStop(stoppedTask(standalone))).toBe(false);
+    expect(isFailedStop(stoppedTask({ ...standalone, containers: exited(3) }))).toBe(true);
+    expect(isFailedStop(stoppedTask({ containers: exited(0) }))).toBe(true);
   });
 
   it.each([
