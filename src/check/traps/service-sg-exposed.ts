@@ -9,6 +9,10 @@
  * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/security-group-considerations.html
  * https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html
  *
+ * A rule whose ports (`IpProtocol`, `FromPort`–`ToPort`) cover none of the ports the service's
+ * containers map is left alone: it does not reach the tasks (a group shared with a load balancer's
+ * listener, say). Only ports known on both sides decide that; anything untraced is reported.
+ *
  * Does not catch: rules on groups outside the app, prefix-list sources, or open egress rules.
  */
 
@@ -16,10 +20,10 @@ import type { LoadedApp } from '../../template/model.js';
 import { getPath, listResources } from '../../template/query.js';
 import { literalOf, traceValue } from '../../template/references.js';
 import type { Finding, Severity } from '../finding.js';
-import { ecsServices } from './ecs.js';
+import { containerPorts, containersOf, ecsServices, taskDefinitionOf } from './ecs.js';
 import type { TrapRule } from './rule.js';
-import { ingressRulesOf, securityGroupsIn } from './security-groups.js';
-import { keyOf, trapFinding } from './support.js';
+import { type IngressRule, ingressRulesOf, securityGroupsIn } from './security-groups.js';
+import { type At, keyOf, numberOf, stringOf, trapFinding } from './support.js';
 
 const SECURITY_GROUPS = 'Properties.NetworkConfiguration.AwsvpcConfiguration.SecurityGroups';
 
@@ -35,6 +39,37 @@ export function isPrivateCidr(cidr: string): boolean {
     );
   }
   return /^f[cd][0-9a-f]{0,2}:/i.test(cidr) && Number(cidr.split('/')[1]) >= 7;
+}
+
+/** The ports the service's containers map; `undefined` when any cannot be traced. */
+function servicePorts(service: At): number[] | undefined {
+  const task = taskDefinitionOf(service);
+  if (!task) return undefined;
+  const ports: number[] = [];
+  for (const container of containersOf(task)) {
+    const mapped = containerPorts(task, container);
+    if (!mapped) return undefined;
+    ports.push(...mapped);
+  }
+  return ports;
+}
+
+/**
+ * True when the rule certainly admits none of `ports`: a TCP rule whose traced port range misses
+ * them all (an all-traffic rule, `-1`, admits every port).
+ */
+function missesPorts(
+  stack: At['stack'],
+  rule: IngressRule['rule'],
+  ports: readonly number[] | undefined,
+): boolean {
+  if (!ports || ports.length === 0) return false;
+  const protocol = stringOf(stack, rule.IpProtocol)?.toLowerCase();
+  if (protocol !== 'tcp' && protocol !== '6') return false;
+  const from = numberOf(stack, rule.FromPort);
+  const to = numberOf(stack, rule.ToPort);
+  if (from === undefined || to === undefined) return false;
+  return ports.every((port) => port < from || port > to);
 }
 
 /** Names of the ingress security groups in the app (VPC links and load balancers), for the fix. */
@@ -62,11 +97,12 @@ function check(app: LoadedApp): Finding[] {
       ? `the ingress security group (${sources.join(' or ')})`
       : "the ingress's security group";
   for (const service of ecsServices(app)) {
+    const ports = servicePorts(service);
     for (const group of securityGroupsIn(service.stack, getPath(service.resource, SECURITY_GROUPS))) {
       for (const { at, path, rule } of ingressRulesOf(app, group)) {
         const field =
           rule.CidrIp !== undefined ? 'CidrIp' : rule.CidrIpv6 !== undefined ? 'CidrIpv6' : undefined;
-        if (!field) continue;
+        if (!field || missesPorts(at.stack, rule, ports)) continue;
         const key = `${keyOf(at)}#${path}`;
         if (seen.has(key)) continue;
         seen.add(key);
