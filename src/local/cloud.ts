@@ -100,6 +100,8 @@ export interface LocalEndpoint {
   readonly url: string;
   /** What the value is on AWS (`https://abc123.execute-api…`, the ALB DNS name). */
   readonly awsValue?: string;
+  /** A load balancer's listener on AWS, protocol and port (`HTTP:80`), served locally at `url`. */
+  readonly listener?: string;
 }
 
 /** A running local cloud. */
@@ -290,6 +292,7 @@ async function startModel(
         name: config.name,
         url: listener.url,
         awsValue: config.dnsName,
+        listener: `${listener.protocol}:${listener.awsPort}`,
       });
     }
   }

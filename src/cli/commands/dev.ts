@@ -241,7 +241,7 @@ function renderOutputs(cloud: LocalCloud): string {
   for (const [key, value] of Object.entries(cloud.outputs)) lines.push(`  ${key}: ${String(value)}`);
   for (const endpoint of cloud.endpoints) {
     lines.push(
-      `  ${endpoint.kind === 'cloud-map' ? 'Cloud Map API' : `${endpoint.kind} ${endpoint.name}`}: ${endpoint.url}`,
+      `  ${endpoint.kind === 'cloud-map' ? 'Cloud Map API' : `${endpoint.kind} ${endpoint.name}`}${endpoint.listener ? ` (${endpoint.listener})` : ''}: ${endpoint.url}`,
     );
   }
   lines.push(`Logs: ${relative(process.cwd(), cloud.logDir) || '.'}`, '');

@@ -49,6 +49,11 @@ describe.skipIf(!hasDocker)('wharf dev: public ALB → Fargate tasks (seeds-shap
     expect(started.cloud.outputs.LoadBalancerUri).toBe(url);
   });
 
+  it('names each local listener by the protocol and port it has on AWS', () => {
+    const listeners = started.cloud.endpoints.filter((e) => e.kind === 'load-balancer');
+    expect(listeners.map((e) => e.listener)).toEqual(['HTTP:80']);
+  });
+
   it('serves HTTP 200 through the local ALB and both targets receive requests (round robin, §2.1)', async () => {
     const servers = new Set<string>();
     for (let i = 0; i < 10; i++) {
