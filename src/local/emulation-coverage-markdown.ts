@@ -11,7 +11,7 @@ import {
   coverageOf,
   type PropertyCoverage,
 } from './emulation-coverage.js';
-import { EMULATED_TYPES, NOT_EMULATED } from './model.js';
+import { EMULATED_TYPES, EMULATED_WITH_LIMITS, NOT_EMULATED } from './model.js';
 
 /** The line that opens the generated block in README.md. */
 export const BLOCK_START =
@@ -31,7 +31,8 @@ function code(text: string): string {
 }
 
 function propertyCell(entry: PropertyCoverage): string {
-  return entry.when ? `${code(entry.property)} ${entry.when.text}` : code(entry.property);
+  const cell = entry.when ? `${code(entry.property)} ${entry.when.text}` : code(entry.property);
+  return entry.whenAbsent ? `${cell}, or not set (${entry.whenAbsent.text})` : cell;
 }
 
 function labelCell(entry: PropertyCoverage): string {
@@ -50,7 +51,15 @@ function propertyTable(resourceType: CoveredResourceType): string[] {
 
 /** The block's content (without the markers), deterministic. */
 export function renderEmulationCoverage(): string {
-  const emulated = [...EMULATED_TYPES].sort().map(code).join(', ');
+  const emulated = [...EMULATED_TYPES]
+    .sort()
+    .map((type) => {
+      const limit = EMULATED_WITH_LIMITS[type];
+      return limit
+        ? `${code(type)} (${limit.when ? `${limit.when}: ` : ''}${limit.note}, a warning each)`
+        : code(type);
+    })
+    .join(', ');
   const notEmulated = Object.entries(NOT_EMULATED)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([type, why]) => `${code(type)} (${why})`)

@@ -44,6 +44,17 @@ export interface PropertyCoverage {
    */
   readonly when?: { readonly text: string; readonly test: (value: PlainValue) => boolean };
   /**
+   * For a `not-emulated` row, what AWS does when the property is not set, where that is not
+   * emulated either (`NetworkMode` absent is `bridge`): `text` says it, for the README and the
+   * warning; `applies` tells from the resource's properties whether the default is in force
+   * (`LaunchType` absent matters only without a `CapacityProviderStrategy`).
+   * @default - an absent property prints no warning
+   */
+  readonly whenAbsent?: {
+    readonly text: string;
+    readonly applies?: (properties: Readonly<Record<string, PlainValue>>) => boolean;
+  };
+  /**
    * A `not-emulated` property that has a warning of its own elsewhere (with a fix, e.g.
    * `--pass-env` for `Secrets`): the generic warning is not printed for it.
    */
@@ -55,7 +66,10 @@ type Verdict = Omit<PropertyCoverage, 'resourceType' | 'property'>;
 
 const emulated = (note: string): Verdict => ({ coverage: 'emulated', note });
 const ignored = (note: string): Verdict => ({ coverage: 'ignored', note });
-const notEmulated = (note: string, extra: Pick<Verdict, 'when' | 'warnedElsewhere'> = {}): Verdict => ({
+const notEmulated = (
+  note: string,
+  extra: Pick<Verdict, 'when' | 'whenAbsent' | 'warnedElsewhere'> = {},
+): Verdict => ({
   coverage: 'not-emulated',
   note,
   ...extra,
@@ -74,6 +88,14 @@ const WHEN_TRUE: NonNullable<PropertyCoverage['when']> = {
   text: 'when true',
   test: (value) => value === true || value === 'true',
 };
+
+/** Whether a property is set: not missing, null or an empty string, list or object. */
+export function isSetValue(value: PlainValue | undefined): value is PlainValue {
+  if (value === undefined || value === null || value === '') return false;
+  if (Array.isArray(value)) return value.length > 0;
+  if (typeof value === 'object') return Object.keys(value).length > 0;
+  return true;
+}
 
 function field(value: PlainValue, name: string): PlainValue | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? value[name] : undefined;
@@ -113,9 +135,10 @@ const TASK_DEFINITION: Record<string, Verdict> = {
   Cpu: ignored(NOT_LIMITED),
   Memory: ignored(NOT_LIMITED),
   NetworkMode: notEmulated(
-    "tasks get awsvpc networking locally (their own address, one localhost, only the service's security groups)",
+    "tasks get awsvpc networking locally (their own address, one localhost) but no security group of their own, as on AWS: the container instance's groups, not modelled, decide there, so locally every connection to them is let in",
     {
       when: otherThan('awsvpc'),
+      whenAbsent: { text: 'bridge on AWS' },
     },
   ),
   RequiresCompatibilities: ignored(
@@ -235,7 +258,13 @@ const SERVICE: Record<string, Verdict> = {
   Cluster: emulated('the cluster name in ARNs and status'),
   TaskDefinition: emulated('the task definition its tasks run; a new revision deploys'),
   DesiredCount: emulated('the number of tasks kept running (default 1)'),
-  LaunchType: notEmulated(AS_FARGATE, { when: otherThan('FARGATE') }),
+  LaunchType: notEmulated(AS_FARGATE, {
+    when: otherThan('FARGATE'),
+    whenAbsent: {
+      text: "with no CapacityProviderStrategy, the cluster's default capacity provider strategy on AWS, else EC2",
+      applies: (properties) => !isSetValue(properties.CapacityProviderStrategy),
+    },
+  }),
   CapacityProviderStrategy: notEmulated(`${AS_FARGATE} (no Spot interruption, no EC2 capacity)`, {
     when: {
       text: 'with a provider other than `FARGATE`',

@@ -6,7 +6,7 @@
  */
 
 import { TemplateError } from '../errors.js';
-import type { ResolvedApp } from '../template/resolved.js';
+import type { ResolvedApp, ResolvedResource } from '../template/resolved.js';
 import { parseCloudMapServiceArn } from './apigateway/integration-target.js';
 import { resolveHttpApis } from './apigateway/resolve.js';
 import type { HttpApiConfig } from './apigateway/types.js';
@@ -18,7 +18,7 @@ import { type ContainerOverrides, resolveEcsServices, resolveTaskDefinitions } f
 import type { EcsServiceConfig, TaskDefinitionConfig } from './ecs/types.js';
 import { taskVolumeWarnings } from './ecs/volume-warnings.js';
 import { refuseUnsupportedVolumes } from './ecs/volumes.js';
-import { resolveLoadBalancing } from './elb/resolve.js';
+import { instanceTargetGroupWarnings, resolveLoadBalancing } from './elb/resolve.js';
 import type { LoadBalancerConfig, TargetGroupConfig } from './elb/types.js';
 import { resolveScheduledRules } from './events/resolve.js';
 import type { ScheduledRuleConfig } from './events/types.js';
@@ -42,7 +42,6 @@ export const EMULATED_TYPES: ReadonlySet<string> = new Set([
   'AWS::ApiGatewayV2::VpcLink',
   'AWS::ElasticLoadBalancingV2::LoadBalancer',
   'AWS::ElasticLoadBalancingV2::Listener',
-  'AWS::ElasticLoadBalancingV2::ListenerRule',
   'AWS::ElasticLoadBalancingV2::TargetGroup',
   'AWS::ECS::Cluster',
   'AWS::ECS::TaskDefinition',
@@ -65,6 +64,34 @@ export const NOT_EMULATED: Readonly<Record<string, string>> = {
   'AWS::ApplicationAutoScaling::ScalingPolicy': 'the service keeps its DesiredCount locally',
   'AWS::Scheduler::Schedule':
     'EventBridge Scheduler is not emulated, its target never runs locally (AWS::Events::Rule schedules are)',
+  'AWS::ElasticLoadBalancingV2::ListenerRule':
+    "its conditions are not matched locally: the listener's default actions serve every request",
+};
+
+/** A limit of an emulated type: what differs locally, and which resources it concerns. */
+export interface EmulationLimit {
+  /** What differs locally (the warning's text and the README's). */
+  readonly note: string;
+  /** For the README, which resources: e.g. `with \`Protocol: HTTPS\``. @default - every resource */
+  readonly when?: string;
+  /** Whether a resource has the limit. @default - every resource of the type */
+  readonly applies?: (resource: ResolvedResource) => boolean;
+}
+
+/**
+ * Emulated types with a limit a client or a task observes: one warning per resource concerned
+ * (and a README line); the resource still works locally. Each key is also in
+ * {@link EMULATED_TYPES}.
+ */
+export const EMULATED_WITH_LIMITS: Readonly<Record<string, EmulationLimit>> = {
+  'AWS::ServiceDiscovery::PrivateDnsNamespace': {
+    note: "its DNS names do not resolve inside tasks locally; the Cloud Map API and API Gateway's discovery still work",
+  },
+  'AWS::ElasticLoadBalancingV2::Listener': {
+    when: 'with `Protocol: HTTPS`',
+    note: 'served as plain HTTP locally, without TLS, Certificates or SslPolicy: clients use http://',
+    applies: (resource) => resource.properties.Protocol === 'HTTPS',
+  },
 };
 
 /** A resource type with no local effect, and how many resources of it the templates have. */
@@ -101,9 +128,15 @@ export function buildLocalModel(app: ResolvedApp, overrides: ContainerOverrides 
   for (const stack of app.stacks) {
     for (const resource of stack.resources.values()) {
       const why = NOT_EMULATED[resource.type];
+      const limit = EMULATED_WITH_LIMITS[resource.type];
+      const limited = limit && (limit.applies?.(resource) ?? true);
       if (why)
         warnings.push(
           `${stack.loaded.file}: ${resource.logicalId}: ${resource.type} is not emulated: ${why}`,
+        );
+      else if (limited)
+        warnings.push(
+          `${stack.loaded.file}: ${resource.logicalId}: ${resource.type}${limit.when ? ` ${limit.when.replaceAll('`', '')}` : ''} is partly emulated: ${limit.note}`,
         );
       else if (!EMULATED_TYPES.has(resource.type))
         counts.set(resource.type, (counts.get(resource.type) ?? 0) + 1);
@@ -133,6 +166,7 @@ export function buildLocalModel(app: ResolvedApp, overrides: ContainerOverrides 
     warnings: [
       ...warnings,
       ...loadBalancing.warnings,
+      ...instanceTargetGroupWarnings(services, loadBalancing.targetGroups),
       ...scheduled.warnings,
       ...notEmulatedPropertyWarnings(app),
       ...taskVolumeWarnings(services),

@@ -19,6 +19,14 @@ import {
   renderEmulationCoverage,
   replaceCoverageBlock,
 } from '../../src/local/emulation-coverage-markdown.js';
+import {
+  buildLocalModel,
+  EMULATED_TYPES,
+  EMULATED_WITH_LIMITS,
+  NOT_EMULATED,
+} from '../../src/local/model.js';
+import { resolveApp } from '../../src/template/evaluate.js';
+import { loadTemplateFile } from '../../src/template/load.js';
 import { ROOT } from '../support/cli.js';
 
 interface SpecType {
@@ -107,6 +115,7 @@ describe('the coverage table of wharf dev', () => {
       expect(entry.note.length, entry.property).toBeGreaterThan(5);
       expect(entry.note, entry.property).not.toContain('\n');
       if (entry.when) expect(entry.coverage, entry.property).toBe('not-emulated');
+      if (entry.whenAbsent) expect(entry.coverage, entry.property).toBe('not-emulated');
     }
   });
 });
@@ -126,10 +135,52 @@ describe('the README list of what wharf dev emulates', () => {
     }
   });
 
+  it('tells the truth about listener rules, private DNS namespaces and HTTPS listeners', () => {
+    const block = renderEmulationCoverage();
+    expect(EMULATED_TYPES.has('AWS::ElasticLoadBalancingV2::ListenerRule')).toBe(false);
+    expect(block).toContain(
+      `\`AWS::ElasticLoadBalancingV2::ListenerRule\` (${NOT_EMULATED['AWS::ElasticLoadBalancingV2::ListenerRule']})`,
+    );
+    for (const [type, limit] of Object.entries(EMULATED_WITH_LIMITS)) {
+      expect(EMULATED_TYPES.has(type), type).toBe(true);
+      expect(block).toContain(`\`${type}\` (`);
+      expect(block).toContain(limit.note);
+    }
+    expect(block).toContain(
+      '`AWS::ElasticLoadBalancingV2::Listener` (with `Protocol: HTTPS`: served as plain HTTP',
+    );
+  });
+
   it('refuses to rewrite a README without the markers', () => {
     expect(() => replaceCoverageBlock('# A README\n', 'x')).toThrow(BLOCK_START);
     expect(replaceCoverageBlock(`a\n${BLOCK_START}\nold\n${BLOCK_END}\nb`, 'new')).toBe(
       `a\n${BLOCK_START}\nnew\n${BLOCK_END}\nb`,
     );
+  });
+});
+
+describe('warnings for emulated types with limits, and types that are not emulated', () => {
+  const FIXTURE = join(ROOT, 'test/fixtures/any-ecs/partly-emulated.yml');
+
+  it('warns once per listener rule, once per private DNS namespace and once per HTTPS listener, not for the HTTP listener', () => {
+    const model = buildLocalModel(resolveApp(loadTemplateFile(FIXTURE)));
+    const about = (logicalId: string) =>
+      model.warnings.filter((w) => w.startsWith(`${FIXTURE}: ${logicalId}: `));
+    expect(about('LegacyRule')).toEqual([
+      `${FIXTURE}: LegacyRule: AWS::ElasticLoadBalancingV2::ListenerRule is not emulated: its conditions are not matched locally: the listener's default actions serve every request`,
+    ]);
+    expect(about('Namespace')).toEqual([
+      `${FIXTURE}: Namespace: AWS::ServiceDiscovery::PrivateDnsNamespace is partly emulated: its DNS names do not resolve inside tasks locally; the Cloud Map API and API Gateway's discovery still work`,
+    ]);
+    expect(about('HttpsListener')).toEqual([
+      `${FIXTURE}: HttpsListener: AWS::ElasticLoadBalancingV2::Listener with Protocol: HTTPS is partly emulated: served as plain HTTP locally, without TLS, Certificates or SslPolicy: clients use http://`,
+    ]);
+    expect(about('HttpListener')).toEqual([]);
+    expect(model.warnings).toHaveLength(3);
+    // Both listeners still serve, the HTTPS one as plain HTTP.
+    expect(model.loadBalancers[0]?.listeners.map((l) => [l.port, l.protocol])).toEqual([
+      [80, 'HTTP'],
+      [443, 'HTTPS'],
+    ]);
   });
 });

@@ -6,21 +6,17 @@
  *
  * A property counts as used when it is set to something (not null, not an empty string, list or
  * object) and, for a row with `when`, to a value the local cloud does not emulate (`LaunchType:
- * EC2`, not `FARGATE`). Pure: no I/O.
+ * EC2`, not `FARGATE`). A row with `whenAbsent` also counts when its property is not set and AWS's
+ * default is not emulated (`NetworkMode` absent: `bridge`). Pure: no I/O.
  */
 
 import type { PlainValue, ResolvedApp, ResolvedResource } from '../../template/resolved.js';
-import { PROPERTY_COVERAGE, type PropertyCoverage } from '../emulation-coverage.js';
+import { isSetValue, PROPERTY_COVERAGE, type PropertyCoverage } from '../emulation-coverage.js';
 import { isContainerName } from './load-balancer-container.js';
 
 const CONTAINERS = 'ContainerDefinitions[]';
 
-function isSet(value: PlainValue | undefined): value is PlainValue {
-  if (value === undefined || value === null || value === '') return false;
-  if (Array.isArray(value)) return value.length > 0;
-  if (typeof value === 'object') return Object.keys(value).length > 0;
-  return true;
-}
+const isSet = isSetValue;
 
 /** Every value at a table path (`A[].B.C`): lists marked `[]` are walked item by item. */
 export function valuesAtPath(root: PlainValue | undefined, path: string): PlainValue[] {
@@ -39,6 +35,12 @@ export function valuesAtPath(root: PlainValue | undefined, path: string): PlainV
     current = next;
   }
   return current.filter(isSet);
+}
+
+/** Whether a row's `whenAbsent` default is in force for a resource that does not set the property. */
+function absentApplies(entry: PropertyCoverage, resource: ResolvedResource): boolean {
+  if (!entry.whenAbsent) return false;
+  return entry.whenAbsent.applies?.(resource.properties) ?? true;
 }
 
 function used(entry: PropertyCoverage, value: PlainValue): boolean {
@@ -62,6 +64,20 @@ function containersUsing(resource: ResolvedResource, entry: PropertyCoverage): s
 
 function plain(text: string): string {
   return text.replaceAll('`', '');
+}
+
+/**
+ * The warning for a property that is not set, where AWS's default for it is not emulated, e.g.
+ * `task.yml: TaskDefinition: NetworkMode not set (bridge on AWS) is not emulated: …`.
+ */
+export function absentPropertyWarning(
+  resource: Pick<ResolvedResource, 'logicalId'> & {
+    readonly stack: { readonly loaded: { readonly file: string } };
+  },
+  entry: PropertyCoverage,
+): string {
+  const absent = entry.whenAbsent ? ` (${plain(entry.whenAbsent.text)})` : '';
+  return `${resource.stack.loaded.file}: ${resource.logicalId}: ${entry.property} not set${absent} is not emulated: ${plain(entry.note)}`;
 }
 
 /** The warning for one use; `containers` for container properties. */
@@ -97,8 +113,11 @@ export function notEmulatedPropertyWarnings(
       if (entry.property.startsWith(`${CONTAINERS}.`)) {
         const containers = containersUsing(resource, entry);
         if (containers.length > 0) warnings.push(notEmulatedWarning(resource, entry, containers));
-      } else if (valuesAtPath(resource.properties, entry.property).some((value) => used(entry, value))) {
-        warnings.push(notEmulatedWarning(resource, entry));
+      } else {
+        const values = valuesAtPath(resource.properties, entry.property);
+        if (values.some((value) => used(entry, value))) warnings.push(notEmulatedWarning(resource, entry));
+        else if (values.length === 0 && absentApplies(entry, resource))
+          warnings.push(absentPropertyWarning(resource, entry));
       }
     }
   }

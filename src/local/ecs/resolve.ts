@@ -152,6 +152,7 @@ function resolveTaskDefinition(
     revision: Number(familyAndRevision.split(':')[1] ?? 1) || 1,
     cpu: props.optionalString('Cpu'),
     memory: props.optionalString('Memory'),
+    networkMode: props.optionalString('NetworkMode') ?? 'bridge',
     containers,
     ...(volumes.length > 0 ? { volumes } : {}),
     origin: originOf(resource),

@@ -151,7 +151,9 @@ export class TaskLifecycle {
     const { task } = this;
     let eni: TaskEni;
     try {
-      eni = network.attach(task.taskId, this.subnetIds, service.securityGroupIds);
+      // A bridge or host mode task has no security group of its own (types.ts, `networkMode`).
+      const ownGroups = (task.taskDefinition.networkMode ?? 'awsvpc') === 'awsvpc';
+      eni = network.attach(task.taskId, this.subnetIds, ownGroups ? service.securityGroupIds : null);
     } catch (error) {
       throw new StartFailure(
         `ResourceInitializationError: unable to attach the task ENI: ${messageOf(error)}`,

@@ -24,9 +24,11 @@ export interface TaskEni {
 export interface TaskNetwork {
   /**
    * Gives task `taskId` an address in one of `subnetIds` (preferably the first) with the given
-   * security groups. Throwing fails the task's start (`ResourceInitializationError`).
+   * security groups; `null` for a task with no security group of its own (bridge or host network
+   * mode: on AWS its container instance's groups decide, which are not modelled), whose
+   * connections are not checked. Throwing fails the task's start (`ResourceInitializationError`).
    */
-  attach(taskId: string, subnetIds: readonly string[], securityGroupIds: readonly string[]): TaskEni;
+  attach(taskId: string, subnetIds: readonly string[], securityGroupIds: readonly string[] | null): TaskEni;
   /** Makes `privateIp:containerPort` reach the task's real endpoint on this machine. */
   expose(
     privateIp: string,

@@ -186,6 +186,13 @@ export interface TaskDefinitionConfig {
   readonly cpu?: string;
   readonly memory?: string;
   readonly containers: readonly ContainerConfig[];
+  /**
+   * `NetworkMode`. Locally every task gets awsvpc networking; a task of another mode has no
+   * security group of its own, so connections to it are not checked (its container instance's
+   * groups decide on AWS, and they are not modelled). `resolve.ts` always sets it: the template's
+   * value, else AWS's default `bridge`. @default 'awsvpc' (a config built without it)
+   */
+  readonly networkMode?: string;
   /** `Volumes`, in template order. @default - none */
   readonly volumes?: readonly TaskVolumeConfig[];
   readonly origin?: Origin;

@@ -1,11 +1,20 @@
 /**
  * Template → ALB model: `AWS::ElasticLoadBalancingV2::LoadBalancer` (application), its
- * `Listener`s (default actions) and the `TargetGroup`s they forward to. Network load balancers,
- * `instance`/`lambda` targets and listener rules are not emulated and are rejected here (rules:
- * reported as a warning, the default actions still serve).
+ * `Listener`s (default actions) and the `TargetGroup`s they forward to. Network load balancers
+ * and `lambda`/`alb` targets are not emulated and are rejected here. Listener rules are a
+ * resource type that is not emulated (`model.ts`: one warning each, the default actions serve).
+ *
+ * Fidelity: a target group's `TargetType` defaults to `instance` (ELB API reference,
+ * `CreateTargetGroup`), which AWS accepts beside Fargate services, e.g. as a listener's
+ * placeholder default; one that no service registers with stays empty, and the ALB answers 503
+ * for it as AWS does with no registered targets (aws-behavior.md §2.5). A service that registers
+ * its tasks in an `instance` group (an EC2 service on AWS, registering container instances) has
+ * its tasks registered by IP locally, one warning ({@link instanceTargetGroupWarnings}). An HTTPS
+ * listener is served as plain HTTP (`model.ts`, `EMULATED_WITH_LIMITS`: one warning per listener).
  */
 
 import type { ResolvedApp, ResolvedResource } from '../../template/resolved.js';
+import type { EcsServiceConfig } from '../ecs/types.js';
 import { resourcesOfType } from '../network/resolve.js';
 import { originOf, PropertyReader } from '../props.js';
 import type { ListenerAction, ListenerConfig, LoadBalancerConfig, TargetGroupConfig } from './types.js';
@@ -76,8 +85,11 @@ function resolveListener(resource: ResolvedResource): ListenerConfig {
 function resolveTargetGroup(resource: ResolvedResource): TargetGroupConfig {
   const props: PropertyReader = new PropertyReader(resource);
   const targetType = props.optionalString('TargetType') ?? 'instance';
-  if (targetType !== 'ip') {
-    props.fail('TargetType', `got '${targetType}'; Fargate tasks (awsvpc) register by IP: allowed: ip`);
+  if (targetType !== 'ip' && targetType !== 'instance') {
+    props.fail(
+      'TargetType',
+      `got '${targetType}'; Fargate tasks register by IP (ip), EC2 services by instance (instance): allowed: ip, instance`,
+    );
   }
   const attributes = props.pairs('TargetGroupAttributes', 'Key');
   const protocol = (props.optionalString('Protocol') ?? 'HTTP') as 'HTTP' | 'HTTPS';
@@ -107,8 +119,37 @@ function resolveTargetGroup(resource: ResolvedResource): TargetGroupConfig {
     },
     deregistrationDelaySeconds: Number(attributes['deregistration_delay.timeout_seconds'] ?? 300),
     algorithm,
+    targetType,
     origin: originOf(resource),
   };
+}
+
+/**
+ * One warning per service that registers its tasks in a target group of type `instance`: on AWS
+ * only an EC2 service can (Fargate tasks need `ip`); locally its tasks are registered by IP as
+ * Fargate's would be. Groups no service uses need no warning: they stay empty, as on AWS.
+ */
+export function instanceTargetGroupWarnings(
+  services: readonly EcsServiceConfig[],
+  targetGroups: readonly TargetGroupConfig[],
+): string[] {
+  const byArn = new Map(targetGroups.map((group) => [group.arn, group]));
+  const warnings: string[] = [];
+  for (const service of services) {
+    const groups = service.loadBalancers
+      .map((lb) => byArn.get(lb.targetGroupArn))
+      .filter((group): group is TargetGroupConfig => group?.targetType === 'instance');
+    for (const group of new Set(groups)) {
+      const file = service.origin?.file ?? group.origin?.file ?? '';
+      const serviceId = service.origin?.logicalId ?? service.name;
+      const groupId = group.origin?.logicalId ?? group.name;
+      warnings.push(
+        `${file}: ${serviceId}: target group ${groupId} has TargetType instance, which only EC2 services use ` +
+          '(they register container instances): locally its tasks are registered by IP, as Fargate tasks in an ip target group',
+      );
+    }
+  }
+  return warnings;
 }
 
 /** The application load balancers, their listeners and target groups. */
@@ -140,11 +181,6 @@ function requireIpv6Subnets(
 export function resolveLoadBalancing(app: ResolvedApp): ResolvedLoadBalancing {
   const warnings: string[] = [];
   const listeners = resourcesOfType(app, 'AWS::ElasticLoadBalancingV2::Listener');
-  for (const rule of resourcesOfType(app, 'AWS::ElasticLoadBalancingV2::ListenerRule')) {
-    warnings.push(
-      `${rule.stack.loaded.file}: ${rule.logicalId}: listener rules are not emulated; the listener's default actions serve every request`,
-    );
-  }
   const subnets = new Map(resourcesOfType(app, 'AWS::EC2::Subnet').map((s) => [s.ref, s]));
   const loadBalancers = resourcesOfType(app, 'AWS::ElasticLoadBalancingV2::LoadBalancer').map((resource) => {
     const props: PropertyReader = new PropertyReader(resource);

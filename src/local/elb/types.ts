@@ -97,6 +97,11 @@ export interface TargetGroupConfig {
   readonly deregistrationDelaySeconds: number;
   /** `load_balancing.algorithm.type`, default `round_robin`. */
   readonly algorithm: 'round_robin' | 'least_outstanding_requests';
+  /**
+   * `TargetType`: `ip` (Fargate) or `instance` (EC2 services; tasks registered by IP locally).
+   * @default 'instance' (as on AWS when the template omits it)
+   */
+  readonly targetType?: 'ip' | 'instance';
   readonly origin?: Origin;
 }
 

@@ -5,8 +5,8 @@
  * TemplateError naming the file, the rule and the property. What runs differently locally is a
  * warning naming the rule: targets that are not ECS tasks, rules matching an event pattern (no
  * events are emitted locally), the EC2 launch type or capacity providers (tasks run as Fargate
- * tasks), a target without the network configuration Fargate needs (it never starts a task, as
- * on AWS every invocation fails).
+ * tasks), a target without subnets (it never starts a task: on AWS every invocation fails for an
+ * awsvpc task, and a bridge or host task runs on EC2 container instances, not emulated).
  *
  * Fidelity (aws-behavior-2.md §11): `TaskCount` defaults to 1; the task's `group` defaults to
  * `family:<family>`; `Input` on an ECS target carries RunTask overrides, of which each
@@ -113,6 +113,29 @@ function applyInput(
   return { ...definition, containers };
 }
 
+/**
+ * What a target without subnets does on AWS, and so locally. RunTask needs a network configuration
+ * for an awsvpc task (Fargate's only mode): without it every invocation fails. A task of another
+ * mode (bridge when `NetworkMode` is not set) on EC2 (the launch type, or when no launch type is
+ * given the cluster's default capacity provider strategy, else EC2) runs on the cluster's
+ * container instances, which are not emulated.
+ */
+export function withoutSubnets(launchType: string | undefined, definition: TaskDefinitionConfig): string {
+  const mode = definition.networkMode ?? 'awsvpc';
+  if (launchType === 'FARGATE' || mode === 'awsvpc') {
+    const why = launchType === 'FARGATE' ? 'Fargate tasks need awsvpc subnets' : 'awsvpc tasks need subnets';
+    return (
+      `has no EcsParameters.NetworkConfiguration subnets: on AWS every invocation fails (${why}), ` +
+      'so locally it starts no task'
+    );
+  }
+  const on = launchType ?? "the cluster's default capacity provider strategy, else EC2";
+  return (
+    `runs ${mode} network mode tasks on EC2 container instances on AWS (launch type: ${on}), which are not ` +
+    'emulated: locally it starts no task (wharf dev --run-task runs its task definition once, with awsvpc networking)'
+  );
+}
+
 function readTarget(
   props: PropertyReader,
   path: string,
@@ -145,10 +168,7 @@ function readTarget(
   const vpc = `${ecs}.NetworkConfiguration.AwsVpcConfiguration`;
   const subnetIds = props.strings(`${vpc}.Subnets`);
   if (subnetIds.length === 0) {
-    warnings.push(
-      `${where(props.resource)}: target ${id} has no EcsParameters.NetworkConfiguration subnets: on AWS every ` +
-        'invocation fails (Fargate tasks need awsvpc subnets), so locally it starts no task',
-    );
+    warnings.push(`${where(props.resource)}: target ${id} ${withoutSubnets(launchType, found)}`);
     return undefined;
   }
   const cluster = props.string(`${path}.Arn`);

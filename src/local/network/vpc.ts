@@ -41,7 +41,8 @@ export interface EniPlacement {
 interface Eni {
   readonly ownerId: string;
   readonly placement: EniPlacement;
-  readonly securityGroupIds: readonly string[];
+  /** `null`: no security group of its own (a bridge or host mode task): connections are not checked. */
+  readonly securityGroupIds: readonly string[] | null;
   readonly endpoints: Map<number, { readonly host: string; readonly port: number }>;
 }
 
@@ -87,9 +88,14 @@ export class LocalVpc implements NetworkPath {
    * Places an ENI for `ownerId` (a task id, or an ingress such as a VPC link) in one of
    * the first of `subnetIds` with a free address (callers rotate the list to spread across AZs).
    * Unknown subnet ids (e.g. an existing VPC passed as parameters) get a synthetic 10.255.x.y
-   * address in AZ `unknown`.
+   * address in AZ `unknown`. `securityGroupIds` `null`: the ENI stands for a bridge or host mode
+   * task, whose container instance's groups (not modelled) decide on AWS: every connection is let in.
    */
-  attach(ownerId: string, subnetIds: readonly string[], securityGroupIds: readonly string[]): EniPlacement {
+  attach(
+    ownerId: string,
+    subnetIds: readonly string[],
+    securityGroupIds: readonly string[] | null,
+  ): EniPlacement {
     if (this.enisByOwner.has(ownerId)) throw new WharfError('WHARF_ENI_EXISTS', `ENI for ${ownerId} exists`);
     // The ECS scheduler rotates the subnet list per launch (spreading tasks across AZs), so take the
     // first subnet that still has a free address.
@@ -100,7 +106,7 @@ export class LocalVpc implements NetworkPath {
     this.enis.set(placement.privateIp, {
       ownerId,
       placement,
-      securityGroupIds: [...securityGroupIds],
+      securityGroupIds: securityGroupIds === null ? null : [...securityGroupIds],
       endpoints: new Map(),
     });
     this.enisByOwner.set(ownerId, placement.privateIp);
@@ -143,6 +149,7 @@ export class LocalVpc implements NetworkPath {
   }
 
   private allows(eni: Eni, source: ConnectionSource, port: number): boolean {
+    if (eni.securityGroupIds === null) return true;
     const sourceIp = ipToNumber(source.sourceIp);
     for (const groupId of eni.securityGroupIds) {
       const group = this.groups.get(groupId);
@@ -156,13 +163,13 @@ export class LocalVpc implements NetworkPath {
   }
 
   private describeBlocked(eni: Eni, source: ConnectionSource, port: number): string {
-    // A service without NetworkConfiguration (an EC2 bridge or host mode service) gives its tasks no group.
+    const own = eni.securityGroupIds ?? [];
     const targets =
-      eni.securityGroupIds.map((id) => this.describeGroup(id)).join(', ') ||
+      own.map((id) => this.describeGroup(id)).join(', ') ||
       'the task (it has no security group: its service gives none in NetworkConfiguration.AwsvpcConfiguration)';
     const sources =
       source.securityGroupIds.map((id) => this.describeGroup(id)).join(', ') || 'no security group';
-    const first = eni.securityGroupIds[0];
+    const first = own[0];
     const sourceGroup = source.securityGroupIds[0];
     const fix =
       first && sourceGroup

@@ -3,7 +3,8 @@
  * runtime: resource types Wharf does not model feed IAM policies, outputs and a container variable
  * (invented values, one warning for the variable); a dual-stack VPC with an Amazon-provided IPv6
  * block, subnets cut with Fn::Cidr and a dual-stack ALB, whose tasks get IPv6 addresses while the
- * ingress serves on the loopback.
+ * ingress serves on the loopback; an unused instance target group, a listener rule, an HTTPS listener
+ * and a private DNS namespace, run with exactly one warning each for what differs locally.
  */
 
 import { mkdtempSync } from 'node:fs';
@@ -74,6 +75,32 @@ describe('wharf dev on templates others write (issue 16)', () => {
       expect(task.ipv6Address).toBe(block.replace('::/64', '::4'));
     }
     expect(new Set(tasks.map((t) => t.subnetId)).size).toBe(2);
+  });
+
+  it('wharf dev --template partly-emulated.yml --once exits 0 with exactly one warning each for the listener rule, the HTTPS listener and the private DNS namespace', async () => {
+    const file = join(FIXTURES, 'partly-emulated.yml');
+    const run = await runMain([
+      'dev',
+      '--template',
+      file,
+      '--runtime',
+      'process',
+      '--process-command',
+      'web=node examples/local-server.mjs',
+      '--log-dir',
+      mkdtempSync(join(tmpdir(), 'wharf-dev-logs-')),
+      '--once',
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('All ingresses answered.');
+    const warnings = run.stderr.split('\n').filter((line) => line.startsWith('warning:'));
+    expect(warnings).toEqual(
+      [
+        'HttpsListener: AWS::ElasticLoadBalancingV2::Listener with Protocol: HTTPS is partly emulated: served as plain HTTP locally, without TLS, Certificates or SslPolicy: clients use http://',
+        "LegacyRule: AWS::ElasticLoadBalancingV2::ListenerRule is not emulated: its conditions are not matched locally: the listener's default actions serve every request",
+        "Namespace: AWS::ServiceDiscovery::PrivateDnsNamespace is partly emulated: its DNS names do not resolve inside tasks locally; the Cloud Map API and API Gateway's discovery still work",
+      ].map((text) => `warning: ${file}: ${text}`),
+    );
   });
 
   it.each(['unmodelled-attributes.yml', 'dual-stack.yml'])(

@@ -33,10 +33,22 @@ function appOf(
   } as unknown as ResolvedApp;
 }
 
+/** A service; `LaunchType: FARGATE` unless it sets a launch type or a capacity provider strategy. */
 const service = (properties: Record<string, PlainValue>) =>
-  appOf({ Service: { type: 'AWS::ECS::Service', properties } });
+  appOf({
+    Service: {
+      type: 'AWS::ECS::Service',
+      properties:
+        'LaunchType' in properties || 'CapacityProviderStrategy' in properties
+          ? properties
+          : { LaunchType: 'FARGATE', ...properties },
+    },
+  });
+/** A task definition; `NetworkMode: awsvpc` unless it sets one. */
 const task = (properties: Record<string, PlainValue>) =>
-  appOf({ TaskDef: { type: 'AWS::ECS::TaskDefinition', properties } });
+  appOf({
+    TaskDef: { type: 'AWS::ECS::TaskDefinition', properties: { NetworkMode: 'awsvpc', ...properties } },
+  });
 
 describe('not-emulated ECS properties', () => {
   it('the fixture resolves to a runnable model with exactly one warning per unsupported property, naming file, resource and property', () => {
@@ -72,6 +84,48 @@ describe('not-emulated ECS properties', () => {
       'service.yml: Service: CapacityProviderStrategy with a provider other than FARGATE is not emulated: ' +
         'tasks run as Fargate tasks would (no Spot interruption, no EC2 capacity)',
     ]);
+  });
+
+  it('warns about a service with neither LaunchType nor CapacityProviderStrategy: the cluster default, else EC2, on AWS', () => {
+    const bare = appOf({ Service: { type: 'AWS::ECS::Service', properties: { DesiredCount: 1 } } });
+    expect(notEmulatedPropertyWarnings(bare)).toEqual([
+      "service.yml: Service: LaunchType not set (with no CapacityProviderStrategy, the cluster's default capacity provider strategy on AWS, else EC2) is not emulated: tasks run as Fargate tasks would",
+    ]);
+    const fargateOnly = [{ CapacityProvider: 'FARGATE', Weight: 1 }];
+    expect(notEmulatedPropertyWarnings(service({ CapacityProviderStrategy: fargateOnly }))).toEqual([]);
+  });
+
+  it('warns about a task definition without NetworkMode (bridge on AWS) and with bridge or host, not with awsvpc', () => {
+    const bare = appOf({
+      TaskDef: { type: 'AWS::ECS::TaskDefinition', properties: { ContainerDefinitions: [{ Name: 'app' }] } },
+    });
+    const note =
+      "tasks get awsvpc networking locally (their own address, one localhost) but no security group of their own, as on AWS: the container instance's groups, not modelled, decide there, so locally every connection to them is let in";
+    expect(notEmulatedPropertyWarnings(bare)).toEqual([
+      `service.yml: TaskDef: NetworkMode not set (bridge on AWS) is not emulated: ${note}`,
+    ]);
+    expect(notEmulatedPropertyWarnings(task({ NetworkMode: 'host' }))).toEqual([
+      `service.yml: TaskDef: NetworkMode other than awsvpc is not emulated: ${note}`,
+    ]);
+    expect(notEmulatedPropertyWarnings(task({ NetworkMode: 'awsvpc' }))).toEqual([]);
+  });
+
+  it('warns for an absent property only from a row that says what AWS does without it', () => {
+    const app = appOf({ TaskDef: { type: 'AWS::ECS::TaskDefinition', properties: {} } });
+    const row: PropertyCoverage = {
+      resourceType: 'AWS::ECS::TaskDefinition',
+      property: 'PidMode',
+      coverage: 'not-emulated',
+      note: 'not shared locally',
+    };
+    expect(notEmulatedPropertyWarnings(app, [row])).toEqual([]);
+    const absent = { ...row, whenAbsent: { text: 'task on AWS', applies: () => true } };
+    expect(notEmulatedPropertyWarnings(app, [absent])).toEqual([
+      'service.yml: TaskDef: PidMode not set (task on AWS) is not emulated: not shared locally',
+    ]);
+    expect(
+      notEmulatedPropertyWarnings(app, [{ ...absent, whenAbsent: { text: 'x', applies: () => false } }]),
+    ).toEqual([]);
   });
 
   it.each<[string, Record<string, PlainValue>]>([

@@ -38,13 +38,14 @@ function resolved(volumes: Json[], containers: Json[], resources: Json = {}): Re
         Type: 'AWS::ECS::TaskDefinition',
         Properties: {
           Family: 'app',
+          NetworkMode: 'awsvpc',
           Volumes: volumes,
           ContainerDefinitions: containers.map((c) => ({ Image: 'busybox', ...c })),
         },
       },
       Service: {
         Type: 'AWS::ECS::Service',
-        Properties: { ServiceName: 'app', TaskDefinition: { Ref: 'Task' } },
+        Properties: { ServiceName: 'app', LaunchType: 'FARGATE', TaskDefinition: { Ref: 'Task' } },
       },
       ...resources,
     },

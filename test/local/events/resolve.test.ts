@@ -162,7 +162,22 @@ describe('scheduled rules in the local model', () => {
     const model = modelOf(file);
     expect(model.scheduledRules.map((r) => r.name)).toEqual(['report-every-minute']);
     expect(model.warnings).toEqual([
-      `${file}: CleanupEveryFiveMinutes: target Cleanup has no EcsParameters.NetworkConfiguration subnets: on AWS every invocation fails (Fargate tasks need awsvpc subnets), so locally it starts no task`,
+      `${file}: CleanupEveryFiveMinutes: target Cleanup has no EcsParameters.NetworkConfiguration subnets: on AWS every invocation fails (awsvpc tasks need subnets), so locally it starts no task`,
+    ]);
+  });
+
+  it('a bridge-mode target without subnets on EC2 is warned about as not emulated, not as failing on AWS', () => {
+    const file = edited((text) =>
+      text
+        .replace(
+          /( {12}NetworkConfiguration:\n {14}AwsVpcConfiguration:\n {16}Subnets: \[!Ref PrivateSubnet\]\n {16}SecurityGroups: \[!Ref JobSecurityGroup\]\n)(?![\s\S]*NetworkConfiguration)/,
+          '',
+        )
+        .replaceAll('NetworkMode: awsvpc', 'NetworkMode: bridge'),
+    );
+    const model = modelOf(file);
+    expect(model.warnings.filter((w) => w.includes('CleanupEveryFiveMinutes'))).toEqual([
+      `${file}: CleanupEveryFiveMinutes: target Cleanup runs bridge network mode tasks on EC2 container instances on AWS (launch type: the cluster's default capacity provider strategy, else EC2), which are not emulated: locally it starts no task (wharf dev --run-task runs its task definition once, with awsvpc networking)`,
     ]);
   });
 });

@@ -71,6 +71,16 @@ describe('LocalVpc', () => {
     );
   });
 
+  it('lets every connection into a bridge or host mode task (no security group of its own), and refuses one into an awsvpc task without groups', () => {
+    const vpc = new LocalVpc(SUBNETS, [group('sg-lb', 'LoadBalancerSG', [])]);
+    const bridge = vpc.attach('bridge-task', ['subnet-a'], null).privateIp;
+    vpc.expose(bridge, 80, { host: '127.0.0.1', port: 40_002 });
+    expect(vpc.route(FROM_LB, bridge, 80)).toEqual({ ok: true, host: '127.0.0.1', port: 40_002 });
+    const awsvpc = vpc.attach('awsvpc-task', ['subnet-a'], []).privateIp;
+    vpc.expose(awsvpc, 80, { host: '127.0.0.1', port: 40_003 });
+    expect(vpc.route(FROM_LB, awsvpc, 80)).toMatchObject({ ok: false, reason: 'blocked' });
+  });
+
   it('releases an address on detach; nothing is reachable there afterwards', () => {
     const { vpc, ip } = vpcWith(
       group('sg-task', 'ServiceSecurityGroup', [rule({ sourceSecurityGroupId: 'sg-lb' })]),
