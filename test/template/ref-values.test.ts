@@ -90,7 +90,7 @@ describe('task definition revisions', () => {
       Web: task('shop'),
       Worker: task('shop'),
     });
-    (template.root.template as CfnTemplate).Conditions = {
+    (template.root.template as { Conditions?: unknown }).Conditions = {
       Never: { 'Fn::Equals': ['a', 'b'] },
     };
     const resolved = resolveApp(template);
@@ -153,7 +153,7 @@ describe('Route 53 record set Ref', () => {
     const template = app({
       Record: record({ 'Fn::Join': ['', ['api', '.', 'example.com', '.']] }),
     });
-    (template.root.template as CfnTemplate).Outputs = {
+    (template.root.template as { Outputs?: unknown }).Outputs = {
       Endpoint: { Value: { 'Fn::Join': ['', ['https://', { Ref: 'Record' }]] } },
     };
     expect(resolveApp(template).root.outputs.Endpoint).toBe('https://api.example.com.');
