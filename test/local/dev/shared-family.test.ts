@@ -9,6 +9,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { buildLocalModel } from '../../../src/local/model.js';
+import { resolveApp } from '../../../src/template/evaluate.js';
+import { loadTemplateFile } from '../../../src/template/load.js';
 import { runMain } from '../../support/in-process-cli.js';
 import { get, ingressUrl, type StartedCloud, startCloud } from './support.js';
 
@@ -75,6 +78,26 @@ describe('wharf dev with two task definitions of one family (issue 16)', () => {
     const endpoint = apiTask?.endpoints.find((e) => e.containerPort === 8081);
     const direct = await get(`http://${endpoint?.host}:${endpoint?.port}/api/orders`);
     expect(direct.body).toBe(`hello from task ${apiTask?.taskId}: GET /api/orders\n`);
+  });
+
+  it('registers a changed definition as the family’s next revision, above both of the template’s (watch)', async () => {
+    started = await startCloud({
+      template: TEMPLATE,
+      runtime: 'process',
+      overrides: { commands: { site: SERVER, api: SERVER }, commandDir: ROOT },
+    });
+    const { cloud } = started;
+    await cloud.waitUntilReady(60_000);
+    const siteName = cloud.model.services.find((s) => s.taskDefinition.revision === 1)?.name;
+    // The site container's command changes: its definition is registered again, as shared-family:3
+    // (shared-family:2 is the api service's definition).
+    const next = buildLocalModel(resolveApp(loadTemplateFile(TEMPLATE)), {
+      commands: { site: `${SERVER} --changed`, api: SERVER },
+      commandDir: ROOT,
+    });
+    expect(await cloud.update(next)).toEqual([`${siteName}: new task definition shared-family:3`]);
+    const site = cloud.status().services.find((s) => s.serviceName === siteName);
+    expect(site?.taskDefinition).toBe(`${FAMILY_ARN}:3`);
   });
 
   it('wharf dev --template shared-family.yml --once exits 0', async () => {
