@@ -275,8 +275,11 @@ const KINDS: Record<string, ResourceKind> = {
     },
   },
   // Ref is "the name of the record": the Name property as written (a trailing dot is kept; Route 53
-  // treats a name with and without it as the same). aws-behavior-2.md §12.2
-  'AWS::Route53::RecordSet': { ref: (ctx) => nameOf(ctx, 'Name'), attributes: {} },
+  // treats a name with and without it as the same); Id is the change id. aws-behavior-2.md §12.2
+  'AWS::Route53::RecordSet': {
+    ref: (ctx) => nameOf(ctx, 'Name'),
+    attributes: { Id: (ctx) => `C${ctx.ids.upper(13, 'change')}` },
+  },
   'AWS::CertificateManager::Certificate': {
     ref: (ctx) => arn(ctx, 'acm', `certificate/${ctx.ids.uuid('certificate')}`),
     attributes: {},

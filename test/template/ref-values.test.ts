@@ -147,6 +147,8 @@ describe('Route 53 record set Ref', () => {
     );
     expect(refOf(resolved, 'Dotted')).toBe('api.example.com.');
     expect(refOf(resolved, 'Plain')).toBe('www.example.com');
+    // Id is the change id, not the name.
+    expect(resolved.root.resources.get('Dotted')?.attributes.Id).toMatch(/^C[A-Z0-9]{13}$/);
   });
 
   it('is the evaluated Name when the name is built, as in an https:// output', () => {
