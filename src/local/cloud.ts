@@ -24,7 +24,7 @@ import { type CloudMapEndpoint, startCloudMapEndpoint } from './cloudmap/server.
 import { type ContainerOverrides, unsetSecretWarnings } from './ecs/resolve.js';
 import { ServiceScheduler, type ServiceSchedulerOptions } from './ecs/service-scheduler.js';
 import type { StandaloneTask } from './ecs/standalone-tasks.js';
-import { registerRevision } from './ecs/task-definition-revision.js';
+import { latestRevisions, registerRevision } from './ecs/task-definition-revision.js';
 import { TaskStopReporter } from './ecs/task-stop-report.js';
 import type { EcsServiceConfig, TaskDefinitionConfig } from './ecs/types.js';
 import { processRuntimeVolumeWarnings } from './ecs/volume-warnings.js';
@@ -418,6 +418,8 @@ async function startModel(
   cleanups.push(() => scheduled.stop());
 
   const outputs = localOutputs(model, endpoints);
+  // The highest revision of each family, so a rebuilt definition never reuses one (watch).
+  const familyRevisions = latestRevisions(model.taskDefinitions);
   let stopped: Promise<void> | undefined;
   const cloud: LocalCloud = {
     runId,
@@ -442,6 +444,8 @@ async function startModel(
     },
     async update(templates) {
       const next = await images.prepare(templates);
+      for (const [family, revision] of latestRevisions(next.taskDefinitions))
+        familyRevisions.set(family, Math.max(familyRevisions.get(family) ?? 0, revision));
       const changes: string[] = [];
       const rulesOf = (m: LocalModel) =>
         JSON.stringify(m.scheduledRules.map((r) => [r.name, r.state, r.schedule.expression, r.targets]));
@@ -455,10 +459,13 @@ async function startModel(
         }
         const current = configs.get(pending.name) ?? pending;
         // A changed task definition is registered as the family's next revision, as on AWS.
+        const family = pending.taskDefinition.family;
+        const latest = familyRevisions.get(family) ?? 0;
         const config = {
           ...pending,
-          taskDefinition: registerRevision(current.taskDefinition, pending.taskDefinition),
+          taskDefinition: registerRevision(current.taskDefinition, pending.taskDefinition, latest),
         };
+        familyRevisions.set(family, Math.max(latest, config.taskDefinition.revision));
         configs.set(config.name, config);
         const parts: string[] = [];
         if (config.taskDefinition !== current.taskDefinition) {

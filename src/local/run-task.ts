@@ -3,8 +3,9 @@
  * goes (cluster, subnets, security groups), and the exit code a run ends with. Pure decisions over
  * the local model; the local cloud runs the task (`LocalCloud.runTask`).
  *
- * Fidelity (aws-behavior-2.md §11.2): a reference is a task definition ARN, `family:revision` or
- * a family, as `aws ecs run-task --task-definition` takes it; locally the logical id of the
+ * Fidelity (aws-behavior-2.md §11.2, §12.1): a reference is a task definition ARN,
+ * `family:revision` or a family (its latest revision), as `aws ecs run-task --task-definition`
+ * takes it; locally the logical id of the
  * `AWS::ECS::TaskDefinition` works too. `aws ecs run-task` needs a network configuration for
  * Fargate tasks; locally it is taken from what already runs the definition (a scheduled rule's
  * target, then a service), else the templates' private subnets (all subnets if none is private)
@@ -12,6 +13,7 @@
  */
 
 import { UsageError } from '../errors.js';
+import { findTaskDefinition } from './ecs/resolve.js';
 import type { StandaloneTaskResult } from './ecs/standalone-tasks.js';
 import type { TaskDefinitionConfig } from './ecs/types.js';
 import type { LocalModel } from './model.js';
@@ -27,9 +29,11 @@ export interface RunTaskPlacement {
 
 /** The task definitions a reference may name, for error messages: `family (LogicalId)`. */
 function available(model: LocalModel): string {
+  const shared = (td: TaskDefinitionConfig) =>
+    model.taskDefinitions.some((other) => other !== td && other.family === td.family);
   const names = model.taskDefinitions.map(
     (td) =>
-      `${td.family}${td.origin && td.origin.logicalId !== td.family ? ` (${td.origin.logicalId})` : ''}`,
+      `${shared(td) ? `${td.family}:${td.revision}` : td.family}${td.origin && td.origin.logicalId !== td.family ? ` (${td.origin.logicalId})` : ''}`,
   );
   return names.length > 0 ? names.join(', ') : 'none: the templates declare no AWS::ECS::TaskDefinition';
 }
@@ -42,9 +46,7 @@ function available(model: LocalModel): string {
  */
 export function findRunTaskDefinition(model: LocalModel, reference: string): TaskDefinitionConfig {
   const found =
-    model.taskDefinitions.find((td) => td.arn === reference) ??
-    model.taskDefinitions.find((td) => `${td.family}:${td.revision}` === reference) ??
-    model.taskDefinitions.find((td) => td.family === reference) ??
+    findTaskDefinition(model.taskDefinitions, reference) ??
     model.taskDefinitions.find((td) => td.origin?.logicalId === reference);
   if (!found) {
     throw new UsageError(

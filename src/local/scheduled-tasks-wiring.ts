@@ -153,12 +153,15 @@ export function startScheduledTasks(model: LocalModel, deps: ScheduledTasksDeps)
 export function notifyUnusedTaskDefinitions(model: LocalModel, io: IoHost): void {
   for (const definition of unusedTaskDefinitions(model)) {
     const where = definition.origin ? ` (${definition.origin.file}: ${definition.origin.logicalId})` : '';
+    // The family alone names its latest revision: name this one exactly when the family has others.
+    const shared = model.taskDefinitions.some((o) => o !== definition && o.family === definition.family);
+    const name = shared ? `${definition.family}:${definition.revision}` : definition.family;
     io.notify({
       level: 'info',
       code: 'WHARF_DEV_TASK_DEFINITION_UNUSED',
       message:
-        `Task definition ${definition.family}${where} is run by no service and no scheduled rule: ` +
-        `nothing starts it here; run it once with wharf dev --run-task ${definition.family}`,
+        `Task definition ${name}${where} is run by no service and no scheduled rule: ` +
+        `nothing starts it here; run it once with wharf dev --run-task ${name}`,
       data: { family: definition.family, arn: definition.arn },
     });
   }

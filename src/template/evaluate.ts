@@ -24,7 +24,7 @@ import { TemplateError } from '../errors.js';
 import { type Site, siteError } from './evaluation-scope.js';
 import { LazyValues } from './lazy.js';
 import type { LoadedApp, LoadedStack } from './model.js';
-import { attributeNames, isCustomResource, isNestedStack } from './physical-ids.js';
+import { attributeNames, isCustomResource, isNestedStack, type ResourceContext } from './physical-ids.js';
 import type {
   InventedAttribute,
   LocalEnvironment,
@@ -147,6 +147,13 @@ class AppEvaluator implements AppScope {
 
   noteInvented(read: InventedAttribute): void {
     this.invented.push(read);
+  }
+
+  resourcesOfType(type: string): ResourceContext[] {
+    // `scopes` holds the stacks in load order: the root, then nested stacks depth first.
+    return [...this.scopes.values()]
+      .filter((scope) => scope.created())
+      .flatMap((scope) => scope.createdOfType(type));
   }
 
   resolve(): ResolvedApp {

@@ -13,6 +13,7 @@
  * from a Lambda function Wharf does not run, so reading one is an error (raised by the caller).
  */
 
+import { TASK_DEFINITION_KIND } from './ecs-task-definition-ids.js';
 import { generatedName } from './generated-ids.js';
 import { IPV6_KINDS, subnetIpv6CidrBlocks, vpcIpv6CidrBlocks } from './ipv6-ids.js';
 import { LOAD_BALANCING_KINDS } from './load-balancer-ids.js';
@@ -144,10 +145,7 @@ const KINDS: Record<string, ResourceKind> = {
     ref: (ctx) => nameOf(ctx, 'ClusterName'),
     attributes: { Arn: (ctx) => arn(ctx, 'ecs', `cluster/${ctx.ref()}`) },
   },
-  'AWS::ECS::TaskDefinition': {
-    ref: (ctx) => arn(ctx, 'ecs', `task-definition/${nameOf(ctx, 'Family')}:1`),
-    attributes: { TaskDefinitionArn: own },
-  },
+  'AWS::ECS::TaskDefinition': TASK_DEFINITION_KIND,
   'AWS::ECS::Service': {
     ref: (ctx) =>
       arn(ctx, 'ecs', `service/${clusterName(ctx.property('Cluster'))}/${nameOf(ctx, 'ServiceName')}`),
@@ -275,6 +273,12 @@ const KINDS: Record<string, ResourceKind> = {
       RepositoryUri: (ctx) =>
         `${ctx.environment.accountId}.dkr.ecr.${ctx.environment.region}.${ctx.environment.urlSuffix}/${ctx.ref()}`,
     },
+  },
+  // Ref is "the name of the record": the Name property as written (a trailing dot is kept; Route 53
+  // treats a name with and without it as the same); Id is the change id. aws-behavior-2.md §12.2
+  'AWS::Route53::RecordSet': {
+    ref: (ctx) => nameOf(ctx, 'Name'),
+    attributes: { Id: (ctx) => `C${ctx.ids.upper(13, 'change')}` },
   },
   'AWS::CertificateManager::Certificate': {
     ref: (ctx) => arn(ctx, 'acm', `certificate/${ctx.ids.uuid('certificate')}`),

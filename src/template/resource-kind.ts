@@ -21,6 +21,12 @@ export interface ResourceContext {
   ref(): string;
   /** Resources of `type` in the same stack (whose conditions hold). */
   siblings(type: string): readonly ResourceContext[];
+  /**
+   * Resources of `type` in every created stack of the app (conditions hold), the stacks in load
+   * order (root, then nested stacks depth first) and each stack's resources in declaration order.
+   * @default when absent, {@link ResourceContext.siblings} (a single stack)
+   */
+  appResources?(type: string): readonly ResourceContext[];
   /** Nested stacks: the child's `AWS::StackId`. */
   nestedStackId?(): string;
 }

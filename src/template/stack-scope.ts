@@ -46,6 +46,8 @@ export interface AppScope {
   importValue(name: string, from: StackScope, site: Site): PlainValue;
   /** Records a `Fn::GetAtt` answered with an invented value. */
   noteInvented(read: InventedAttribute): void;
+  /** Created resources of `type` across the app's created stacks (see `ResourceContext.appResources`). */
+  resourcesOfType(type: string): readonly ResourceContext[];
 }
 
 function isMap(value: CfnValue | undefined): value is { [key: string]: CfnValue } {
@@ -218,6 +220,13 @@ export class StackScope implements EvaluationScope {
     return out;
   }
 
+  /** The created resources of `type` in this stack, in declaration order. */
+  createdOfType(type: string): ResourceContext[] {
+    return Object.entries(this.template.Resources)
+      .filter(([id, r]) => r.Type === type && this.resourceCreated(id))
+      .map(([id]) => this.context(id));
+  }
+
   /** The physical-id context of a resource. */
   context(logicalId: string): ResourceContext {
     let context = this.contexts.get(logicalId);
@@ -232,10 +241,8 @@ export class StackScope implements EvaluationScope {
       ids: new IdSource(`${this.app.name}/${[...this.loaded.path, logicalId].join('/')}`),
       property: (key) => this.property(logicalId, key),
       ref: () => this.resourceRef(logicalId),
-      siblings: (siblingType) =>
-        Object.entries(this.template.Resources)
-          .filter(([id, r]) => r.Type === siblingType && this.resourceCreated(id))
-          .map(([id]) => this.context(id)),
+      siblings: (siblingType) => this.createdOfType(siblingType),
+      appResources: (resourceType) => this.app.resourcesOfType(resourceType),
       nestedStackId: child ? () => this.app.scopeOf(child).stackId : undefined,
     };
     this.contexts.set(logicalId, context);

@@ -175,18 +175,24 @@ export function resolveTaskDefinitions(
 
 /**
  * The task definition a reference names, as ECS reads a `taskDefinition` argument: its full ARN,
- * `family:revision`, or the family alone (its latest revision).
+ * `family:revision`, or the family alone, which means its latest revision (aws-behavior-2.md §12.1).
+ *
+ * @example findTaskDefinition(definitions, 'web') // web:2 when the templates register web:1 and web:2
  */
 export function findTaskDefinition(
-  definitions: ReadonlyMap<string, TaskDefinitionConfig>,
+  definitions: ReadonlyMap<string, TaskDefinitionConfig> | readonly TaskDefinitionConfig[],
   reference: string,
 ): TaskDefinitionConfig | undefined {
-  return (
-    definitions.get(reference) ??
-    [...definitions.values()].find(
-      (td) => `${td.family}:${td.revision}` === reference || td.family === reference,
-    )
-  );
+  const all = Array.isArray(definitions)
+    ? (definitions as readonly TaskDefinitionConfig[])
+    : [...(definitions as ReadonlyMap<string, TaskDefinitionConfig>).values()];
+  const exact = all.find((td) => td.arn === reference || `${td.family}:${td.revision}` === reference);
+  if (exact) return exact;
+  let latest: TaskDefinitionConfig | undefined;
+  for (const td of all) {
+    if (td.family === reference && (!latest || td.revision > latest.revision)) latest = td;
+  }
+  return latest;
 }
 
 /** The ECS services, each with its task definition. */

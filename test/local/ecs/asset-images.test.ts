@@ -8,7 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assetBuildFor } from '../../../src/local/ecs/asset-images.js';
-import { registerRevision, sameTaskDefinition } from '../../../src/local/ecs/task-definition-revision.js';
+import {
+  latestRevisions,
+  registerRevision,
+  sameTaskDefinition,
+} from '../../../src/local/ecs/task-definition-revision.js';
 import type { TaskDefinitionConfig } from '../../../src/local/ecs/types.js';
 import { readDockerImageAssets } from '../../../src/template/assets.js';
 
@@ -136,5 +140,27 @@ describe('task definition revisions', () => {
     });
     // The templates still say revision 1; the next change goes on from the running one.
     expect(registerRevision(two, web('wharf-local/web:ccc', 'ccc')).revision).toBe(3);
+  });
+
+  it('registers a rebuilt definition above every revision of its family, so it never takes another definition’s number', () => {
+    // The templates hold web:1 and web:2 (two definitions of one family); web:1 is rebuilt.
+    const second = {
+      ...web('wharf-local/web:zzz', 'zzz'),
+      revision: 2,
+      arn: 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:2',
+    };
+    const latest = latestRevisions([web('wharf-local/web:aaa', 'aaa'), second]);
+    expect(latest).toEqual(new Map([['web', 2]]));
+    const rebuilt = registerRevision(
+      web('wharf-local/web:aaa', 'aaa'),
+      web('wharf-local/web:bbb', 'bbb'),
+      latest.get('web'),
+    );
+    expect(rebuilt).toMatchObject({
+      revision: 3,
+      arn: 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:3',
+    });
+    // An unchanged definition keeps its number whatever the family's latest is.
+    expect(registerRevision(second, second, 3)).toBe(second);
   });
 });

@@ -10,8 +10,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isWharfError, TemplateError } from '../../../src/errors.js';
+import { RecordingIoHost } from '../../../src/io/io-host.js';
 import { buildLocalModel, type LocalModel, unusedTaskDefinitions } from '../../../src/local/model.js';
 import { findRunTaskDefinition, runTaskPlacement } from '../../../src/local/run-task.js';
+import { notifyUnusedTaskDefinitions } from '../../../src/local/scheduled-tasks-wiring.js';
 import { resolveApp } from '../../../src/template/evaluate.js';
 import { loadTemplateFile } from '../../../src/template/load.js';
 
@@ -86,6 +88,32 @@ describe('scheduled rules in the local model', () => {
     const migrate = runTaskPlacement(model, findRunTaskDefinition(model, 'migrate'));
     expect(migrate.source).toBe("the templates' private subnets, no security group");
     expect(migrate.subnetIds).toEqual(report && runTaskPlacement(model, report).subnetIds);
+  });
+
+  it('tells apart two task definitions of one family: rules run the revision they name, the family alone is the latest', () => {
+    const model = modelOf(edited((text) => text.replace('Family: migrate', 'Family: report')));
+    const report = model.scheduledRules.find((r) => r.name === 'report-every-minute');
+    expect(report?.targets[0]?.taskDefinition).toMatchObject({ family: 'report', revision: 1 });
+    expect(report?.targets[0]?.taskDefinition.containers.map((c) => c.name)).toEqual(['job']);
+    expect(unusedTaskDefinitions(model).map((td) => [td.origin?.logicalId, td.revision])).toEqual([
+      ['MigrateTask', 2],
+    ]);
+    expect(findRunTaskDefinition(model, 'report').origin?.logicalId).toBe('MigrateTask');
+    expect(findRunTaskDefinition(model, 'report:1').origin?.logicalId).toBe('ReportTask');
+    expect(
+      findRunTaskDefinition(model, 'arn:aws:ecs:us-east-1:123456789012:task-definition/report:2').origin
+        ?.logicalId,
+    ).toBe('MigrateTask');
+    expect(() => findRunTaskDefinition(model, 'nope')).toThrow(
+      'logical id of report:1 (ReportTask), report:2 (MigrateTask).',
+    );
+    const io = new RecordingIoHost();
+    notifyUnusedTaskDefinitions(model, io);
+    expect(io.withCode('WHARF_DEV_TASK_DEFINITION_UNUSED').map((m) => m.message)).toEqual([
+      expect.stringMatching(
+        /^Task definition report:2 \(.*: MigrateTask\) .* wharf dev --run-task report:2$/,
+      ),
+    ]);
   });
 
   it.each([
