@@ -205,7 +205,7 @@ async function startModel(
   if (options.runtime === 'process') requireLocalCommands(model);
   // The user's own CDK app may fall back to processes and run its health check commands here; a
   // template only under --runtime process, and never its health check commands.
-  const ownCode = options.template === undefined;
+  const ownCode = options.template === undefined && (options.templates?.length ?? 0) === 0;
   const selected = await selectRuntime(options.runtime ?? 'auto', {
     runId,
     io,
