@@ -110,7 +110,7 @@ export interface LocalCloud {
   /** Which runtime runs the tasks, and why it was chosen. */
   readonly runtime: { readonly name: 'docker' | 'process'; readonly reason: string };
   readonly endpoints: readonly LocalEndpoint[];
-  /** The root stack's outputs, with AWS endpoints replaced by the local URLs. */
+  /** The root stack's outputs (with several root templates, each one's as `<stack>.<output>`), with AWS endpoints replaced by the local URLs. */
   readonly outputs: Readonly<Record<string, PlainValue>>;
   readonly logDir: string;
   readonly services: ReadonlyMap<string, ServiceScheduler>;
