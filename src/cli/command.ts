@@ -13,6 +13,12 @@ export interface OptionSpec {
   /** Allowed values of a string option; anything else is a usage error. */
   readonly choices?: readonly string[];
   readonly default?: string | boolean;
+  /**
+   * For a single-valued string option: what to say when it is given more than once (a repeated
+   * single-valued option is always a usage error; this adds how to do what the user meant).
+   * @default - the error alone
+   */
+  readonly repeatHint?: string;
 }
 
 /** What a command's `run` receives. */
@@ -91,13 +97,14 @@ export function parseCommandArgs(
   options.verbose ??= { type: 'boolean' };
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true, tokens: true });
   } catch (error) {
     throw new UsageError(
       `wharf ${command.name}: ${(error as Error).message}. Run 'wharf ${command.name} --help'.`,
     );
   }
   const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
+  refuseRepeatedOptions(command, parsed.tokens ?? []);
   for (const [name, spec] of Object.entries(command.options)) {
     const value = values[name];
     if (value === undefined && spec.default !== undefined) values[name] = spec.default;
@@ -113,6 +120,29 @@ export function parseCommandArgs(
     );
   }
   return { positionals: parsed.positionals, options: values };
+}
+
+/**
+ * A single-valued string option given twice is an error, never "the last one wins": `--template a
+ * --template b` on a command that takes one template would otherwise drop `a` without a word.
+ */
+function refuseRepeatedOptions(
+  command: Command,
+  tokens: NonNullable<ReturnType<typeof parseArgs>['tokens']>,
+): void {
+  const counts = new Map<string, number>();
+  for (const token of tokens) {
+    if (token.kind !== 'option') continue;
+    const spec = command.options[token.name];
+    if (spec?.type !== 'string' || spec.multiple) continue;
+    const count = (counts.get(token.name) ?? 0) + 1;
+    counts.set(token.name, count);
+    if (count === 2) {
+      throw new UsageError(
+        `wharf ${command.name}: --${token.name} is given more than once; it takes one value.${spec.repeatHint ? ` ${spec.repeatHint}` : ''} Run 'wharf ${command.name} --help'.`,
+      );
+    }
+  }
 }
 
 /** The `--help` text of a command. */

@@ -112,7 +112,7 @@ export interface LocalCloud {
   /** Which runtime runs the tasks, and why it was chosen. */
   readonly runtime: { readonly name: 'docker' | 'process'; readonly reason: string };
   readonly endpoints: readonly LocalEndpoint[];
-  /** The root stack's outputs, with AWS endpoints replaced by the local URLs. */
+  /** The root stack's outputs (with several root templates, each one's as `<stack>.<output>`), with AWS endpoints replaced by the local URLs. */
   readonly outputs: Readonly<Record<string, PlainValue>>;
   readonly logDir: string;
   readonly services: ReadonlyMap<string, ServiceScheduler>;
@@ -207,7 +207,7 @@ async function startModel(
   if (options.runtime === 'process') requireLocalCommands(model);
   // The user's own CDK app may fall back to processes and run its health check commands here; a
   // template only under --runtime process, and never its health check commands.
-  const ownCode = options.template === undefined;
+  const ownCode = options.template === undefined && (options.templates?.length ?? 0) === 0;
   const selected = await selectRuntime(options.runtime ?? 'auto', {
     runId,
     io,

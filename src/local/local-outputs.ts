@@ -1,5 +1,5 @@
 /**
- * The root stack's outputs as `wharf dev` prints them: the values the templates compute, with each
+ * The root stack's outputs (each root template's, with several) as `wharf dev` prints them: the values the templates compute, with each
  * AWS endpoint (the HTTP API's `execute-api` URL, the load balancer's DNS name) replaced by the
  * local URL that serves it.
  */
@@ -34,7 +34,12 @@ export function localOutputs(
     for (const [from, to] of replacements) if (value.includes(from)) return value.split(from).join(to);
     return value;
   };
+  // Several root templates: each one's outputs, named `<stack>.<output>` so none hides another.
+  const roots = model.app.roots ?? [model.app.root];
+  const prefix = (stack: (typeof roots)[number]) => (roots.length > 1 ? `${stack.stackName}.` : '');
   return Object.fromEntries(
-    Object.entries(model.app.root.outputs).map(([key, value]) => [key, replace(value)]),
+    roots.flatMap((stack) =>
+      Object.entries(stack.outputs).map(([key, value]) => [`${prefix(stack)}${key}`, replace(value)]),
+    ),
   );
 }

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { type IoHost, SILENT_IO } from '../io/io-host.js';
 import { synthesizeApp } from '../synth/synth.js';
-import { loadTemplateFile } from '../template/load.js';
+import { loadTemplateFiles } from '../template/load.js';
 import type { LoadedApp } from '../template/model.js';
 
 /**
@@ -17,12 +17,18 @@ import type { LoadedApp } from '../template/model.js';
  */
 export const LOCAL_RUN_CONTEXT: Readonly<Record<string, unknown>> = { 'aws:cdk:disable-asset-staging': true };
 
-/** What to run: a CDK app folder or a template file. */
+/** What to run: a CDK app folder, or template files (one, or several as one app). */
 export interface TemplateSource {
   /** CDK app folder with `cdk.json`. @default '.' when `template` is not given */
   readonly dir?: string;
   /** A CloudFormation template (YAML or JSON) with nested stacks by local path. */
   readonly template?: string;
+  /**
+   * Several root templates run as one app, linked by `Export`/`Fn::ImportValue`
+   * (`--template cluster.yml --template service.yml`); `template` is then the first of them.
+   * @default - `template` alone
+   */
+  readonly templates?: readonly string[];
   /** App command overriding `cdk.json`. */
   readonly app?: string;
   /** Which stack of the CDK app, when it has several. */
@@ -44,13 +50,14 @@ export interface LoadedSource {
 
 /** Loads the one application `source` names; a CDK app with several stacks needs `stack`. */
 export async function loadSource(source: TemplateSource, io: IoHost = SILENT_IO): Promise<LoadedSource> {
-  if (source.template !== undefined) {
+  const templates = source.templates?.length ? source.templates : source.template ? [source.template] : [];
+  if (templates.length > 0) {
     if (source.dir !== undefined)
       throw new UsageError('give either a CDK app folder or --template, not both.');
-    const file = resolve(source.template);
     return {
-      app: loadTemplateFile(file, { allowPaths: source.allowPaths }),
-      workingDir: resolve(file, '..'),
+      app: loadTemplateFiles(templates, { allowPaths: source.allowPaths }),
+      // The first template's folder: where relative commands and .wharf/logs go.
+      workingDir: resolve(templates[0] as string, '..'),
       dispose() {},
     };
   }

@@ -17,11 +17,17 @@
  * - Stack names: the root is the app's name; a nested stack is `<parentStackName>-<LogicalId>-<12
  *   uppercase characters>` as CloudFormation names it; `AWS::StackId` is
  *   `arn:<partition>:cloudformation:<region>:<account>:stack/<name>/<uuid>`.
+ * - Several root templates (`LoadedApp.members`, `--template a.yml --template b.yml`) are one app:
+ *   each root stack is named after its own file, `Fn::ImportValue` reads the exports of all of
+ *   them, root parameters go to every root template that declares them, and `ResolvedApp.stacks`
+ *   lists the templates exporters first (`import-order.ts`); templates that import from each other
+ *   in a cycle are an error naming the file, resource and export.
  * `DependsOn`, `Metadata`, `Rules` and `Transform` are not evaluated.
  */
 
 import { TemplateError } from '../errors.js';
 import { type Site, siteError } from './evaluation-scope.js';
+import { type CrossTemplateImport, importOrder } from './import-order.js';
 import { LazyValues } from './lazy.js';
 import type { LoadedApp, LoadedStack } from './model.js';
 import { attributeNames, isCustomResource, isNestedStack, type ResourceContext } from './physical-ids.js';
@@ -66,6 +72,10 @@ class AppEvaluator implements AppScope {
   readonly rootParameters: Readonly<Record<string, string>>;
   private readonly scopes = new Map<LoadedStack, StackScope>();
   private readonly invented: InventedAttribute[] = [];
+  /** The root templates: the app's members (several `--template`), or the app itself. */
+  private readonly members: readonly LoadedApp[];
+  private readonly memberOf = new Map<LoadedStack, number>();
+  private readonly crossImports: CrossTemplateImport[] = [];
 
   constructor(
     readonly app: LoadedApp,
@@ -74,16 +84,27 @@ class AppEvaluator implements AppScope {
     this.name = app.name;
     this.environment = localEnvironment(options.environment);
     this.rootParameters = options.parameters ?? {};
-    for (const stack of app.stacks) {
-      const parent = stack.parent && this.scopes.get(stack.parent.stack);
-      this.scopes.set(stack, new StackScope(this, stack, parent));
-    }
-    const declared = Object.keys(app.root.template.Parameters ?? {});
+    this.members = app.members ?? [app];
+    this.members.forEach((member, index) => {
+      for (const stack of member.stacks) {
+        const parent = stack.parent && this.scopes.get(stack.parent.stack);
+        this.scopes.set(stack, new StackScope(this, stack, parent, member.name));
+        this.memberOf.set(stack, index);
+      }
+    });
+    // With several root templates, a --parameter goes to every root template that declares it.
+    const declared = [
+      ...new Set(this.members.flatMap((member) => Object.keys(member.root.template.Parameters ?? {}))),
+    ];
     const unknown = Object.keys(this.rootParameters).filter((key) => !declared.includes(key));
     if (unknown.length > 0) {
+      const roots =
+        this.members.length > 1
+          ? 'any of the root templates; they declare'
+          : 'the root template; it declares';
       throw new TemplateError(
         { file: app.root.file },
-        `parameter${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} ${unknown.length > 1 ? 'are' : 'is'} not declared by the root template; it declares: ${declared.join(', ') || 'no parameters'}.`,
+        `parameter${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} ${unknown.length > 1 ? 'are' : 'is'} not declared by ${roots}: ${declared.join(', ') || 'no parameters'}.`,
         { code: 'WHARF_PARAMETER_UNKNOWN' },
       );
     }
@@ -135,12 +156,31 @@ class AppEvaluator implements AppScope {
     const exports = this.exports();
     const entry = exports.get(name);
     if (!entry) {
+      const several = this.members.length > 1;
+      const where = several
+        ? `none of the templates given (${this.members.map((m) => m.root.name).join(', ')}) exports that name`
+        : 'no stack of this app exports that name';
+      const fix = several
+        ? 'Give the template that exports it with one more --template (a --parameter may set the stack name its export names start with)'
+        : 'Give the template that exports it with another --template';
       throw siteError(
         from,
         site,
-        `Fn::ImportValue '${name}': no stack of this app exports that name, and Wharf cannot read exports of stacks deployed elsewhere. Exports in this app: ${[...exports.keys()].join(', ') || 'none'}.`,
+        `Fn::ImportValue '${name}': ${where}, and Wharf cannot read exports of stacks deployed elsewhere. Exports: ${[...exports.keys()].join(', ') || 'none'}. ${fix}.`,
         'WHARF_IMPORT_NOT_FOUND',
       );
+    }
+    const importer = this.memberOf.get(from.loaded) ?? 0;
+    const exporter = this.memberOf.get(entry.scope.loaded) ?? 0;
+    if (importer !== exporter) {
+      this.crossImports.push({
+        importer,
+        exporter,
+        name,
+        file: from.file,
+        logicalId: site.logicalId,
+        propertyPath: site.path || undefined,
+      });
     }
     return entry.scope.output(entry.output);
   }
@@ -157,18 +197,41 @@ class AppEvaluator implements AppScope {
   }
 
   resolve(): ResolvedApp {
-    const stacks: ResolvedStack[] = [];
-    for (const loaded of this.app.stacks) {
-      const scope = this.scopeOf(loaded);
-      if (scope.created()) stacks.push(buildStack(scope));
-    }
+    const built = this.members.map((member) => {
+      const stacks: ResolvedStack[] = [];
+      for (const loaded of member.stacks) {
+        const scope = this.scopeOf(loaded);
+        if (scope.created()) stacks.push(buildStack(scope));
+      }
+      return stacks;
+    });
+    const order = this.creationOrder();
+    const stacks = order.flatMap((index) => built[index] ?? []);
+    const roots = order.map((index) => built[index]?.[0] as ResolvedStack);
     return {
       loaded: this.app,
       environment: this.environment,
       stacks,
-      root: stacks[0],
+      root: roots[0] as ResolvedStack,
+      roots,
       inventedAttributes: this.invented,
     };
+  }
+
+  /** The members' order: exporters before importers; a cycle between them is an error. */
+  private creationOrder(): readonly number[] {
+    const decided = importOrder(this.members.length, this.crossImports);
+    if ('order' in decided) return decided.order;
+    const [first] = decided.cycle as [CrossTemplateImport];
+    const fileOf = (index: number) => this.members[index]?.root.file ?? '';
+    const chain = decided.cycle
+      .map((edge) => `${fileOf(edge.importer)} imports '${edge.name}' from ${fileOf(edge.exporter)}`)
+      .join(', and ');
+    throw new TemplateError(
+      { file: first.file, logicalId: first.logicalId, propertyPath: first.propertyPath },
+      `Fn::ImportValue '${first.name}': the templates import from each other in a cycle (${chain}). CloudFormation creates an exporting stack before any stack can import from it, so one of them must stop importing from the other.`,
+      { code: 'WHARF_IMPORT_CYCLE' },
+    );
   }
 }
 
@@ -257,7 +320,8 @@ function buildStack(scope: StackScope): ResolvedStack {
  *   malformed or unsupported intrinsics (`WHARF_INTRINSIC_INVALID`, `WHARF_INTRINSIC_UNSUPPORTED`),
  *   attributes the resource type does not have, or that come from a custom resource's function
  *   (`WHARF_ATTRIBUTE_UNSUPPORTED`), imports no stack of the app
- *   exports (`WHARF_IMPORT_NOT_FOUND`), reference cycles (`WHARF_REFERENCE_CYCLE`).
+ *   exports (`WHARF_IMPORT_NOT_FOUND`), reference cycles (`WHARF_REFERENCE_CYCLE`), root templates
+ *   that import from each other in a cycle (`WHARF_IMPORT_CYCLE`).
  * @example
  * const resolved = resolveApp(loadTemplateFile('infra/parent.yml'), { parameters: { DesiredCount: '3' } });
  * for (const stack of resolved.stacks) {

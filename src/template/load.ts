@@ -18,6 +18,7 @@
  */
 
 import { basename, dirname, extname, resolve } from 'node:path';
+import { UsageError } from '../errors.js';
 import { containmentRoots, readTemplateText } from './containment.js';
 import type { LoadedApp } from './model.js';
 import { loadRoot, locateLocalNested } from './nested-stacks.js';
@@ -66,5 +67,54 @@ export function loadTemplateFile(path: string, options: LoadTemplateOptions = {}
     source: 'template-file',
     name: options.name ?? basename(file, extname(file)),
     ...loaded,
+  };
+}
+
+/**
+ * Loads several root templates as one app (`wharf dev --template cluster.yml --template
+ * service.yml`): each with its nested stacks, as {@link loadTemplateFile} loads it, combined by
+ * {@link combineApps}. One path gives the same app as {@link loadTemplateFile}.
+ *
+ * @throws {@link UsageError} when no path is given or one file is given twice.
+ * @example
+ * const app = loadTemplateFiles(['cluster.yml', 'service.yml']);
+ * resolveApp(app); // the service's Fn::ImportValue reads the cluster's exports
+ */
+export function loadTemplateFiles(paths: readonly string[], options: LoadTemplateOptions = {}): LoadedApp {
+  if (paths.length === 0) throw new UsageError('no template file given.');
+  const files = paths.map((path) => resolve(path));
+  const twice = files.find((file, i) => files.indexOf(file) !== i);
+  if (twice !== undefined) {
+    throw new UsageError(`${twice} is given twice as --template; give each template once.`);
+  }
+  if (files.length === 1) return loadTemplateFile(files[0] as string, options);
+  return combineApps(files.map((file) => loadTemplateFile(file, { allowPaths: options.allowPaths })));
+}
+
+/**
+ * One app made of several loaded apps (see `LoadedApp.members`). Members whose names clash (two
+ * `service.yml` in different folders) get `-2`, `-3`, … so their stack names and generated ids
+ * differ.
+ */
+export function combineApps(apps: readonly LoadedApp[]): LoadedApp {
+  if (apps.length === 1) return apps[0] as LoadedApp;
+  const seen = new Map<string, number>();
+  const members = apps.map((app) => {
+    const count = (seen.get(app.name) ?? 0) + 1;
+    seen.set(app.name, count);
+    return count === 1 ? app : { ...app, name: `${app.name}-${count}` };
+  });
+  const first = members[0] as LoadedApp;
+  const folders = [...new Set(members.flatMap((app) => app.roots?.folders ?? []))];
+  const realFolders = [...new Set(members.flatMap((app) => app.roots?.realFolders ?? []))];
+  return {
+    source: first.source,
+    name: members.map((app) => app.name).join('+'),
+    root: first.root,
+    stacks: members.flatMap((app) => app.stacks),
+    unloaded: members.flatMap((app) => app.unloaded ?? []),
+    dockerImageAssets: members.flatMap((app) => app.dockerImageAssets ?? []),
+    roots: { folders, realFolders },
+    members,
   };
 }

@@ -89,6 +89,14 @@ export interface LoadedApp {
    * else the templates name (a Docker build folder, an env file) under the same rule.
    */
   readonly roots?: ContainmentRoots;
+  /**
+   * An app given as several root templates (`--template cluster.yml --template service.yml`,
+   * linked by `Export`/`Fn::ImportValue`): each root template as a one-root app of its own, in the
+   * order given. `root` is then the first one's root and `stacks` spans them all; the evaluator
+   * names each root stack after its own member and orders them exporters first.
+   * @default - one root template
+   */
+  readonly members?: readonly LoadedApp[];
 }
 
 /** A nested-stack resource whose template was not loaded, and why. */

@@ -5,13 +5,15 @@
  * - `String`, `Number` and the AWS-specific types (`AWS::EC2::VPC::Id`, …) give a string. A
  *   `Number` parameter stays a string, as CloudFormation documents for `Ref` ("the parameter value
  *   becomes a string"); it is checked to be numeric.
- * - `CommaDelimitedList`, `List<Number>` and `List<AWS::…>` give a string array: a passed string is
+ * - `CommaDelimitedList`, `List<String>`, `List<Number>` and `List<AWS::…>` give a string array: a passed string is
  *   split on commas and each item trimmed (an empty string gives `[]`); a passed array is taken
  *   item by item.
  * - `AWS::SSM::Parameter::Value<…>`: there is no Parameter Store locally, so a value passed in is
  *   taken as the parameter's value itself; with no value passed, a declared `Default` (an SSM
  *   parameter name, like CDK's `/cdk-bootstrap/hnb659fds/version`) resolves to the placeholder
  *   {@link SSM_PLACEHOLDER}; with neither, it is an error.
+ * - The allowed types are one table, {@link PARAMETER_TYPES}; any other is refused with the
+ *   nearest allowed type named.
  * - `AllowedValues`, `AllowedPattern` (whole-string match), `MinLength`/`MaxLength` and
  *   `MinValue`/`MaxValue` are enforced on passed values and defaults.
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html
@@ -25,28 +27,94 @@ import type { PlainValue } from './resolved.js';
 /** The value an SSM-typed parameter with a `Default` and no passed value resolves to. */
 export const SSM_PLACEHOLDER = 'local';
 
-const SCALAR_TYPES = new Set(['String', 'Number', 'AWS::SSM::Parameter::Name']);
-const LIST_TYPES = new Set(['CommaDelimitedList', 'List<Number>']);
+/**
+ * The AWS-specific parameter types CloudFormation documents ("Supported AWS-specific parameter
+ * types", `docs/reference/aws-behavior-2.md` §13): values checked against the account on AWS,
+ * plain strings locally.
+ */
+const AWS_SPECIFIC_TYPES = [
+  'AWS::EC2::AvailabilityZone::Name',
+  'AWS::EC2::Image::Id',
+  'AWS::EC2::Instance::Id',
+  'AWS::EC2::KeyPair::KeyName',
+  'AWS::EC2::SecurityGroup::GroupName',
+  'AWS::EC2::SecurityGroup::Id',
+  'AWS::EC2::Subnet::Id',
+  'AWS::EC2::Volume::Id',
+  'AWS::EC2::VPC::Id',
+  'AWS::Route53::HostedZone::Id',
+] as const;
+
+/** Types whose items may stand in `List<…>`: one value each. */
+const ITEM_TYPES = ['String', 'Number', 'AWS::SSM::Parameter::Name', ...AWS_SPECIFIC_TYPES];
+
+/** Every type a parameter may have without Parameter Store: the scalar ones, then the lists. */
+const PLAIN_TYPES: ReadonlyMap<string, Omit<ParameterShape, 'ssm'>> = new Map<
+  string,
+  Omit<ParameterShape, 'ssm'>
+>([
+  ...ITEM_TYPES.map((type) => [type, { list: false, numeric: type === 'Number' }] as const),
+  ['CommaDelimitedList', { list: true, numeric: false }],
+  ...ITEM_TYPES.map((type) => [`List<${type}>`, { list: true, numeric: type === 'Number' }] as const),
+]);
+
+/**
+ * Every parameter type CloudFormation accepts, with how Wharf reads it: the documented types
+ * (`String`, `Number`, `List<Number>`, `CommaDelimitedList`, the AWS-specific types and their
+ * `List<…>`, `AWS::SSM::Parameter::Name`, and `AWS::SSM::Parameter::Value<…>` of each of those),
+ * plus the ones CloudFormation accepts without documenting them, as AWS's validator (bundled with
+ * aws-cdk-lib) does: `List<String>`, `List<AWS::EC2::KeyPair::KeyName>`,
+ * `List<AWS::SSM::Parameter::Name>`. Lists of SSM types (`List<AWS::SSM::Parameter::Value<…>>`)
+ * are left out: CloudFormation documents them as unsupported. Sources in
+ * `docs/reference/aws-behavior-2.md` §13.
+ */
+export const PARAMETER_TYPES: ReadonlyMap<string, ParameterShape> = new Map<string, ParameterShape>([
+  ...[...PLAIN_TYPES].map(([type, shape]) => [type, { ...shape, ssm: false }] as const),
+  ...[...PLAIN_TYPES].map(
+    ([type, shape]) => [`AWS::SSM::Parameter::Value<${type}>`, { ...shape, ssm: true }] as const,
+  ),
+]);
 
 /** How a parameter type is handled. */
-interface ParameterShape {
+export interface ParameterShape {
+  /** A list: `Ref` gives a string array. */
   readonly list: boolean;
+  /** Values (or items) must be numbers. */
   readonly numeric: boolean;
+  /** The value is read from Parameter Store (`AWS::SSM::Parameter::Value<…>`). */
   readonly ssm: boolean;
 }
 
-function shapeOf(type: string): ParameterShape | undefined {
-  const ssm = /^AWS::SSM::Parameter::Value<(.+)>$/.exec(type);
-  if (ssm) {
-    const inner = shapeOf(ssm[1]);
-    return inner && { ...inner, ssm: true };
+/** The allowed type closest to `type` (edit distance, ignoring case), for messages. */
+export function nearestParameterType(type: string): string {
+  // A list of SSM values is an SSM value that is a list.
+  const ssmList = /^List<AWS::SSM::Parameter::Value<(.+)>>$/.exec(type);
+  if (ssmList && PARAMETER_TYPES.has(`AWS::SSM::Parameter::Value<List<${ssmList[1]}>>`))
+    return `AWS::SSM::Parameter::Value<List<${ssmList[1]}>>`;
+  let best = 'String';
+  let bestDistance = Number.POSITIVE_INFINITY;
+  const wanted = type.toLowerCase();
+  for (const candidate of PARAMETER_TYPES.keys()) {
+    const distance = editDistance(wanted, candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
   }
-  if (SCALAR_TYPES.has(type)) return { list: false, numeric: type === 'Number', ssm: false };
-  if (LIST_TYPES.has(type)) return { list: true, numeric: type === 'List<Number>', ssm: false };
-  if (/^List<AWS::[A-Za-z0-9]+::[A-Za-z0-9:]+>$/.test(type))
-    return { list: true, numeric: false, ssm: false };
-  if (/^AWS::[A-Za-z0-9]+::[A-Za-z0-9:]+$/.test(type)) return { list: false, numeric: false, ssm: false };
-  return undefined;
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current[j] = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, substitution);
+    }
+    previous = current;
+  }
+  return previous[b.length] as number;
 }
 
 /** A value passed to a parameter, and who passed it (for messages). */
@@ -151,11 +219,12 @@ export function parameterValue(
   location: TemplateLocation,
 ): PlainValue {
   const at = { ...location, logicalId: name };
-  const shape = typeof declared.Type === 'string' ? shapeOf(declared.Type) : undefined;
+  const shape = typeof declared.Type === 'string' ? PARAMETER_TYPES.get(declared.Type) : undefined;
   if (!shape) {
+    const nearest = typeof declared.Type === 'string' ? nearestParameterType(declared.Type) : 'String';
     throw new TemplateError(
       { ...at, propertyPath: 'Type' },
-      `parameter ${name} has type ${excerpt(declared.Type)}, which CloudFormation does not define. Use String, Number, List<Number>, CommaDelimitedList, an AWS-specific type (AWS::EC2::VPC::Id, List<AWS::EC2::Subnet::Id>, …) or AWS::SSM::Parameter::Value<…>.`,
+      `parameter ${name} has type ${excerpt(declared.Type)}, which CloudFormation does not accept; the nearest allowed type is ${nearest}. Allowed: String, Number, CommaDelimitedList, List<String>, List<Number>, an AWS-specific type (AWS::EC2::VPC::Id, List<AWS::EC2::Subnet::Id>, …), AWS::SSM::Parameter::Name, or AWS::SSM::Parameter::Value<…> of any of these.`,
       { code: 'WHARF_PARAMETER_INVALID' },
     );
   }

@@ -119,9 +119,17 @@ export interface InventedAttribute {
 export interface ResolvedApp {
   readonly loaded: LoadedApp;
   readonly environment: LocalEnvironment;
-  /** Root first, then depth-first in template order (the order of `LoadedApp.stacks`). */
+  /**
+   * Root first, then depth-first in template order (the order of `LoadedApp.stacks`); with several
+   * root templates, each one's stacks in turn, exporters first.
+   */
   readonly stacks: readonly ResolvedStack[];
   readonly root: ResolvedStack;
+  /**
+   * The root stack of each root template, exporters first (one for an app of one root template;
+   * `root` is the first).
+   */
+  readonly roots: readonly ResolvedStack[];
   /**
    * Every `Fn::GetAtt` answered with an invented value (attributes Wharf does not model), in the
    * order they were evaluated. `[]` when there are none.

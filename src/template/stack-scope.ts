@@ -70,25 +70,30 @@ export class StackScope implements EvaluationScope {
   readonly stackId: string;
   private readonly contexts = new Map<string, ResourceContext>();
 
+  /** The name of the app (or, for an app of several root templates, the member) this stack is in. */
+  readonly appName: string;
+
   constructor(
     private readonly app: AppScope,
     readonly loaded: LoadedStack,
     private readonly parent?: StackScope,
+    appName = app.name,
   ) {
     this.file = loaded.file;
     this.template = loaded.template;
     this.environment = app.environment;
-    const ids = new IdSource(`${app.name}/${loaded.path.join('/')}`);
+    this.appName = appName;
+    const ids = new IdSource(`${appName}/${loaded.path.join('/')}`);
     this.stackName =
       parent && loaded.parent
         ? `${parent.stackName}-${loaded.parent.logicalId}-${ids.upper(12, 'stack-name')}`
-        : app.name;
+        : appName;
     const { partition, region, accountId } = app.environment;
     this.stackId = `arn:${partition}:cloudformation:${region}:${accountId}:stack/${this.stackName}/${ids.uuid('stack-id')}`;
   }
 
   private memo<T>(kind: string, name: string, site: Site, compute: () => T): T {
-    const key = `${this.loaded.path.join('/')}\u0000${kind}\u0000${name}`;
+    const key = `${this.appName}\u0000${this.loaded.path.join('/')}\u0000${kind}\u0000${name}`;
     const label = `${this.loaded.name}: ${kind === 'ref' ? `Ref ${name}` : name}`;
     const location = { file: this.file, logicalId: site.logicalId, propertyPath: site.path || undefined };
     return this.app.lazy.get(key, label, location, compute);
@@ -238,7 +243,7 @@ export class StackScope implements EvaluationScope {
       type,
       stackName: this.stackName,
       environment: this.environment,
-      ids: new IdSource(`${this.app.name}/${[...this.loaded.path, logicalId].join('/')}`),
+      ids: new IdSource(`${this.appName}/${[...this.loaded.path, logicalId].join('/')}`),
       property: (key) => this.property(logicalId, key),
       ref: () => this.resourceRef(logicalId),
       siblings: (siblingType) => this.createdOfType(siblingType),

@@ -21,7 +21,7 @@ describe('wharf dev --help', () => {
   it('documents every option of dev', () => {
     const result = runWharf(['dev', '--help']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('Usage: wharf dev [dir | file] [--template <file>] [options]');
+    expect(result.stdout).toContain('Usage: wharf dev [dir | file] [--template <file>]... [options]');
     for (const name of Object.keys(devCommand.options)) expect(result.stdout).toContain(`--${name}`);
     expect(COMMANDS.map((c) => c.name)).toContain('dev');
   });

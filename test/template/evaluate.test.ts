@@ -520,7 +520,9 @@ describe('parameters', () => {
 
   it('rejects a type CloudFormation does not define', () => {
     const error = failure(() => resolve(undefined, { Parameters: { Bad: { Type: 'Strin', Default: 'x' } } }));
-    expect(error.message).toMatch(/parameter Bad has type "Strin", which CloudFormation does not define/);
+    expect(error.message).toMatch(
+      /parameter Bad has type "Strin", which CloudFormation does not accept; the nearest allowed type is String\./,
+    );
   });
 });
 

@@ -47,6 +47,8 @@ export const TEMPLATE_OPTIONS: Record<'template' | 'stack-name', OptionSpec> = {
     short: 't',
     value: '<file>',
     description: 'A root CloudFormation template (nested stacks by relative path) instead of a CDK app',
+    repeatHint:
+      'One template is one stack here (--stack-name names it): run the command once per template, the one that exports values first.',
   },
   'stack-name': {
     type: 'string',

@@ -14,7 +14,7 @@ import {
 import { svgToPng } from '../../diagram/png.js';
 import { isWharfError, UsageError } from '../../errors.js';
 import { synthesizeApp } from '../../synth/synth.js';
-import { loadTemplateFile } from '../../template/load.js';
+import { loadTemplateFiles } from '../../template/load.js';
 import type { LoadedApp } from '../../template/model.js';
 import { ALLOW_PATH_OPTION, appSourceArgs } from '../app-source.js';
 import { CDK_APP_OPTIONS, type Command, EXIT } from '../command.js';
@@ -25,7 +25,7 @@ import { parsePairs } from './dev.js';
 export const costCommand: Command = {
   name: 'cost',
   summary: 'Price the app per month, and find the traffic where the other ingress pattern is cheaper.',
-  usage: '[dir | file] [--template <file>] [traffic options] [options]',
+  usage: '[dir | file] [--template <file>]... [traffic options] [options]',
   details: `
 Reads the templates (a CDK app folder, default '.', or --template with nested stacks) and prices
 every billable resource per month in us-east-1 (prices with their sources and dates in
@@ -50,8 +50,10 @@ Examples:
     template: {
       type: 'string',
       short: 't',
+      multiple: true,
       value: '<file>',
-      description: 'A root CloudFormation template instead of a CDK app',
+      description:
+        'A root CloudFormation template instead of a CDK app (repeatable: several templates priced as one app)',
     },
     ...CDK_APP_OPTIONS,
     ...ALLOW_PATH_OPTION,
@@ -235,7 +237,8 @@ async function loadApps(
 ): Promise<LoadedApp[]> {
   const source = appSourceArgs('cost', positionals, options);
   if (source.dir === undefined) {
-    return source.templates.map((file) => loadTemplateFile(resolve(file), { allowPaths: source.allowPaths }));
+    // Several templates are one app (imports read the others' exports), priced once.
+    return [loadTemplateFiles(source.templates, { allowPaths: source.allowPaths })];
   }
   const synthesized = await synthesizeApp({
     dir: source.dir,

@@ -43,10 +43,13 @@ function parseNumber(flag: string, value: unknown, min: number, max: number): nu
 export const devCommand: Command = {
   name: 'dev',
   summary: 'Run the app locally: API Gateway or ALB, Cloud Map and ECS emulated, tasks on Docker.',
-  usage: '[dir | file] [--template <file>] [options]',
+  usage: '[dir | file] [--template <file>]... [options]',
   details: `
 Reads the same CloudFormation that deploys (a CDK app synthesized offline, or --template for
-hand-written YAML/JSON with nested stacks) and runs it here: each ECS service's tasks as Docker
+hand-written YAML/JSON with nested stacks; repeat --template to run several stacks linked by
+Export and Fn::ImportValue as one app, e.g. a cluster stack and a service stack: each is
+evaluated after the ones it imports from, and each root stack is named after its file, so a
+service that takes the cluster's stack name as a parameter gets it with --parameter) and runs it here: each ECS service's tasks as Docker
 containers (or processes, --runtime process), Cloud Map with the attributes ECS registers, the HTTP
 API's routes, VPC link and integration, the ALB's listeners, target groups and health checks, and
 the security groups between them. Prints the local URLs in place of the stack outputs, then the
@@ -102,6 +105,7 @@ rebuilds the image and rolls the service like an ECS deployment. A failed build 
 Examples:
   npx wharf dev examples/api-gateway-fargate
   npx wharf dev --template parent.yml --parameter DesiredCount=1 --image web=my/web:dev
+  npx wharf dev --template cluster.yml --template service.yml --parameter ClusterStack=cluster --once
   npx wharf dev examples/public-alb-fargate --runtime process --once
   npx wharf dev --template parent.yml --runtime process --process-command web='node server.js' --pass-env GREETING
   npx wharf dev --template jobs.yml --clock-speed 60
@@ -111,8 +115,10 @@ Examples:
     template: {
       type: 'string',
       short: 't',
+      multiple: true,
       value: '<file>',
-      description: 'Run a CloudFormation template instead of a CDK app',
+      description:
+        'Run a CloudFormation template instead of a CDK app (repeatable: several templates run as one app, exports before imports)',
     },
     ...CDK_APP_OPTIONS,
     ...ALLOW_PATH_OPTION,
@@ -211,6 +217,7 @@ Examples:
     const cloudOptions: LocalCloudOptions = {
       dir: source.dir,
       template: source.templates[0],
+      templates: source.templates,
       allowPaths: source.allowPaths,
       app: options.app as string | undefined,
       stack: options.stack as string | undefined,

@@ -19,7 +19,7 @@ function formatOfFile(file: string): DiagramFormat | undefined {
 export const diagramCommand: Command = {
   name: 'diagram',
   summary: 'Draw the architecture a CDK app or CloudFormation templates deploy.',
-  usage: '[dir | file] [--template <file>] [--format svg|png|mermaid] [--out <file>] [options]',
+  usage: '[dir | file] [--template <file>]... [--format svg|png|mermaid] [--out <file>] [options]',
   details: `
 Reads the templates (the CDK app in [dir], default the current folder, synthesized offline; or
 --template, hand-written YAML or JSON with nested stacks by local path, such as the seeds'
@@ -47,8 +47,10 @@ Examples:
     template: {
       type: 'string',
       short: 't',
+      multiple: true,
       value: '<file>',
-      description: 'Draw a CloudFormation template instead of a CDK app',
+      description:
+        'Draw a CloudFormation template instead of a CDK app (repeatable: several templates drawn as one app)',
     },
     format: {
       type: 'string',
@@ -87,7 +89,9 @@ Examples:
       throw new UsageError('wharf diagram: PNG is binary; write it to a file with --out <file.png>.');
     }
     const result = await diagram({
-      ...(source.dir === undefined ? { template: source.templates[0] } : { dir: source.dir }),
+      ...(source.dir === undefined
+        ? { template: source.templates[0], templates: source.templates }
+        : { dir: source.dir }),
       allowPaths: source.allowPaths,
       app: options.app as string | undefined,
       stack: options.stack as string | undefined,
