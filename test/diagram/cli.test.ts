@@ -23,7 +23,7 @@ describe('wharf diagram command', () => {
   it('documents formats, --out and examples in --help', () => {
     const help = renderCommandHelp(diagramCommand);
     expect(help).toContain(
-      'Usage: wharf diagram [dir | file] [--template <file>] [--format svg|png|mermaid] [--out <file>]',
+      'Usage: wharf diagram [dir | file] [--template <file>]... [--format svg|png|mermaid] [--out <file>]',
     );
     expect(help).toMatch(/-f, --format <format> +Output format .*one of: svg, png, mermaid/);
     expect(help).toContain('wharf diagram examples/api-gateway-fargate --out docs/diagram-api-gateway.svg');
