@@ -369,17 +369,7 @@ async function startModel(
         });
       },
       // Each stop once, with its reason and last log lines; a crash loop's repeats collapsed.
-      onTaskChange: (task) => {
-        const report = task.lastStatus === 'STOPPED' ? stopReports.stopped(task) : undefined;
-        if (report) {
-          io.notify({
-            level: report.level,
-            code: 'WHARF_DEV_TASK_STOPPED',
-            message: report.message,
-            data: { service: config.name, task, repeats: report.repeats },
-          });
-        }
-      },
+      onTaskChange: (task) => stopReports.notifyStop(io, task, { service: config.name }),
       options: {
         logDir,
         environment: options.passed.environment,

@@ -53,17 +53,7 @@ export function startScheduledTasks(model: LocalModel, deps: ScheduledTasksDeps)
     accountId: model.app.environment.accountId,
     environment: deps.environment,
     logDir: deps.logDir,
-    onTaskChange: (task) => {
-      const report = task.lastStatus === 'STOPPED' ? stopReports.stopped(task) : undefined;
-      if (report) {
-        io.notify({
-          level: report.level,
-          code: 'WHARF_DEV_TASK_STOPPED',
-          message: report.message,
-          data: { group: task.group, task, repeats: report.repeats },
-        });
-      }
-    },
+    onTaskChange: (task) => stopReports.notifyStop(io, task, { group: task.group }),
     onLog: (task, container, line, stream) => {
       stopReports.log(task.taskId, container, line);
       io.notify({

@@ -10,6 +10,7 @@
  * on AWS (as `wharf deploy` shows them). The collapsing is Wharf's own.
  */
 
+import type { IoHost } from '../../io/io-host.js';
 import type { TaskView } from './task.js';
 
 /** How many log lines of a failed task are printed. */
@@ -85,6 +86,22 @@ export class TaskStopReporter {
     }
     kept.push({ container, line: line.length > MAX_LINE ? `${line.slice(0, MAX_LINE)}…` : line });
     if (kept.length > STOP_REPORT_LINES) kept.shift();
+  }
+
+  /**
+   * Tells `io` (as `WHARF_DEV_TASK_STOPPED`) about a task that reached STOPPED, once, with repeats
+   * collapsed; `owner` says whose task it is (`{ service }` or `{ group }`). Other changes: nothing.
+   */
+  notifyStop(io: IoHost, view: TaskView, owner: Readonly<Record<string, unknown>>): void {
+    if (view.lastStatus !== 'STOPPED') return;
+    const report = this.stopped(view);
+    if (!report) return;
+    io.notify({
+      level: report.level,
+      code: 'WHARF_DEV_TASK_STOPPED',
+      message: report.message,
+      data: { ...owner, task: view, repeats: report.repeats },
+    });
   }
 
   /** The report of a task that reached STOPPED, or `undefined` when a repeat is not printed. */
