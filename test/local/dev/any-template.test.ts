@@ -7,12 +7,16 @@
  * and a private DNS namespace, run with exactly one warning each for what differs locally.
  */
 
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runMain } from '../../support/in-process-cli.js';
-import { get, ingressUrl, type StartedCloud, startCloud } from './support.js';
+import {
+  devOnceOnProcesses,
+  get,
+  ingressUrl,
+  LOCAL_SERVER,
+  type StartedCloud,
+  startCloud,
+} from './support.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const FIXTURES = join(ROOT, 'test/fixtures/any-ecs');
@@ -79,18 +83,7 @@ describe('wharf dev on templates others write (issue 16)', () => {
 
   it('wharf dev --template partly-emulated.yml --once exits 0 with exactly one warning each for the listener rule, the HTTPS listener and the private DNS namespace', async () => {
     const file = join(FIXTURES, 'partly-emulated.yml');
-    const run = await runMain([
-      'dev',
-      '--template',
-      file,
-      '--runtime',
-      'process',
-      '--process-command',
-      'web=node examples/local-server.mjs',
-      '--log-dir',
-      mkdtempSync(join(tmpdir(), 'wharf-dev-logs-')),
-      '--once',
-    ]);
+    const run = await devOnceOnProcesses([file], { web: LOCAL_SERVER });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('All ingresses answered.');
     const warnings = run.stderr.split('\n').filter((line) => line.startsWith('warning:'));
@@ -106,18 +99,7 @@ describe('wharf dev on templates others write (issue 16)', () => {
   it.each(['unmodelled-attributes.yml', 'dual-stack.yml'])(
     'wharf dev --template %s --once exits 0',
     async (file) => {
-      const run = await runMain([
-        'dev',
-        '--template',
-        join(FIXTURES, file),
-        '--runtime',
-        'process',
-        '--process-command',
-        'web=node examples/local-server.mjs',
-        '--log-dir',
-        mkdtempSync(join(tmpdir(), 'wharf-dev-logs-')),
-        '--once',
-      ]);
+      const run = await devOnceOnProcesses([join(FIXTURES, file)], { web: LOCAL_SERVER });
       expect(run.stderr).not.toMatch(/error/i);
       expect(run.code).toBe(0);
       expect(run.stdout).toContain('All ingresses answered.');

@@ -1,34 +1,16 @@
-/**
- * `wharf dev` with several `--template` (issue 16): a cluster stack exporting its network,
- * cluster, listener and target group, and a service stack importing them, run as one app on the
- * process runtime, in-process. The service is given first: the cluster still comes first.
- */
-
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runMain } from '../../support/in-process-cli.js';
+import { devOnceOnProcesses, LOCAL_SERVER } from './support.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const CROSS = join(ROOT, 'test/fixtures/any-ecs/cross-stack');
 
 describe('wharf dev --template cluster.yml --template service.yml', () => {
   it('runs the service on the imported cluster, network and target group, and --once exits 0', async () => {
-    const run = await runMain([
-      'dev',
-      '--template',
-      join(CROSS, 'service.yml'),
-      '--template',
-      join(CROSS, 'cluster.yml'),
-      '--runtime',
-      'process',
-      '--process-command',
-      'web=node examples/local-server.mjs',
-      '--log-dir',
-      mkdtempSync(join(tmpdir(), 'wharf-dev-logs-')),
-      '--once',
-    ]);
+    const run = await devOnceOnProcesses([join(CROSS, 'service.yml'), join(CROSS, 'cluster.yml')], {
+      web: LOCAL_SERVER,
+    });
     expect(run.stderr).not.toMatch(/error/i);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/GET http:\/\/127\.0\.0\.1:\d+\/ → 200 hello from task/);

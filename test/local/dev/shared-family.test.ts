@@ -5,15 +5,12 @@
  * listener's default action) and `/api/*` to the second (a listener rule).
  */
 
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildLocalModel } from '../../../src/local/model.js';
 import { resolveApp } from '../../../src/template/evaluate.js';
 import { loadTemplateFile } from '../../../src/template/load.js';
-import { runMain } from '../../support/in-process-cli.js';
-import { get, ingressUrl, type StartedCloud, startCloud } from './support.js';
+import { devOnceOnProcesses, get, ingressUrl, type StartedCloud, startCloud } from './support.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const TEMPLATE = join(ROOT, 'test/fixtures/any-ecs/shared-family.yml');
@@ -101,20 +98,7 @@ describe('wharf dev with two task definitions of one family (issue 16)', () => {
   });
 
   it('wharf dev --template shared-family.yml --once exits 0', async () => {
-    const run = await runMain([
-      'dev',
-      '--template',
-      TEMPLATE,
-      '--runtime',
-      'process',
-      '--process-command',
-      `site=${SERVER}`,
-      '--process-command',
-      `api=${SERVER}`,
-      '--log-dir',
-      mkdtempSync(join(tmpdir(), 'wharf-dev-logs-')),
-      '--once',
-    ]);
+    const run = await devOnceOnProcesses([TEMPLATE], { site: SERVER, api: SERVER });
     expect(run.stderr).not.toMatch(/error/i);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('All ingresses answered.');

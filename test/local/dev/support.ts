@@ -11,6 +11,7 @@ import { request } from 'undici';
 import { RecordingIoHost } from '../../../src/io/io-host.js';
 import { type LocalCloud, type LocalCloudOptions, startLocalCloud } from '../../../src/local/cloud.js';
 import { containersWithLabel } from '../../support/docker.js';
+import { runMain } from '../../support/in-process-cli.js';
 
 export const FIXTURES = resolve(import.meta.dirname, '../../fixtures/seeds-like');
 export const API_GATEWAY_PARENT = join(FIXTURES, 'api-gateway', 'parent.yml');
@@ -118,4 +119,32 @@ export async function containersOfRun(runId: string): Promise<number> {
 /** The local ports the cloud listens on (ingresses and the Cloud Map API). */
 export function listeningPorts(cloud: LocalCloud): number[] {
   return cloud.endpoints.map((e) => Number(new URL(e.url).port));
+}
+
+/** The process runtime's command of the fixtures' `web` containers (run from the repository root). */
+export const LOCAL_SERVER = 'node examples/local-server.mjs';
+
+/**
+ * `wharf dev --template … --runtime process --once` in this process: each container of
+ * `commands` runs that command, logs go to a fresh folder, `extra` goes before `--once`.
+ */
+export function devOnceOnProcesses(
+  templates: readonly string[],
+  commands: Readonly<Record<string, string>>,
+  extra: readonly string[] = [],
+) {
+  return runMain([
+    'dev',
+    ...templates.flatMap((template) => ['--template', template]),
+    '--runtime',
+    'process',
+    ...Object.entries(commands).flatMap(([container, command]) => [
+      '--process-command',
+      `${container}=${command}`,
+    ]),
+    '--log-dir',
+    mkdtempSync(join(tmpdir(), 'wharf-dev-logs-')),
+    ...extra,
+    '--once',
+  ]);
 }
