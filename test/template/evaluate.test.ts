@@ -6,11 +6,12 @@
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { isWharfError, TemplateError } from '../../src/errors.js';
+import { TemplateError } from '../../src/errors.js';
 import { resolveApp } from '../../src/template/evaluate.js';
 import { loadTemplateFile } from '../../src/template/load.js';
 import type { CfnTemplate, CfnValue, LoadedApp, LoadedStack } from '../../src/template/model.js';
 import type { ResolvedStack, ResolveOptions } from '../../src/template/resolved.js';
+import { failure } from '../support/thrown-error.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 const FILE = '/virtual/app.yml';
@@ -25,17 +26,6 @@ function inlineApp(template: Partial<CfnTemplate>, name = 'app'): LoadedApp {
     children: new Map(),
   };
   return { source: 'template-file', name, root, stacks: [root] };
-}
-
-/** The error `run` throws (fails the test when it throws none). */
-function failure(run: () => unknown): TemplateError {
-  try {
-    run();
-  } catch (error) {
-    if (isWharfError(error)) return error as TemplateError;
-    throw error;
-  }
-  throw new Error('expected a TemplateError, but nothing was thrown');
 }
 
 /** A template with a bit of everything the cases below refer to. */

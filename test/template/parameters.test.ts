@@ -4,25 +4,15 @@
  * docs/reference/aws-behavior-2.md §13.
  */
 import { describe, expect, it } from 'vitest';
-import { isWharfError, type TemplateError } from '../../src/errors.js';
 import {
   nearestParameterType,
   PARAMETER_TYPES,
   parameterValue,
   SSM_PLACEHOLDER,
 } from '../../src/template/parameters.js';
+import { failure } from '../support/thrown-error.js';
 
 const AT = { file: '/virtual/app.yml' };
-
-function failure(run: () => unknown): TemplateError {
-  try {
-    run();
-  } catch (error) {
-    if (isWharfError(error)) return error as TemplateError;
-    throw error;
-  }
-  throw new Error('expected a TemplateError, but nothing was thrown');
-}
 
 describe('parameter types CloudFormation accepts (§13)', () => {
   it.each([

@@ -6,11 +6,11 @@
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { isWharfError, type TemplateError } from '../../src/errors.js';
 import { resolveApp } from '../../src/template/evaluate.js';
 import { importOrder } from '../../src/template/import-order.js';
 import { combineApps, loadTemplateFiles } from '../../src/template/load.js';
 import type { CfnTemplate, LoadedApp, LoadedStack } from '../../src/template/model.js';
+import { failure } from '../support/thrown-error.js';
 
 const CROSS = fileURLToPath(new URL('../fixtures/any-ecs/cross-stack/', import.meta.url));
 
@@ -24,16 +24,6 @@ function inlineApp(name: string, template: Partial<CfnTemplate>): LoadedApp {
     children: new Map(),
   };
   return { source: 'template-file', name, root, stacks: [root] };
-}
-
-function failure(run: () => unknown): TemplateError {
-  try {
-    run();
-  } catch (error) {
-    if (isWharfError(error)) return error as TemplateError;
-    throw error;
-  }
-  throw new Error('expected a TemplateError, but nothing was thrown');
 }
 
 const TOPIC = { Topic: { Type: 'AWS::SNS::Topic' } };
