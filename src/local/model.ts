@@ -42,6 +42,8 @@ export const EMULATED_TYPES: ReadonlySet<string> = new Set([
   'AWS::ApiGatewayV2::VpcLink',
   'AWS::ElasticLoadBalancingV2::LoadBalancer',
   'AWS::ElasticLoadBalancingV2::Listener',
+  // Evaluated per request before the listener's default action (elb/listener-rules.ts).
+  'AWS::ElasticLoadBalancingV2::ListenerRule',
   'AWS::ElasticLoadBalancingV2::TargetGroup',
   'AWS::ECS::Cluster',
   'AWS::ECS::TaskDefinition',
@@ -64,8 +66,6 @@ export const NOT_EMULATED: Readonly<Record<string, string>> = {
   'AWS::ApplicationAutoScaling::ScalingPolicy': 'the service keeps its DesiredCount locally',
   'AWS::Scheduler::Schedule':
     'EventBridge Scheduler is not emulated, its target never runs locally (AWS::Events::Rule schedules are)',
-  'AWS::ElasticLoadBalancingV2::ListenerRule':
-    "its conditions are not matched locally: the listener's default actions serve every request",
 };
 
 /** A limit of an emulated type: what differs locally, and which resources it concerns. */

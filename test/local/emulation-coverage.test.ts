@@ -135,12 +135,12 @@ describe('the README list of what wharf dev emulates', () => {
     }
   });
 
-  it('tells the truth about listener rules, private DNS namespaces and HTTPS listeners', () => {
+  it('tells the truth about listener rules (emulated), private DNS namespaces and HTTPS listeners', () => {
     const block = renderEmulationCoverage();
-    expect(EMULATED_TYPES.has('AWS::ElasticLoadBalancingV2::ListenerRule')).toBe(false);
-    expect(block).toContain(
-      `\`AWS::ElasticLoadBalancingV2::ListenerRule\` (${NOT_EMULATED['AWS::ElasticLoadBalancingV2::ListenerRule']})`,
-    );
+    expect(EMULATED_TYPES.has('AWS::ElasticLoadBalancingV2::ListenerRule')).toBe(true);
+    expect(NOT_EMULATED['AWS::ElasticLoadBalancingV2::ListenerRule']).toBeUndefined();
+    expect(block).toContain('`AWS::ElasticLoadBalancingV2::ListenerRule`, ');
+    expect(block).not.toContain("the listener's default actions serve every request");
     for (const [type, limit] of Object.entries(EMULATED_WITH_LIMITS)) {
       expect(EMULATED_TYPES.has(type), type).toBe(true);
       expect(block).toContain(`\`${type}\` (`);
@@ -162,13 +162,11 @@ describe('the README list of what wharf dev emulates', () => {
 describe('warnings for emulated types with limits, and types that are not emulated', () => {
   const FIXTURE = join(ROOT, 'test/fixtures/any-ecs/partly-emulated.yml');
 
-  it('warns once per listener rule, once per private DNS namespace and once per HTTPS listener, not for the HTTP listener', () => {
+  it('warns once per private DNS namespace and once per HTTPS listener, not for the HTTP listener or the listener rule (emulated)', () => {
     const model = buildLocalModel(resolveApp(loadTemplateFile(FIXTURE)));
     const about = (logicalId: string) =>
       model.warnings.filter((w) => w.startsWith(`${FIXTURE}: ${logicalId}: `));
-    expect(about('LegacyRule')).toEqual([
-      `${FIXTURE}: LegacyRule: AWS::ElasticLoadBalancingV2::ListenerRule is not emulated: its conditions are not matched locally: the listener's default actions serve every request`,
-    ]);
+    expect(about('LegacyRule')).toEqual([]);
     expect(about('Namespace')).toEqual([
       `${FIXTURE}: Namespace: AWS::ServiceDiscovery::PrivateDnsNamespace is partly emulated: its DNS names do not resolve inside tasks locally; the Cloud Map API and API Gateway's discovery still work`,
     ]);
@@ -176,7 +174,7 @@ describe('warnings for emulated types with limits, and types that are not emulat
       `${FIXTURE}: HttpsListener: AWS::ElasticLoadBalancingV2::Listener with Protocol: HTTPS is partly emulated: served as plain HTTP locally, without TLS, Certificates or SslPolicy: clients use http://`,
     ]);
     expect(about('HttpListener')).toEqual([]);
-    expect(model.warnings).toHaveLength(3);
+    expect(model.warnings).toHaveLength(2);
     // Both listeners still serve, the HTTPS one as plain HTTP.
     expect(model.loadBalancers[0]?.listeners.map((l) => [l.port, l.protocol])).toEqual([
       [80, 'HTTP'],

@@ -5,8 +5,10 @@
  * `classification_reason`, formatted like the documented example: times in ISO 8601 with
  * microseconds, processing times in seconds with 3 decimals (`-1` when the request was not
  * dispatched or got no answer), `-` for the target fields of requests that never reached a target,
- * `matched_rule_priority` 0 (the default action; listener rules are not emulated). Health checks are
- * not logged. For HTTPS listeners (plain HTTP locally) the TLS fields show a typical
+ * `matched_rule_priority` the priority of the listener rule that matched, 0 when the default action
+ * served, `-` for a request refused before the rules were evaluated (a malformed request: "for any
+ * other error, it is set to -", aws-behavior-2.md §4.3). Health checks are not logged. For HTTPS
+ * listeners (plain HTTP locally) the TLS fields show a typical
  * `ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2`. Not emulated: batching into 5-minute files in S3, the
  * fields AWS added after `classification_reason` (`conn_trace_id`, …), `error_reason` values.
  */
@@ -44,6 +46,11 @@ export interface AccessLogEntry {
   readonly actionsExecuted: string;
   readonly redirectUrl?: string;
   readonly errorReason?: string;
+  /**
+   * The matched listener rule's priority (1–50,000), 0 when the default action served.
+   * @default - `-` (the request was refused before the rules were evaluated)
+   */
+  readonly matchedRulePriority?: number;
 }
 
 /** `app/<name>/<id>` from a load balancer ARN (`…:loadbalancer/app/<name>/<id>`). */
@@ -94,7 +101,7 @@ export function formatAccessLogLine(entry: AccessLogEntry): string {
     quoted(entry.traceId),
     '"-"',
     '"-"',
-    0,
+    entry.matchedRulePriority ?? '-',
     formatLogTime(entry.requestCreationTimeMs),
     quoted(entry.actionsExecuted),
     quoted(entry.redirectUrl),

@@ -16,8 +16,15 @@
  * - weighted target groups: each request picks a group at random in proportion to its weight
  *   (0–999); weight 0 groups get nothing.
  *
- * Not emulated: `weighted_random` / automatic target weights, slow start, stickiness, Availability
- * Zones and cross-zone balancing (all targets are in one pool).
+ * - target group stickiness of a weighted forward (`TargetGroupStickinessConfig`, aws-behavior-2.md
+ *   §4.2): a client whose `AWSALBTG` cookie names a group of the action (weight above 0) stays on
+ *   it; otherwise the weights decide; every response through a sticky action sets `AWSALBTG` and
+ *   `AWSALBTGCORS` (`SameSite=None; Secure`) for the duration. The cookie value is opaque
+ *   (encrypted) on AWS and the target group ARN in base64url here.
+ *
+ * Not emulated: `weighted_random` / automatic target weights, slow start, target stickiness within
+ * a group (`stickiness.enabled`), Availability Zones and cross-zone balancing (all targets are in
+ * one pool).
  */
 
 import type { TargetState, WeightedTargetGroup } from './types.js';
@@ -117,4 +124,48 @@ export function selectTargetGroup(
   // Floating-point leftovers: the last group with a weight.
   for (let i = groups.length - 1; i >= 0; i--) if (groups[i].weight > 0) return groups[i];
   return undefined;
+}
+
+/** The cookie that keeps a client on a target group of a weighted forward (aws-behavior-2.md §4.2). */
+export const GROUP_STICKINESS_COOKIE = 'AWSALBTG';
+/** Its copy for cross-origin requests, with `SameSite=None; Secure`. */
+export const GROUP_STICKINESS_CORS_COOKIE = 'AWSALBTGCORS';
+
+/** The value the load balancer writes in {@link GROUP_STICKINESS_COOKIE} for a group (opaque on AWS). */
+export function groupStickinessValue(targetGroupArn: string): string {
+  return Buffer.from(targetGroupArn, 'utf8').toString('base64url');
+}
+
+/**
+ * The group a client's `Cookie` header sticks it to: the group of `groups` (with a weight above 0)
+ * whose value an `AWSALBTG` cookie carries, or `undefined` (then the weights decide). A cookie
+ * naming no group of the action is ignored.
+ */
+export function stickyTargetGroup(
+  groups: readonly WeightedTargetGroup[],
+  cookieHeader: string | undefined,
+): WeightedTargetGroup | undefined {
+  if (!cookieHeader) return undefined;
+  for (const part of cookieHeader.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0 || part.slice(0, eq).trim() !== GROUP_STICKINESS_COOKIE) continue;
+    const value = part.slice(eq + 1).trim();
+    const group = groups.find((g) => g.weight > 0 && groupStickinessValue(g.targetGroupArn) === value);
+    if (group) return group;
+  }
+  return undefined;
+}
+
+/** The two `Set-Cookie` values that keep the client on `targetGroupArn` for `durationSeconds`. */
+export function groupStickinessCookies(
+  targetGroupArn: string,
+  durationSeconds: number,
+  nowMs: number,
+): string[] {
+  const value = groupStickinessValue(targetGroupArn);
+  const expires = new Date(nowMs + durationSeconds * 1000).toUTCString();
+  return [
+    `${GROUP_STICKINESS_COOKIE}=${value}; Expires=${expires}; Path=/`,
+    `${GROUP_STICKINESS_CORS_COOKIE}=${value}; Expires=${expires}; Path=/; SameSite=None; Secure`,
+  ];
 }

@@ -1,9 +1,13 @@
 /**
- * An Application Load Balancer: one loopback HTTP server per listener, each running its listener's
- * default action, and health checks for the target groups it forwards to.
+ * An Application Load Balancer: one loopback HTTP server per listener, each running the action of
+ * its first matching listener rule or its default action, and health checks for the target groups
+ * it forwards to.
  *
- * Fidelity (aws-behavior.md §2): listeners answer with their default action (`forward`,
- * `redirect`, `fixed-response`); `forward` is proxy.ts. The load balancer reaches targets and
+ * Fidelity (aws-behavior.md §2, aws-behavior-2.md §4): each request goes through the listener's
+ * rules in priority order (listener-rules.ts), then its default action; the action is `forward`
+ * (proxy.ts; weighted, with group stickiness, balancer.ts), `redirect` or `fixed-response`
+ * (listener-actions.ts); the access log line carries the matched rule's priority (0 for the
+ * default action) and the target group that served. The load balancer reaches targets and
  * health-checks them as a VPC source (its security groups and a private IP), through the injected
  * {@link NetworkPath}. The idle timeout applies to client connections (keep-alive; 408 and the
  * connection closed for a client that sends no complete request headers, or whose request body
@@ -14,7 +18,7 @@
  * (`OPTIONS *`) get 400. `CONNECT` is not served: node:http closes the connection. HTTPS
  * listeners are served as plain HTTP on loopback (no certificates); targets still see
  * `X-Forwarded-Proto: https`.
- * Not emulated: listener rules, authentication actions, HTTP/2 and gRPC, WebSocket upgrades,
+ * Not emulated: authentication actions, rule transforms, HTTP/2 and gRPC, WebSocket upgrades,
  * 463 for more than 30 `X-Forwarded-For` addresses, 501 for unknown transfer encodings (Node's
  * parser answers 400), cross-zone and DNS behaviour.
  */
@@ -28,10 +32,11 @@ import { type Clock, SYSTEM_CLOCK } from '../clock.js';
 import { applyOriginForm, classifyRequestTarget } from '../http/request-target.js';
 import type { ConnectionSource, NetworkPath } from '../network/types.js';
 import { type AccessLogSink, elbLogName } from './access-log.js';
-import { selectTargetGroup } from './balancer.js';
+import { groupStickinessCookies, selectTargetGroup, stickyTargetGroup } from './balancer.js';
 import { ELB_STATUS_TEXT, elbErrorPage } from './errors.js';
 import { stripPort } from './forwarded-headers.js';
 import { writeFixedResponse, writeRedirect } from './listener-actions.js';
+import { ListenerRules, ruleRequestOf } from './listener-rules.js';
 import {
   answerFromLoadBalancer,
   forwardRequest,
@@ -41,7 +46,7 @@ import {
 } from './proxy.js';
 import { refusedRequestStatus } from './request-checks.js';
 import type { Target, TargetGroup } from './target-group.js';
-import type { ListenerConfig, LoadBalancerConfig } from './types.js';
+import type { ListenerAction, ListenerConfig, LoadBalancerConfig } from './types.js';
 
 /** What a load balancer uses from outside. */
 export interface LoadBalancerDeps {
@@ -196,7 +201,11 @@ function usedTargetGroups(
 ): Set<TargetGroup> {
   const used = new Set<TargetGroup>();
   for (const listener of config.listeners) {
-    for (const action of listener.defaultActions) {
+    const actions: ListenerAction[] = [
+      ...listener.defaultActions,
+      ...(listener.rules ?? []).map((rule) => rule.action),
+    ];
+    for (const action of actions) {
       if (action.type !== 'forward') continue;
       for (const { targetGroupArn } of action.targetGroups) {
         const group = targetGroups.get(targetGroupArn);
@@ -214,19 +223,22 @@ function usedTargetGroups(
   return used;
 }
 
-/** The request handler of one listener: its first default action decides. */
+/**
+ * The request handler of one listener: the first rule whose conditions match decides, else the
+ * first default action.
+ */
 function listenerHandler(
   listener: ListenerConfig,
   context: ListenerContext,
   targetGroups: ReadonlyMap<string, TargetGroup>,
   random: () => number,
 ): (req: IncomingMessage, res: ServerResponse) => void {
-  const action = listener.defaultActions[0];
+  const rules = new ListenerRules(listener.rules ?? [], listener.defaultActions[0]);
   return (req, res) => {
     const record: RequestRecord = {
       startMs: context.clock.now(),
       startPerf: performance.now(),
-      actionsExecuted: action?.type ?? 'fixed-response',
+      actionsExecuted: '-',
     };
     const target = classifyRequestTarget(req.url);
     if (target.form === 'absolute') applyOriginForm(req, target);
@@ -238,10 +250,23 @@ function listenerHandler(
       answerFromLoadBalancer(context, req, res, record, refused);
       return;
     }
+    const { action, priority } = rules.decide(ruleRequestOf(req));
+    record.matchedRulePriority = priority;
+    record.actionsExecuted = action?.type ?? 'fixed-response';
     switch (action?.type) {
       case 'forward': {
-        const weighted = selectTargetGroup(action.targetGroups, random);
+        const sticky = action.stickiness?.enabled ? action.stickiness : undefined;
+        const weighted =
+          (sticky && stickyTargetGroup(action.targetGroups, req.headers.cookie)) ??
+          selectTargetGroup(action.targetGroups, random);
         const group = weighted && targetGroups.get(weighted.targetGroupArn);
+        if (sticky && weighted) {
+          record.setCookies = groupStickinessCookies(
+            weighted.targetGroupArn,
+            sticky.durationSeconds,
+            context.clock.now(),
+          );
+        }
         if (!group) answerFromLoadBalancer(context, req, res, record, 503);
         else forwardRequest(context, req, res, group, record);
         return;

@@ -70,6 +70,10 @@ export interface RequestRecord {
   traceId?: string;
   actionsExecuted: string;
   redirectUrl?: string;
+  /** Priority of the listener rule that matched; 0 for the default action. @default - `-` in the log */
+  matchedRulePriority?: number;
+  /** `Set-Cookie` values the load balancer adds to the target's response (group stickiness). */
+  setCookies?: string[];
   targetStatus?: number;
   /** `performance.now()` when the request was sent to / first answered by the target. */
   sentPerf?: number;
@@ -128,6 +132,7 @@ export function logRequest(
       requestCreationTimeMs: record.startMs,
       actionsExecuted: record.actionsExecuted,
       redirectUrl: record.redirectUrl,
+      matchedRulePriority: record.matchedRulePriority,
     }),
   );
 }
@@ -308,6 +313,7 @@ class ForwardExchange implements Dispatcher.DispatchHandler, InFlightRequest {
       out[kept++] = out[i + 1] as string;
     }
     out.length = kept;
+    for (const cookie of this.record.setCookies ?? []) out.push('set-cookie', cookie);
     out.push('Connection', this.req.headers.connection?.toLowerCase() === 'close' ? 'close' : 'keep-alive');
     this.res.writeHead(statusCode, statusText || undefined, out);
     return true;

@@ -1,8 +1,8 @@
 /**
  * Template → ALB model: `AWS::ElasticLoadBalancingV2::LoadBalancer` (application), its
  * `Listener`s (default actions) and the `TargetGroup`s they forward to. Network load balancers
- * and `lambda`/`alb` targets are not emulated and are rejected here. Listener rules are a
- * resource type that is not emulated (`model.ts`: one warning each, the default actions serve).
+ * and `lambda`/`alb` targets are not emulated and are rejected here. Listener rules are read by
+ * resolve-rules.ts and attached to their listener.
  *
  * Fidelity: a target group's `TargetType` defaults to `instance` (ELB API reference,
  * `CreateTargetGroup`), which AWS accepts beside Fargate services, e.g. as a listener's
@@ -17,7 +17,9 @@ import type { ResolvedApp, ResolvedResource } from '../../template/resolved.js';
 import type { EcsServiceConfig } from '../ecs/types.js';
 import { resourcesOfType } from '../network/resolve.js';
 import { originOf, PropertyReader } from '../props.js';
-import type { ListenerAction, ListenerConfig, LoadBalancerConfig, TargetGroupConfig } from './types.js';
+import { readAction } from './read-action.js';
+import { resolveListenerRules } from './resolve-rules.js';
+import type { ListenerConfig, ListenerRuleConfig, LoadBalancerConfig, TargetGroupConfig } from './types.js';
 
 /** The ALB side of the templates. */
 export interface ResolvedLoadBalancing {
@@ -26,48 +28,10 @@ export interface ResolvedLoadBalancing {
   readonly warnings: string[];
 }
 
-function readAction(props: PropertyReader, path: string): ListenerAction {
-  const type = props.string(`${path}.Type`);
-  if (type === 'forward') {
-    const single = props.optionalString(`${path}.TargetGroupArn`);
-    const weighted = props.list(`${path}.ForwardConfig.TargetGroups`).map((item) => ({
-      targetGroupArn: props.string(`${item}.TargetGroupArn`),
-      weight: props.number(`${item}.Weight`, 1),
-    }));
-    const targetGroups =
-      weighted.length > 0 ? weighted : single ? [{ targetGroupArn: single, weight: 1 }] : [];
-    if (targetGroups.length === 0)
-      props.fail(path, 'a forward action needs TargetGroupArn or ForwardConfig.TargetGroups');
-    return { type, targetGroups };
-  }
-  if (type === 'redirect') {
-    const config = `${path}.RedirectConfig`;
-    return {
-      type,
-      protocol: props.optionalString(`${config}.Protocol`),
-      port: props.optionalString(`${config}.Port`),
-      host: props.optionalString(`${config}.Host`),
-      path: props.optionalString(`${config}.Path`),
-      query: props.optionalString(`${config}.Query`),
-      statusCode: props.string(`${config}.StatusCode`),
-    };
-  }
-  if (type === 'fixed-response') {
-    const config = `${path}.FixedResponseConfig`;
-    return {
-      type,
-      statusCode: props.number(`${config}.StatusCode`),
-      contentType: props.optionalString(`${config}.ContentType`),
-      messageBody: props.optionalString(`${config}.MessageBody`),
-    };
-  }
-  return props.fail(
-    `${path}.Type`,
-    `'${type}' actions are not emulated locally; allowed: forward, redirect, fixed-response`,
-  );
-}
-
-function resolveListener(resource: ResolvedResource): ListenerConfig {
+function resolveListener(
+  resource: ResolvedResource,
+  rules: ReadonlyMap<string, ListenerRuleConfig[]>,
+): ListenerConfig {
   const props: PropertyReader = new PropertyReader(resource);
   const protocol = props.optionalString('Protocol') ?? 'HTTP';
   if (protocol !== 'HTTP' && protocol !== 'HTTPS') {
@@ -78,6 +42,7 @@ function resolveListener(resource: ResolvedResource): ListenerConfig {
     port: props.number('Port'),
     protocol,
     defaultActions: props.list('DefaultActions').map((path) => readAction(props, path)),
+    rules: rules.get(resource.ref) ?? [],
     origin: originOf(resource),
   };
 }
@@ -181,6 +146,7 @@ function requireIpv6Subnets(
 export function resolveLoadBalancing(app: ResolvedApp): ResolvedLoadBalancing {
   const warnings: string[] = [];
   const listeners = resourcesOfType(app, 'AWS::ElasticLoadBalancingV2::Listener');
+  const rules = resolveListenerRules(app);
   const subnets = new Map(resourcesOfType(app, 'AWS::EC2::Subnet').map((s) => [s.ref, s]));
   const loadBalancers = resourcesOfType(app, 'AWS::ElasticLoadBalancingV2::LoadBalancer').map((resource) => {
     const props: PropertyReader = new PropertyReader(resource);
@@ -204,7 +170,7 @@ export function resolveLoadBalancing(app: ResolvedApp): ResolvedLoadBalancing {
       dropInvalidHeaderFields: attributes['routing.http.drop_invalid_header_fields.enabled'] === 'true',
       listeners: listeners
         .filter((listener) => new PropertyReader(listener).optionalString('LoadBalancerArn') === resource.ref)
-        .map(resolveListener),
+        .map((listener) => resolveListener(listener, rules)),
       origin: originOf(resource),
     } satisfies LoadBalancerConfig;
   });

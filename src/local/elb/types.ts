@@ -12,9 +12,21 @@ export interface WeightedTargetGroup {
   readonly weight: number;
 }
 
+/** `ForwardConfig.TargetGroupStickinessConfig`: keeps a client on the target group it first got. */
+export interface TargetGroupStickiness {
+  readonly enabled: boolean;
+  /** 1 to 604,800 seconds (7 days). */
+  readonly durationSeconds: number;
+}
+
 /** A listener action. Only what the two patterns use is emulated; others are rejected at resolve time. */
 export type ListenerAction =
-  | { readonly type: 'forward'; readonly targetGroups: readonly WeightedTargetGroup[] }
+  | {
+      readonly type: 'forward';
+      readonly targetGroups: readonly WeightedTargetGroup[];
+      /** Group-level stickiness of a weighted forward. @default - none */
+      readonly stickiness?: TargetGroupStickiness;
+    }
   | {
       readonly type: 'redirect';
       readonly protocol?: string;
@@ -32,7 +44,34 @@ export type ListenerAction =
       readonly messageBody?: string;
     };
 
-/** `AWS::ElasticLoadBalancingV2::Listener` (its default actions; rules are not emulated). */
+/** One `Values` entry of a `query-string` condition: `Key` is optional (then any key). */
+export interface QueryStringMatch {
+  readonly key?: string;
+  readonly value: string;
+}
+
+/** A condition of a listener rule (`Conditions[]`), with its values from `*Config` or `Values`. */
+export type RuleCondition =
+  | { readonly field: 'host-header'; readonly values: readonly string[] }
+  | { readonly field: 'path-pattern'; readonly values: readonly string[] }
+  | { readonly field: 'http-request-method'; readonly values: readonly string[] }
+  | { readonly field: 'source-ip'; readonly values: readonly string[] }
+  | { readonly field: 'http-header'; readonly headerName: string; readonly values: readonly string[] }
+  | { readonly field: 'query-string'; readonly values: readonly QueryStringMatch[] };
+
+/** `AWS::ElasticLoadBalancingV2::ListenerRule`. */
+export interface ListenerRuleConfig {
+  readonly arn: string;
+  /** 1 to 50,000, unique per listener; lower is evaluated first. */
+  readonly priority: number;
+  /** AND-ed; the values within one condition are OR-ed. */
+  readonly conditions: readonly RuleCondition[];
+  /** The terminal action (`forward`, `redirect` or `fixed-response`). */
+  readonly action: ListenerAction;
+  readonly origin?: Origin;
+}
+
+/** `AWS::ElasticLoadBalancingV2::Listener`: its rules, then its default actions. */
 export interface ListenerConfig {
   readonly arn: string;
   /** The port on AWS (80, 443); locally the listener gets a free loopback port. */
@@ -40,6 +79,8 @@ export interface ListenerConfig {
   /** `HTTP` or `HTTPS` (HTTPS is served as plain HTTP locally; `X-Forwarded-Proto` still says `https`). */
   readonly protocol: 'HTTP' | 'HTTPS';
   readonly defaultActions: readonly ListenerAction[];
+  /** The listener's rules, in priority order (lowest first). @default - none */
+  readonly rules?: readonly ListenerRuleConfig[];
   readonly origin?: Origin;
 }
 

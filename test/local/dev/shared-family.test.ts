@@ -70,11 +70,13 @@ describe('wharf dev with two task definitions of one family (issue 16)', () => {
     const home = await get(`${url}/`);
     expect(home.status).toBe(200);
     expect(home.body).toContain(`hello from task ${siteTask?.taskId}: GET /`);
-    // Listener rules are not emulated yet (a warning says so): /api/* is not routed to the api
-    // service here, so reach its task directly: its own container answers on its own port.
-    const endpoint = apiTask?.endpoints.find((e) => e.containerPort === 8081);
-    const direct = await get(`http://${endpoint?.host}:${endpoint?.port}/api/orders`);
-    expect(direct.body).toBe(`hello from task ${apiTask?.taskId}: GET /api/orders\n`);
+    // The listener rule (priority 1, path-pattern /api/*) sends /api/orders to the api service.
+    const api1 = await get(`${url}/api/orders`);
+    expect(api1.status).toBe(200);
+    expect(api1.body).toBe(`hello from task ${apiTask?.taskId}: GET /api/orders\n`);
+    // /api itself does not match /api/* (the pattern matches the whole path): the default action.
+    const bare = await get(`${url}/api`);
+    expect(bare.body).toContain(`hello from task ${siteTask?.taskId}: GET /api`);
   });
 
   it('registers a changed definition as the family’s next revision, above both of the template’s (watch)', async () => {
