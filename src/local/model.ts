@@ -87,6 +87,19 @@ export const EMULATED_WITH_LIMITS: Readonly<Record<string, EmulationLimit>> = {
   'AWS::ServiceDiscovery::PrivateDnsNamespace': {
     note: "its DNS names do not resolve inside tasks locally; the Cloud Map API and API Gateway's discovery still work",
   },
+  'AWS::ApiGatewayV2::Integration': {
+    when: 'with `RequestParameters` other than `overwrite:path`',
+    note: 'header and query-string mappings are not applied locally (overwrite:path is)',
+    applies: (resource) => {
+      const mappings = resource.properties.RequestParameters;
+      return (
+        mappings !== null &&
+        typeof mappings === 'object' &&
+        !Array.isArray(mappings) &&
+        Object.keys(mappings).some((key) => key !== 'overwrite:path')
+      );
+    },
+  },
   'AWS::ElasticLoadBalancingV2::Listener': {
     when: 'with `Protocol: HTTPS`',
     note: 'served as plain HTTP locally, without TLS, Certificates or SslPolicy: clients use http://',

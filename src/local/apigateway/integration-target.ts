@@ -9,13 +9,16 @@
  *   other than `$default`, `{name}` / `{name+}` in the URL path are replaced by path parameters;
  *   for `$default` the request path is appended to the URL path [UNCONFIRMED];
  * - `TimeoutInMillis` 50 to 30,000 [DOC].
- * Not supported: private integrations to ALB/NLB listeners, TLS to the backend, parameter mapping
- * (§1.7); such templates are rejected here with a message.
+ * - `RequestParameters` `overwrite:path` (path-mapping.ts), for both kinds.
+ * Not supported: private integrations to ALB/NLB listeners, TLS to the backend, the other
+ * parameter mappings (§1.7; a warning each, model.ts); such templates are rejected here with a
+ * message.
  */
 
 import { WharfError } from '../../errors.js';
 import type { ConnectionSource } from '../network/types.js';
 import { describeOrigin } from '../origin.js';
+import { compilePathMapping, type PathMapping } from './path-mapping.js';
 import type { HttpApiConfig, IntegrationConfig } from './types.js';
 
 /** Integration timeout bounds for HTTP APIs (§1.6). */
@@ -36,6 +39,8 @@ export interface CloudMapTarget {
   /** The VPC link ENI the connection comes from. */
   readonly source: ConnectionSource;
   readonly timeoutMs: number;
+  /** `overwrite:path`; `undefined` sends the client's path (stage segment included). */
+  readonly pathMapping?: PathMapping;
 }
 
 /** A public HTTP(S) URL integration. */
@@ -51,6 +56,8 @@ export interface UrlTarget {
   /** The URL's own query (`?…`) or empty. */
   readonly query: string;
   readonly timeoutMs: number;
+  /** `overwrite:path`; replaces the path built from the URL. */
+  readonly pathMapping?: PathMapping;
 }
 
 /** Where an integration sends requests. */
@@ -105,6 +112,14 @@ function compileIntegration(
       `TimeoutInMillis ${timeoutMs} is out of range; HTTP APIs allow ${MIN_TIMEOUT_MS} to ${MAX_TIMEOUT_MS}.`,
     );
   }
+  let pathMapping: PathMapping | undefined;
+  if (integration.overwritePath !== undefined) {
+    try {
+      pathMapping = compilePathMapping(integration.overwritePath);
+    } catch (error) {
+      unsupported(`RequestParameters overwrite:path ${(error as Error).message}`);
+    }
+  }
   if (integration.connectionType === 'VPC_LINK') {
     const arn = parseCloudMapServiceArn(integration.uri);
     if (!arn) {
@@ -132,6 +147,7 @@ function compileIntegration(
         label: `VPC link ${link.name} (${link.id})`,
       },
       timeoutMs,
+      pathMapping,
     };
   }
   let url: URL;
@@ -154,6 +170,7 @@ function compileIntegration(
     path: url.pathname.replace(/%7B/gi, '{').replace(/%7D/gi, '}'),
     query: url.search,
     timeoutMs,
+    pathMapping,
   };
 }
 

@@ -21,13 +21,15 @@
  *    instance, an instance without those attributes, a security group that drops the connection,
  *    or an address with nothing behind it → 503 `Service Unavailable` [UNCONFIRMED, §1.5 best
  *    guess]. The backend path is the client's path and query unchanged, stage segment included
- *    (private integrations keep it, §1.1), and the client's Host is kept (§1.3).
+ *    (private integrations keep it, §1.1; aws-behavior-2.md §5.2), unless the integration maps
+ *    `overwrite:path` (path-mapping.ts; the query is kept), and the client's Host is kept (§1.3).
  */
 
 import { isHostFieldName, isValidHost } from '../http/host.js';
 import type { CompiledApi } from './compiled-api.js';
 import { GATEWAY_ERRORS, type GatewayError } from './errors.js';
 import { urlTargetPath } from './integration-target.js';
+import type { PathMapping } from './path-mapping.js';
 import type { RequestContext } from './request-context.js';
 
 /** The HTTP API limit on request line + headers, bytes (§1.6). */
@@ -92,6 +94,11 @@ export const checkDeclaredLength: RequestStep = (ctx) => {
     : undefined;
 };
 
+/** The `overwrite:path` result, with the client's query string. */
+function mappedPath(ctx: RequestContext, mapping: PathMapping): string {
+  return mapping({ routePath: ctx.routePath, pathParameters: ctx.match?.pathParameters }) + ctx.query;
+}
+
 /** Chooses where the request goes: an instance through the VPC, or the integration URL. */
 export const chooseUpstream: RequestStep = (ctx, api) => {
   const target = ctx.target;
@@ -99,13 +106,15 @@ export const chooseUpstream: RequestStep = (ctx, api) => {
   if (target.kind === 'url') {
     ctx.upstream = {
       origin: target.origin,
-      path: urlTargetPath(
-        target,
-        ctx.match?.route.isDefault ?? false,
-        ctx.path,
-        ctx.query,
-        ctx.match?.pathParameters,
-      ),
+      path: target.pathMapping
+        ? mappedPath(ctx, target.pathMapping)
+        : urlTargetPath(
+            target,
+            ctx.match?.route.isDefault ?? false,
+            ctx.path,
+            ctx.query,
+            ctx.match?.pathParameters,
+          ),
       host: target.host,
       by: ctx.req.socket.localAddress ?? '127.0.0.1',
     };
@@ -147,7 +156,7 @@ export const chooseUpstream: RequestStep = (ctx, api) => {
   }
   ctx.upstream = {
     origin: `http://${route.host.includes(':') ? `[${route.host}]` : route.host}:${route.port}`,
-    path: ctx.req.url ?? '/',
+    path: target.pathMapping ? mappedPath(ctx, target.pathMapping) : (ctx.req.url ?? '/'),
     host: undefined,
     by: target.source.sourceIp,
   };

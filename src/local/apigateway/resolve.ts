@@ -7,6 +7,7 @@
 import type { ResolvedApp, ResolvedResource } from '../../template/resolved.js';
 import { resourcesOfType } from '../network/resolve.js';
 import { originOf, PropertyReader } from '../props.js';
+import { compilePathMapping } from './path-mapping.js';
 import type {
   AccessLogConfig,
   HttpApiConfig,
@@ -83,10 +84,19 @@ function resolveIntegration(resource: ResolvedResource): IntegrationConfig {
       `got ${timeoutMs}; allowed: ${MIN_TIMEOUT_MS} to ${MAX_TIMEOUT_MS} for HTTP APIs`,
     );
   }
+  const overwritePath = props.optionalString('RequestParameters.overwrite:path');
+  if (overwritePath !== undefined) {
+    try {
+      compilePathMapping(overwritePath);
+    } catch (error) {
+      props.fail('RequestParameters.overwrite:path', (error as Error).message);
+    }
+  }
   return {
     id: resource.ref,
     type: 'HTTP_PROXY',
     connectionType,
+    overwritePath,
     uri: props.string('IntegrationUri'),
     method: props.optionalString('IntegrationMethod') ?? 'ANY',
     timeoutMs,

@@ -55,6 +55,11 @@ export interface IntegrationConfig {
   readonly timeoutMs: number;
   /** Id of the VPC link (`ConnectionId`) when `connectionType` is `VPC_LINK`. */
   readonly vpcLinkId?: string;
+  /**
+   * The `overwrite:path` value of `RequestParameters` (path-mapping.ts), e.g. `$request.path`.
+   * @default - the backend gets the client's path
+   */
+  readonly overwritePath?: string;
   readonly origin?: Origin;
 }
 
