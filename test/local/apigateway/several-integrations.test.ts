@@ -121,6 +121,7 @@ describe('the path each backend receives (§5.2)', () => {
     expect(await landing('shop', 'GET', '/prod/users/7?x=1')).toEqual(['users', '/users/7?x=1']);
   });
 
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the mapping's own syntax
   it('strips the route prefix with overwrite:path /${request.path.proxy}, on either stage', async () => {
     expect(await landing('shop', 'GET', '/inventory/items/3?q=1')).toEqual(['inventory', '/items/3?q=1']);
     expect(await landing('shop', 'PUT', '/prod/inventory/a/b')).toEqual(['inventory', '/a/b']);
