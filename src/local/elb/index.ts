@@ -11,6 +11,7 @@ export * from './health-check-matcher.js';
 export * from './health-checker.js';
 export * from './health-probe.js';
 export * from './listener-actions.js';
+export * from './listener-rules.js';
 export * from './load-balancer.js';
 export * from './target-group.js';
 export type * from './types.js';

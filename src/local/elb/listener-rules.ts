@@ -20,7 +20,8 @@
  *   compared after percent-decoding ("Any character can be percentage encoded" in the request)
  *   [UNCONFIRMED whether AWS decodes `+`: it is kept as `+` here];
  * - `source-ip`: the TCP peer address (never `X-Forwarded-For`) in any of the IPv4/IPv6 CIDR
- *   blocks; an IPv4-mapped IPv6 peer (`::ffff:10.0.0.1`) counts as its IPv4 address.
+ *   blocks; an IPv4-mapped IPv6 peer (`::ffff:10.0.0.1`) counts as its IPv4 address. Locally the
+ *   peer is the loopback address the client connects from (`127.0.0.1`), not its internet address.
  * Not emulated: `RegexValues`, rule `Transforms`, `authenticate-*` actions (resolve.ts refuses them).
  */
 
