@@ -8,7 +8,8 @@
  * (`301 Moved Permanently`) and `Location`. `#{port}` and `#{protocol}` are the AWS listener's, so
  * the Location points where it would on AWS, not at a local port. A fixed response sends the
  * configured status, `Content-Type` (default `text/plain`, `; charset=utf-8` added, inferred) and
- * body. Listener rules (conditions, priorities) and `authenticate-*` actions are not emulated.
+ * body. Which action serves a request is listener-rules.ts; `authenticate-*` actions are not
+ * emulated.
  */
 
 import type { ServerResponse } from 'node:http';

@@ -3,8 +3,9 @@
  * runtime: resource types Wharf does not model feed IAM policies, outputs and a container variable
  * (invented values, one warning for the variable); a dual-stack VPC with an Amazon-provided IPv6
  * block, subnets cut with Fn::Cidr and a dual-stack ALB, whose tasks get IPv6 addresses while the
- * ingress serves on the loopback; an unused instance target group, a listener rule, an HTTPS listener
- * and a private DNS namespace, run with exactly one warning each for what differs locally.
+ * ingress serves on the loopback; an unused instance target group, a listener rule (emulated, no
+ * warning), an HTTPS listener and a private DNS namespace, run with exactly one warning each for
+ * what differs locally.
  */
 
 import { join, resolve } from 'node:path';
