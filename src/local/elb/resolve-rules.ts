@@ -244,29 +244,34 @@ function resolveRule(resource: ResolvedResource): ListenerRuleConfig {
   };
 }
 
+/** The listener rules of the templates, and what cannot run locally. */
+export interface ResolvedListenerRules {
+  /** By the ARN of their listener, sorted by priority. */
+  readonly byListener: Map<string, ListenerRuleConfig[]>;
+  /** One per rule whose listener is not in the templates (a shared ALB declared elsewhere). */
+  readonly warnings: string[];
+}
+
 /**
  * Every listener rule of the templates, by the ARN of its listener, sorted by priority. Throws a
- * TemplateError for a rule AWS would refuse, for two rules of a listener with one priority, and
- * for a rule whose listener is not in the templates.
+ * TemplateError for a rule AWS would refuse and for two rules of a listener with one priority. A
+ * rule whose listener is not in the templates (a service's rule on an ALB another stack owns)
+ * gets a warning: it has no local effect.
  */
-export function resolveListenerRules(app: ResolvedApp): Map<string, ListenerRuleConfig[]> {
+export function resolveListenerRules(app: ResolvedApp): ResolvedListenerRules {
+  const warnings: string[] = [];
   const listeners = new Set(resourcesOfType(app, 'AWS::ElasticLoadBalancingV2::Listener').map((l) => l.ref));
   const byListener = new Map<string, ListenerRuleConfig[]>();
   const owners = new Map<string, ResolvedResource>();
   for (const resource of resourcesOfType(app, 'AWS::ElasticLoadBalancingV2::ListenerRule')) {
     const listenerArn = new PropertyReader(resource).string('ListenerArn');
-    if (!listeners.has(listenerArn)) {
-      throw new TemplateError(
-        {
-          file: resource.stack.loaded.file,
-          logicalId: resource.logicalId,
-          propertyPath: 'Properties.ListenerArn',
-        },
-        `listener '${listenerArn}' is not declared in these templates`,
-        { code: 'WHARF_LOCAL_REFERENCE' },
-      );
-    }
     const rule = resolveRule(resource);
+    if (!listeners.has(listenerArn)) {
+      warnings.push(
+        `${resource.stack.loaded.file}: ${resource.logicalId}: its listener '${listenerArn}' is not declared in these templates, so the rule has no local effect; pass the template that declares the load balancer with another --template`,
+      );
+      continue;
+    }
     const key = `${listenerArn} ${rule.priority}`;
     const other = owners.get(key);
     if (other) {
@@ -282,5 +287,5 @@ export function resolveListenerRules(app: ResolvedApp): Map<string, ListenerRule
     byListener.set(listenerArn, rules);
   }
   for (const rules of byListener.values()) rules.sort((a, b) => a.priority - b.priority);
-  return byListener;
+  return { byListener, warnings };
 }

@@ -147,6 +147,7 @@ export function resolveLoadBalancing(app: ResolvedApp): ResolvedLoadBalancing {
   const warnings: string[] = [];
   const listeners = resourcesOfType(app, 'AWS::ElasticLoadBalancingV2::Listener');
   const rules = resolveListenerRules(app);
+  warnings.push(...rules.warnings);
   const subnets = new Map(resourcesOfType(app, 'AWS::EC2::Subnet').map((s) => [s.ref, s]));
   const loadBalancers = resourcesOfType(app, 'AWS::ElasticLoadBalancingV2::LoadBalancer').map((resource) => {
     const props: PropertyReader = new PropertyReader(resource);
@@ -170,7 +171,7 @@ export function resolveLoadBalancing(app: ResolvedApp): ResolvedLoadBalancing {
       dropInvalidHeaderFields: attributes['routing.http.drop_invalid_header_fields.enabled'] === 'true',
       listeners: listeners
         .filter((listener) => new PropertyReader(listener).optionalString('LoadBalancerArn') === resource.ref)
-        .map((listener) => resolveListener(listener, rules)),
+        .map((listener) => resolveListener(listener, rules.byListener)),
       origin: originOf(resource),
     } satisfies LoadBalancerConfig;
   });

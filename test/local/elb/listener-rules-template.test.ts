@@ -223,6 +223,21 @@ describe('rules AWS refuses are refused, naming the file, the rule and the prope
     expect(error.message).toMatch(message);
   });
 
+  it('warns, and does not refuse, a rule whose listener another stack owns (not in these templates)', () => {
+    const arn =
+      'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/shared/50dc6c495c0c9188/f2f7dc8efc522ab2';
+    const file = variant(
+      'foreign-listener',
+      'ListenerArn: !Ref Listener\n      Priority: 50',
+      `ListenerArn: ${arn}\n      Priority: 50`,
+    );
+    const model = modelOf(file);
+    expect(model.warnings).toContain(
+      `${file}: LegacyRule: its listener '${arn}' is not declared in these templates, so the rule has no local effect; pass the template that declares the load balancer with another --template`,
+    );
+    expect(model.loadBalancers[0]?.listeners[0]?.rules?.map((r) => r.priority)).toEqual([5, 10, 20, 30, 40]);
+  });
+
   it('wharf dev exits 2 for a duplicate priority, naming the file, the rule and the property', async () => {
     const file = variant('duplicate-priority-cli', 'Priority: 20', 'Priority: 10');
     const run = await runMain(['dev', '--template', file, '--runtime', 'process', '--once']);
