@@ -91,7 +91,7 @@ function conditionValues(
 
 function readCondition(props: PropertyReader, path: string): { condition: RuleCondition; at: string } {
   const field = props.string(`${path}.Field`);
-  if (!(field in CONFIG_OF)) {
+  if (!Object.hasOwn(CONFIG_OF, field)) {
     invalid(props.resource, `${path}.Field`, `got '${field}'; allowed: ${Object.keys(CONFIG_OF).join(', ')}`);
   }
   const f = field as Field;
