@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { mentionsHost } from '../../src/aws/dns-names.js';
 import { dnsServiceNameProblem } from '../../src/check/traps/cloud-map-name-invalid.js';
 import {
   cidrCovers,
@@ -7,7 +8,6 @@ import {
   type RuleCondition,
   shadowingPairs,
 } from '../../src/check/traps/condition-cover.js';
-import { mentionsHost } from '../../src/check/traps/private-service-callers-blocked.js';
 
 // Matching rules per docs/reference/aws-behavior-2.md §4.1: `*` 0+ chars, `?` one; path-pattern
 // case-sensitive, host-header case-insensitive; `/api/*` does not match `/api`.

@@ -23,6 +23,7 @@
  * groups of the app are not judged.
  */
 
+import { mentionsHost } from '../../aws/dns-names.js';
 import type { CfnValue, LoadedApp } from '../../template/model.js';
 import { getPath, sameResource } from '../../template/query.js';
 import { literalOf, resourceOf, traceList, traceValue } from '../../template/references.js';
@@ -89,12 +90,6 @@ function privateServices(app: LoadedApp): PrivateService[] {
     }
   }
   return found;
-}
-
-/** True when `text` names `host` as a host name (not as part of a longer name). */
-export function mentionsHost(text: string, host: string): boolean {
-  const escaped = host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(^|[^a-z0-9.-])${escaped}\\.?($|[^a-z0-9.-])`, 'i').test(text);
 }
 
 /** The environment values of every container of a service's task definition, as text. */
