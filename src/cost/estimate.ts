@@ -28,6 +28,7 @@ import {
   pricingAssumptions,
   type RegionPrices,
 } from './prices.js';
+import { type ServiceCost, serviceBreakdown } from './service-breakdown.js';
 import {
   effectiveConcurrency,
   effectiveNewConnectionsPerSecond,
@@ -88,6 +89,11 @@ export interface CostEstimate {
   readonly totalMonthlyUsd: number;
   /** Sum of the lines tagged with each ingress; `shared` is everything else (tasks, network, logs). */
   readonly byIngress: { readonly 'api-gateway': number; readonly alb: number; readonly shared: number };
+  /**
+   * The lines each ECS service brings by itself (Fargate, its tasks' public IPv4, its own Cloud
+   * Map registrations and log group), one entry per service; the rest is shared.
+   */
+  readonly byService: readonly ServiceCost[];
   /** Billable-looking resources left out of the total. */
   readonly notPriced: readonly NotPriced[];
   /** Resource types known to cost nothing by themselves, with how many the templates have. */
@@ -197,6 +203,8 @@ const NOT_PRICED_REASONS: Record<string, string> = {
 /** A Fargate service as the model sees it. */
 interface ServiceInfo {
   readonly id: ResourceId;
+  /** The `ServiceName` property, when it is known. */
+  readonly name?: string;
   readonly tasks: number;
   readonly vcpu: number;
   readonly memoryGb: number;
@@ -468,6 +476,7 @@ export function buildCostModel(app: LoadedApp, options: CostOptions = {}): CostM
       .filter((name): name is string => !!name);
     services.push({
       id,
+      name: str(p.ServiceName),
       tasks,
       vcpu: cpu / 1024,
       memoryGb: memory / 1024,
@@ -1337,6 +1346,7 @@ export function priceCostModel(model: CostModel, traffic: TrafficProfile): CostE
       alb: sum((l) => l.ingress === 'alb'),
       shared: sum((l) => l.ingress === undefined),
     },
+    byService: serviceBreakdown(model, lines),
     notPriced: model.notPriced,
     free: model.free,
   };

@@ -348,8 +348,9 @@ export function layoutDiagram(model: DiagramModel): DiagramLayout {
   const nodes: PlacedNode[] = model.nodes
     .filter((n) => placed.has(n.id))
     .map((n) => ({ node: n, ...(placed.get(n.id) as Rect) }));
+  const detours = { count: 0 };
   const edges = model.edges
-    .map((edge) => routeEdge(edge, placed, { gap3Left: stripX + stripW, gap3Right: bandsX }))
+    .map((edge) => routeEdge(edge, placed, { gap3Left: stripX + stripW, gap3Right: bandsX }, detours))
     .filter((e) => e !== undefined);
 
   let bottom = Math.max(
@@ -399,6 +400,7 @@ function routeEdge(
   edge: DiagramEdge,
   placed: ReadonlyMap<string, Rect>,
   gap3: { gap3Left: number; gap3Right: number },
+  detours: { count: number },
 ): PlacedEdge | undefined {
   const a = placed.get(edge.from);
   const b = placed.get(edge.to);
@@ -430,6 +432,10 @@ function routeEdge(
       return withLabel(edge, points, gap3);
     }
     if (leftward) points.reverse();
+  } else if (edge.kind === 'request') {
+    // Task to task in one column (a caller to a private service): around the right side, so
+    // the line and its label cross none of the boxes stacked between them.
+    return sideRoute(edge, a, b, detours.count++);
   } else {
     const [upper, lower] = a.y <= b.y ? [a, b] : [b, a];
     points = [
@@ -439,6 +445,37 @@ function routeEdge(
     if (upper !== a) points.reverse();
   }
   return withLabel(edge, points, gap3);
+}
+
+/** Spacing of side routes: the `index`-th runs this much further right than the first. */
+const SIDE_STEP = 10;
+
+/** A request between two stacked boxes: out of the right side of one, down, into the other. */
+function sideRoute(edge: DiagramEdge, a: Rect, b: Rect, index: number): PlacedEdge {
+  const xr = Math.max(a.x + a.w, b.x + b.w) + 14 + index * SIDE_STEP;
+  const [ya, yb] = [a.y + a.h / 2 + 6, b.y + b.h / 2 - 6];
+  const points: [number, number][] = [
+    [a.x + a.w, ya],
+    [xr, ya],
+    [xr, yb],
+    [b.x + b.w, yb],
+  ];
+  if (edge.labels.length === 0) return { edge, points };
+  const size = labelSize(edge.labels);
+  const cx = xr + 6 + size.w / 2;
+  const first = (ya + yb) / 2 - size.h / 2 + 11;
+  const baselines = edge.labels.map((_, i) => first + i * LINE);
+  const boxTop = Math.min(...baselines) - 11;
+  return {
+    edge,
+    points,
+    label: {
+      cx,
+      baselines,
+      lines: edge.labels,
+      box: { x: cx - size.w / 2, y: boxTop, w: size.w, h: Math.max(...baselines) + 4 - boxTop },
+    },
+  };
 }
 
 function withLabel(

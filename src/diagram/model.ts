@@ -27,6 +27,8 @@ import type { SecurityGroupConfig, SubnetConfig } from '../local/network/types.j
 import { loadSource, type TemplateSource } from '../local/source.js';
 import { resolveApp } from '../template/evaluate.js';
 import type { PlainValue, ResolvedApp } from '../template/resolved.js';
+import { readListenerRules } from './listener-rules.js';
+import { privateServiceEdges } from './private-services.js';
 
 /** What a node stands for. */
 export type DiagramNodeKind =
@@ -219,6 +221,7 @@ export function buildDiagramModel(app: ResolvedApp): DiagramModel {
     { loadBalancers: [], targetGroups: [] },
   );
   const services = attempt<EcsServiceConfig[]>(notes, 'ECS services', () => resolveEcsServices(app), []);
+  const listenerRules = attempt(notes, 'Listener rules', () => readListenerRules(app), []);
 
   const nodes: DiagramNode[] = [];
   const groups: DiagramGroup[] = [];
@@ -461,13 +464,19 @@ export function buildDiagramModel(app: ResolvedApp): DiagramModel {
             from: linkId,
             to: task.id,
             kind: 'request',
-            labels: [`HTTP :${port ?? '?'}`, verdict.text],
+            labels: [
+              ...(api.integrations.length > 1 ? [`route ${routes.join(', ') || 'none'}`] : []),
+              `HTTP :${port ?? '?'}`,
+              verdict.text,
+            ],
             ...(verdict.warning ? { warning: verdict.warning } : {}),
           });
         }
       }
     }
   }
+
+  mergeIntegrationEdges(edges);
 
   // Ingress: load balancers.
   for (const lb of balancing.loadBalancers) {
@@ -511,27 +520,71 @@ export function buildDiagramModel(app: ResolvedApp): DiagramModel {
         ),
       ),
     );
-    for (const service of services) {
-      const attachment = service.loadBalancers.find((entry) => forwarded.has(entry.targetGroupArn));
-      if (!attachment) continue;
-      const tg = balancing.targetGroups.find((t) => t.arn === attachment.targetGroupArn);
-      const verdict = securityGroupVerdict(
-        securityGroups,
-        service.securityGroupIds,
-        { groupIds: lb.securityGroupIds, name: 'ALB SG' },
-        attachment.containerPort,
-      );
-      for (const task of taskNodes.get(service.name) ?? []) {
-        edges.push({
-          from: lbNode.id,
-          to: task.id,
-          kind: 'request',
-          labels: [`${tg?.protocol ?? 'HTTP'} :${attachment.containerPort}`, verdict.text],
-          ...(verdict.warning ? { warning: verdict.warning } : {}),
-        });
+    const rules = listenerRules.filter((rule) => lb.listeners.some((l) => l.arn === rule.listenerArn));
+    // Each forwarding path: the default actions (first line `default action` when rules exist), then each rule.
+    const paths = [
+      { targets: forwarded, title: rules.length > 0 ? ['default action'] : [] },
+      ...rules.flatMap((rule) =>
+        rule.action?.type === 'forward'
+          ? [
+              {
+                targets: new Set(rule.action.targetGroupArns),
+                title: [`rule ${rule.priority ?? '?'}: ${rule.conditions}`],
+              },
+            ]
+          : [],
+      ),
+    ];
+    for (const rule of rules) {
+      if (rule.action && rule.action.type !== 'forward')
+        (lbNode.details as string[]).push(
+          `rule ${rule.priority ?? '?'}: ${rule.conditions} → ${rule.action.text}`,
+        );
+    }
+    for (const path of paths) {
+      for (const service of services) {
+        const attachment = service.loadBalancers.find((entry) => path.targets.has(entry.targetGroupArn));
+        if (!attachment) continue;
+        const tg = balancing.targetGroups.find((t) => t.arn === attachment.targetGroupArn);
+        const verdict = securityGroupVerdict(
+          securityGroups,
+          service.securityGroupIds,
+          { groupIds: lb.securityGroupIds, name: 'ALB SG' },
+          attachment.containerPort,
+        );
+        for (const task of taskNodes.get(service.name) ?? []) {
+          edges.push({
+            from: lbNode.id,
+            to: task.id,
+            kind: 'request',
+            labels: [...path.title, `${tg?.protocol ?? 'HTTP'} :${attachment.containerPort}`, verdict.text],
+            ...(verdict.warning ? { warning: verdict.warning } : {}),
+          });
+        }
       }
     }
   }
+
+  // Private services: each caller to the Cloud Map name and to the tasks.
+  const integrated = new Set(
+    apis.flatMap((api) =>
+      api.integrations.flatMap((i) => {
+        const target = parseCloudMapServiceArn(i.uri);
+        return target ? [target.serviceId] : [];
+      }),
+    ),
+  );
+  const privateParts = privateServiceEdges({
+    services,
+    discovery,
+    namespaces,
+    securityGroups,
+    integrated,
+    taskNodes,
+    cloudMapNodes: cloudMapNode,
+  });
+  edges.push(...privateParts.edges);
+  notes.push(...privateParts.notes);
 
   for (const service of services) {
     for (const registry of service.serviceRegistries) {
@@ -557,6 +610,24 @@ export function buildDiagramModel(app: ResolvedApp): DiagramModel {
       ? 'Application Load Balancer → Fargate'
       : 'network and services';
   return { title: `${app.loaded.name}: ${pattern}`, nodes, groups, edges, notes };
+}
+
+/**
+ * Several integrations of one API through one VPC link draw one arrow, not stacked copies: its
+ * label lists each integration's routes (`route ANY /orders/{proxy+}` …). In place.
+ */
+function mergeIntegrationEdges(edges: DiagramEdge[]): void {
+  for (let i = 0; i < edges.length; i++) {
+    const first = edges[i] as DiagramEdge;
+    if (first.kind !== 'integration') continue;
+    const same = edges.filter(
+      (e, j) => j > i && e.kind === 'integration' && e.from === first.from && e.to === first.to,
+    );
+    if (same.length === 0) continue;
+    const routes = [first, ...same].flatMap((e) => e.labels.slice(1));
+    edges[i] = { ...first, labels: [`VPC_LINK integrations (${same.length + 1})`, ...routes] };
+    for (const e of same) edges.splice(edges.indexOf(e), 1);
+  }
 }
 
 /** Options of {@link loadDiagramModel}. */

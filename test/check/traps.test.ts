@@ -122,6 +122,43 @@ const CASES: Record<string, { readonly when: string; readonly findings: readonly
       },
     ],
   },
+  'listener-rule-priority-duplicate': {
+    when: 'two rules of one listener have priority 10 (the same priority on another listener is fine)',
+    findings: [{ stack: 'template.yml', logicalId: 'UsersRule', propertyPath: 'Properties.Priority' }],
+  },
+  'listener-rule-shadowed': {
+    when: '/api/* comes before /api/orders/* + GET|POST, and *.example.com before a host from a parameter default + a source CIDR',
+    findings: [
+      { stack: 'template.yml', logicalId: 'OrdersRule', propertyPath: 'Properties.Conditions' },
+      { stack: 'template.yml', logicalId: 'UsersRule', propertyPath: 'Properties.Conditions' },
+    ],
+  },
+  'http-api-route-duplicate': {
+    when: "a route's key (a parameter default) repeats another route's key on the same API",
+    findings: [{ stack: 'template.yml', logicalId: 'UsersRoute', propertyPath: 'Properties.RouteKey' }],
+  },
+  'private-service-callers-blocked': {
+    when: "the private inventory service admits the VPC link's group, not the orders group whose environment calls inventory.internal",
+    findings: [
+      {
+        stack: 'template.yml',
+        logicalId: 'InventorySecurityGroup',
+        propertyPath: 'Properties.SecurityGroupIngress',
+      },
+    ],
+  },
+  'cloud-map-name-invalid': {
+    when: "Cloud Map services in a DNS namespace are named 'inventory_svc' and '-orders'",
+    findings: [
+      {
+        stack: 'template.yml',
+        logicalId: 'InventoryRegistry',
+        propertyPath: 'Properties.Name',
+        severity: 'warning',
+      },
+      { stack: 'template.yml', logicalId: 'OrdersRegistry', propertyPath: 'Properties.Name' },
+    ],
+  },
   'vpc-link-single-az': {
     when: 'both VPC-link subnets select AZ #0 of Fn::GetAZs',
     findings: [{ stack: 'template.yml', logicalId: 'Link', propertyPath: 'Properties.SubnetIds' }],
@@ -182,6 +219,15 @@ describe('seed-shaped apps', () => {
       'image-tag-mutable ServiceStack/TaskDefinition Properties.ContainerDefinitions.0.Image',
     ]);
   });
+});
+
+describe('several services in one app', () => {
+  it.each(['checks-api.yml', 'checks-alb.yml'])(
+    'trips no trap on %s (routes, listener rules, a private service its caller may reach)',
+    (file) => {
+      expect(runTrapRules(loadTemplateFile(fixture(`several-services/${file}`)))).toEqual([]);
+    },
+  );
 });
 
 describe('Fargate sizes', () => {

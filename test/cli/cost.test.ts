@@ -42,6 +42,32 @@ describe('wharf cost', () => {
     expect(result?.crossover.requestsPerMonth).toBeGreaterThan(1e6);
   });
 
+  it('prints a subtotal per service for several services, and carries them in --json', () => {
+    const file = 'test/fixtures/several-services/checks-alb.yml';
+    const text = runWharf(['cost', '--template', file]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^By service \(/m);
+    expect(text.stdout).toMatch(
+      /^ {2}orders \(checks-alb\.yml\/OrdersService\) +2 tasks × 0\.5 vCPU \/ 1 GB +\$\d+\.\d\d$/m,
+    );
+    expect(text.stdout).toMatch(/^ {2}shared \(ingress, network, DNS zone\) +\$\d+\.\d\d$/m);
+    const json = runWharf(['cost', '--template', file, '--json']);
+    const [result] = JSON.parse(json.stdout) as {
+      estimate: {
+        byService: { name: string; tasks: number; lines: { resource: { logicalId: string } }[] }[];
+      };
+    }[];
+    expect(result?.estimate.byService.map((s) => [s.name, s.tasks])).toEqual([
+      ['web', 2],
+      ['orders', 2],
+      ['users', 1],
+      ['inventory', 2],
+    ]);
+    expect(result?.estimate.byService[3]?.lines.map((l) => l.resource.logicalId)).toContain(
+      'InventoryRegistry',
+    );
+  });
+
   it('takes the traffic from a file, with flags winning over it', () => {
     const dir = tempDir();
     const file = join(dir, 'traffic.yml');

@@ -8,11 +8,16 @@ import type { Finding } from '../finding.js';
 import { albSgAllProtocols } from './alb-sg-all-protocols.js';
 import { apigwCloudmapNotSrv } from './apigw-cloudmap-not-srv.js';
 import { apigwIntegrationTarget } from './apigw-integration-target.js';
+import { cloudMapNameInvalid } from './cloud-map-name-invalid.js';
 import { fargateSize } from './fargate-size.js';
 import { healthCheckMissing } from './health-check-missing.js';
+import { httpApiRouteDuplicate } from './http-api-route-duplicate.js';
 import { imageTagMutable } from './image-tag-mutable.js';
+import { listenerRulePriorityDuplicate } from './listener-rule-priority-duplicate.js';
+import { listenerRuleShadowed } from './listener-rule-shadowed.js';
 import { logRetentionMissing } from './log-retention-missing.js';
 import { portMismatch } from './port-mismatch.js';
+import { privateServiceCallersBlocked } from './private-service-callers-blocked.js';
 import type { TrapRule } from './rule.js';
 import { serviceSgExposed } from './service-sg-exposed.js';
 import { taskNoEgress } from './task-no-egress.js';
@@ -33,6 +38,11 @@ export const ALL_TRAP_RULES: readonly TrapRule[] = [
   logRetentionMissing,
   vpcLinkSingleAz,
   imageTagMutable,
+  listenerRulePriorityDuplicate,
+  listenerRuleShadowed,
+  httpApiRouteDuplicate,
+  privateServiceCallersBlocked,
+  cloudMapNameInvalid,
 ];
 
 /**

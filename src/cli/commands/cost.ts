@@ -288,6 +288,7 @@ export function renderEstimate(estimate: CostEstimate): string {
   out.push(
     `  ${'TOTAL'.padEnd(w.where)}  ${''.padEnd(w.what)}  ${money(estimate.totalMonthlyUsd).padStart(w.usd)}`,
   );
+  if (estimate.byService.length > 1) out.push('', ...renderByService(estimate));
   if (estimate.lines.length === 0) {
     const free = estimate.free.map((f) => `${f.type} ×${f.count}`).join(', ');
     out.push(
@@ -304,6 +305,32 @@ export function renderEstimate(estimate: CostEstimate): string {
     }
   }
   return `${out.join('\n')}\n`;
+}
+
+const SHARED = 'shared (ingress, network, DNS zone)';
+
+/** The per-service subtotals of an app with several services, and what they share. */
+function renderByService(estimate: CostEstimate): string[] {
+  const rows = estimate.byService.map((s) => ({
+    name: `${s.name} (${[s.resource.stack, s.resource.logicalId].filter(Boolean).join('/')})`,
+    size: `${fmtNumber(s.tasks)} task${s.tasks === 1 ? '' : 's'} × ${fmtNumber(s.vcpu)} vCPU / ${fmtNumber(s.memoryGb)} GB`,
+    usd: money(s.monthlyUsd),
+  }));
+  const own = estimate.byService.reduce((sum, s) => sum + s.monthlyUsd, 0);
+  const w = {
+    name: Math.max(...rows.map((r) => r.name.length), SHARED.length),
+    size: Math.max(...rows.map((r) => r.size.length)),
+    usd: Math.max(...rows.map((r) => r.usd.length), money(estimate.totalMonthlyUsd - own).length),
+  };
+  return [
+    'By service (its Fargate tasks, their public IPv4 addresses, its own Cloud Map registrations and log group; each service is assumed to log every request):',
+    ...rows.map((r) => `  ${r.name.padEnd(w.name)}  ${r.size.padEnd(w.size)}  ${r.usd.padStart(w.usd)}`),
+    `  ${SHARED.padEnd(w.name)}  ${''.padEnd(w.size)}  ${money(estimate.totalMonthlyUsd - own).padStart(w.usd)}`,
+  ];
+}
+
+function fmtNumber(value: number): string {
+  return Number.isInteger(value) ? String(value) : String(Number(value.toFixed(3)));
 }
 
 /** Writes the chart; returns why it could not (the caller prints the estimate first). */
