@@ -10,7 +10,7 @@
  *   DescribeStackResource, ListStackResources, GetTemplate, GetTemplateSummary, CreateChangeSet,
  *   DescribeChangeSet, ListChangeSets, ExecuteChangeSet, DeleteChangeSet, CreateStack, UpdateStack,
  *   DeleteStack, CancelUpdateStack, ContinueUpdateRollback, RollbackStack,
- *   UpdateTerminationProtection, ListExports, ListImports.
+ *   UpdateTerminationProtection, ListExports, ListImports, ValidateTemplate.
  * - STS: GetCallerIdentity, AssumeRole. SSM: GetParameter.
  * - S3 (path-style): ListBuckets, CreateBucket, HeadBucket, GetBucketLocation, GetBucketEncryption,
  *   ListObjects(V2), PutObject (also `aws-chunked` bodies), GetObject, HeadObject, DeleteObject(s).
