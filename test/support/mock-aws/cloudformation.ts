@@ -1191,11 +1191,7 @@ export class CloudFormationEngine {
     description?: string;
     includeNestedStacks: boolean;
   }): ChangeSetState {
-    if (!/^[a-zA-Z][-a-zA-Z0-9]*$/.test(request.changeSetName)) {
-      throw validationError(
-        `1 validation error detected: Value '${request.changeSetName}' at 'changeSetName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*`,
-      );
-    }
+    // The change set name's pattern is checked from the API model (request-validation.ts).
     checkStackName(request.stackName);
     checkCapabilities(request.template, request.capabilities);
     let stack = this.find(request.stackName);
