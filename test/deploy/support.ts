@@ -1,11 +1,15 @@
 /**
- * Helpers of the `wharf deploy/diff/outputs/destroy` tests: run the built CLI in a child process
- * against a mocked AWS endpoint started in the test process.
+ * Helpers of the `wharf deploy/diff/outputs/destroy` tests, against a mocked AWS endpoint started
+ * in the test process: {@link wharfAgainst} runs the CLI's `main` from `src/` in this process (the
+ * argv → options → library call → exit code path, without a child process or `dist/`), and
+ * {@link builtWharfAgainst} runs the built CLI in a child process, for the few tests whose subject
+ * is the installed program itself.
  */
 
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
+import { main } from '../../src/cli/main.js';
 import { ROOT, runWharfAsync, tempDir, type WharfRun } from '../support/cli.js';
 import { type MockAws, type MockAwsOptions, startMockAws } from '../support/mock-aws/index.js';
 
@@ -29,17 +33,62 @@ const FOREIGN_AWS_ENV = [
   'http_proxy',
 ];
 
-/** Runs `wharf <args>` with the SDK pointed at `mock`; polls fast. */
-export function wharfAgainst(
+/** The environment a run against `mock` sees: the mock's, without a developer's AWS settings. */
+function envFor(
   mock: MockAws,
-  args: string[],
-  extraEnv: Record<string, string | undefined> = {},
-): Promise<WharfRun> {
+  extraEnv: Record<string, string | undefined>,
+): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = Object.fromEntries(
     FOREIGN_AWS_ENV.map((k) => [k, undefined]),
   );
   for (const key of Object.keys(process.env)) if (key.startsWith('AWS_ENDPOINT_URL_')) env[key] = undefined;
-  return runWharfAsync(args, { env: { ...env, ...mock.env, ...extraEnv } });
+  return { ...env, NO_COLOR: '1', ...mock.env, ...extraEnv };
+}
+
+/**
+ * Runs `wharf <args>` in this process (the CLI's `main` from `src/`, output captured, exit code
+ * returned) with the SDK pointed at `mock`. The environment is swapped for the run and restored
+ * after it; runs of one test file never overlap (vitest runs a file's tests one at a time).
+ */
+export async function wharfAgainst(
+  mock: MockAws,
+  args: string[],
+  extraEnv: Record<string, string | undefined> = {},
+): Promise<WharfRun> {
+  const env = envFor(mock, extraEnv);
+  const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
+  const set = (values: Record<string, string | undefined>) => {
+    for (const [key, value] of Object.entries(values)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  };
+  let stdout = '';
+  let stderr = '';
+  set(env);
+  try {
+    const code = await main(
+      args,
+      (text) => {
+        stdout += text;
+      },
+      (text) => {
+        stderr += text;
+      },
+    );
+    return { code, stdout, stderr };
+  } finally {
+    set(saved);
+  }
+}
+
+/** Runs the built `wharf` (dist/) in a child process with the SDK pointed at `mock`. */
+export function builtWharfAgainst(
+  mock: MockAws,
+  args: string[],
+  extraEnv: Record<string, string | undefined> = {},
+): Promise<WharfRun> {
+  return runWharfAsync(args, { env: envFor(mock, extraEnv) });
 }
 
 /** Copies a fixture folder into a temporary one (for tests that edit templates). */

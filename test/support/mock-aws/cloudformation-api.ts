@@ -5,6 +5,7 @@
 
 import type { ChangeSetState, CloudFormationEngine, StackState } from './cloudformation.js';
 import { type Action, AwsError, validationError } from './protocol.js';
+import { validateTemplateResult } from './template-validation.js';
 
 /** The query-protocol namespace of CloudFormation. */
 export const CLOUDFORMATION_NAMESPACE = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
@@ -266,6 +267,10 @@ export function cloudFormationActions(engine: CloudFormationEngine): Record<stri
         ResourceIdentifierSummaries: [],
       };
     },
+    ValidateTemplate(input) {
+      const { template } = engine.templateOf(input);
+      return validateTemplateResult(template);
+    },
     CreateChangeSet(input) {
       const stackName = required(input, 'StackName');
       const existing = engine.find(stackName);
@@ -331,6 +336,7 @@ export function cloudFormationActions(engine: CloudFormationEngine): Record<stri
         body,
         parameters,
         input.DisableRollback === 'true' || input.OnFailure === 'DO_NOTHING',
+        list<string>(input, 'Capabilities'),
         text(input, 'ClientRequestToken'),
       );
       return { StackId: stack.id };

@@ -16,6 +16,8 @@ import { randomUUID } from 'node:crypto';
 import type { CfnTemplate } from '../../../src/template/model.js';
 import type { PlainValue } from '../../../src/template/resolved.js';
 import { AwsError, validationError } from './protocol.js';
+import { createFailure } from './resource-create-rules.js';
+import { schemaReport } from './resource-schemas.js';
 import {
   asParameterString,
   canonicalJson,
@@ -26,6 +28,18 @@ import {
   type StackView,
   s3LocationOf,
 } from './template.js';
+import {
+  checkCapabilities,
+  checkInlineTemplateSize,
+  checkResourceCountOfBody,
+  checkS3TemplateSize,
+  checkStackName,
+  isS3TemplateUrl,
+  missingCapabilities,
+  type ParameterDeclaration,
+  parameterValueError,
+} from './template-rules.js';
+import { checkTemplate } from './template-validation.js';
 import type {
   MockChange,
   MockChangeSet,
@@ -233,15 +247,17 @@ export class CloudFormationEngine {
 
   /** Reads a template from the mock S3 by URL, as CloudFormation does for `TemplateURL`. */
   readTemplateUrl(url: string): { template: CfnTemplate; body: string } {
-    const location = s3LocationOf(url);
-    if (!location) throw validationError(`TemplateURL must be a supported URL: ${url}`);
+    const location = isS3TemplateUrl(url) ? s3LocationOf(url) : undefined;
+    if (!location) throw validationError('TemplateURL must be a supported URL.');
     if (!this.world.buckets.has(location.bucket)) {
       throw validationError(`S3 error: The specified bucket does not exist (${location.bucket})`);
     }
     const object = this.world.objects.get(`${location.bucket}/${location.key}`);
     if (!object) throw validationError(`S3 error: The specified key does not exist: ${location.key}`);
     const body = object.toString('utf8');
-    return { template: parseTemplateText(body), body };
+    checkS3TemplateSize(body);
+    checkResourceCountOfBody(body);
+    return { template: checkTemplate(parseTemplateText(body)), body };
   }
 
   // ---- creation of stack records -------------------------------------------------------------
@@ -380,6 +396,18 @@ export class CloudFormationEngine {
     );
   }
 
+  /**
+   * Why CloudFormation's handler fails this resource as AWS would: a schema violation of its
+   * properties, or the service refusing its request (`resource-create-rules.ts`).
+   */
+  private serviceRefusal(stack: StackState, logicalId: string, verb: ResourceOperation): string | undefined {
+    if (verb === 'DELETE') return undefined;
+    const schema = schemaReport(stack.template).violations.get(logicalId);
+    if (schema) return schema;
+    const type = stack.template.Resources[logicalId]?.Type ?? '';
+    return createFailure(type, this.scope(stack).properties(logicalId), verb);
+  }
+
   private isHeld(stack: StackState, logicalId: string): boolean {
     return (
       !this.world.released.has(logicalId) &&
@@ -496,9 +524,10 @@ export class CloudFormationEngine {
     }
     await this.waitWhileHeld(stack, logicalId, op);
     await this.world.sleep();
-    const failure = this.failureFor(stack, logicalId, verb);
-    if (failure && !op.isCancelled) {
-      this.resourceEvent(stack, resource, `${verb}_FAILED`, failure.reason, op);
+    const reason =
+      this.failureFor(stack, logicalId, verb)?.reason ?? this.serviceRefusal(stack, logicalId, verb);
+    if (reason !== undefined && !op.isCancelled) {
+      this.resourceEvent(stack, resource, `${verb}_FAILED`, reason, op);
       return 'failed';
     }
     if (op.isCancelled) {
@@ -520,12 +549,16 @@ export class CloudFormationEngine {
     const scope = this.scope(stack, template, stackParameters);
     const url = scope.property(logicalId, 'TemplateURL');
     if (typeof url !== 'string') return 'Property TemplateURL cannot be empty.';
+    if (!isS3TemplateUrl(url)) return 'TemplateURL must be an Amazon S3 URL.';
     let fetched: { template: CfnTemplate; body: string };
     try {
       fetched = this.readTemplateUrl(url);
     } catch (error) {
       return (error as Error).message;
     }
+    // A nested stack is created with the capabilities the root stack's request acknowledged.
+    const missing = missingCapabilities(fetched.template, stack.root.capabilities);
+    if (missing.length > 0) return `Requires capabilities : [${missing.join(', ')}]`;
     const given = scope.property(logicalId, 'Parameters');
     const parameters: Record<string, string> = {};
     if (given && typeof given === 'object' && !Array.isArray(given)) {
@@ -1015,8 +1048,11 @@ export class CloudFormationEngine {
     body: string,
     parameters: Record<string, string>,
     disableRollback: boolean,
+    capabilities: string[],
     token?: string,
   ): StackState {
+    checkStackName(name);
+    checkCapabilities(template, capabilities);
     const existing = this.find(name);
     if (existing) throw new AwsError(400, 'AlreadyExistsException', `Stack [${name}] already exists`);
     const stack = this.newStack(name);
@@ -1025,6 +1061,7 @@ export class CloudFormationEngine {
     stack.parameters = parameters;
     stack.description = template.Description;
     stack.disableRollback = disableRollback;
+    stack.capabilities = capabilities;
     const op = new Operation(undefined, token);
     this.start(stack, op, () => this.createStack(stack, op));
     return stack;
@@ -1154,12 +1191,9 @@ export class CloudFormationEngine {
     description?: string;
     includeNestedStacks: boolean;
   }): ChangeSetState {
-    if (!/^[a-zA-Z][-a-zA-Z0-9]*$/.test(request.changeSetName)) {
-      throw validationError(
-        `1 validation error detected: Value '${request.changeSetName}' at 'changeSetName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*`,
-      );
-    }
-    this.checkCapabilities(request.template, request.capabilities);
+    // The change set name's pattern is checked from the API model (request-validation.ts).
+    checkStackName(request.stackName);
+    checkCapabilities(request.template, request.capabilities);
     let stack = this.find(request.stackName);
     if (request.type === 'CREATE') {
       if (stack && stack.status !== 'REVIEW_IN_PROGRESS') {
@@ -1348,26 +1382,11 @@ export class CloudFormationEngine {
       else missing.push(name);
     }
     if (missing.length > 0) throw validationError(`Parameters: [${missing.join(', ')}] must have values`);
+    for (const [name, value] of Object.entries(out)) {
+      const refusal = parameterValueError(name, declared[name] as ParameterDeclaration, value);
+      if (refusal) throw validationError(refusal);
+    }
     return out;
-  }
-
-  private checkCapabilities(template: CfnTemplate, capabilities: string[]): void {
-    const types = Object.values(template.Resources).map((r) => r.Type);
-    const iam = types.some((t) => t.startsWith('AWS::IAM::'));
-    if (iam && !capabilities.includes('CAPABILITY_IAM') && !capabilities.includes('CAPABILITY_NAMED_IAM')) {
-      throw new AwsError(
-        400,
-        'InsufficientCapabilitiesException',
-        'Requires capabilities : [CAPABILITY_IAM]',
-      );
-    }
-    if (template.Transform !== undefined && !capabilities.includes('CAPABILITY_AUTO_EXPAND')) {
-      throw new AwsError(
-        400,
-        'InsufficientCapabilitiesException',
-        'Requires capabilities : [CAPABILITY_AUTO_EXPAND]',
-      );
-    }
   }
 
   /** Waits until no operation runs on any stack. */
@@ -1382,7 +1401,9 @@ export class CloudFormationEngine {
   /** Parses a `TemplateBody`/`TemplateURL`/`UsePreviousTemplate` request. */
   templateOf(input: Record<string, unknown>, stack?: StackState): { template: CfnTemplate; body: string } {
     if (typeof input.TemplateBody === 'string') {
-      return { template: parseTemplateText(input.TemplateBody), body: input.TemplateBody };
+      checkInlineTemplateSize(input.TemplateBody);
+      checkResourceCountOfBody(input.TemplateBody);
+      return { template: checkTemplate(parseTemplateText(input.TemplateBody)), body: input.TemplateBody };
     }
     if (typeof input.TemplateURL === 'string') return this.readTemplateUrl(input.TemplateURL);
     if (input.UsePreviousTemplate === 'true' && stack)

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { PlainValue } from '../../../src/template/resolved.js';
 import type { CloudFormationEngine, StackState } from './cloudformation.js';
+import { checkDescribeServices, checkDescribeTasks } from './ecs-limits.js';
 import { type Action, AwsError, epochSeconds } from './protocol.js';
 import type { MockEcsService, MockStoppedTask } from './types.js';
 import type { MockWorld } from './world.js';
@@ -255,6 +256,7 @@ function describeTask(task: TaskModel) {
 export function ecsActions(world: MockWorld, engine: CloudFormationEngine): Record<string, Action> {
   return {
     DescribeServices(input) {
+      checkDescribeServices(input);
       const services = ecsServices(world, engine);
       const cluster = input.cluster === undefined ? undefined : String(input.cluster);
       const found = [];
@@ -288,6 +290,7 @@ export function ecsActions(world: MockWorld, engine: CloudFormationEngine): Reco
       return { taskArns: tasks.map((t) => t.arn) };
     },
     DescribeTasks(input) {
+      checkDescribeTasks(input);
       const all = ecsServices(world, engine).flatMap((s) => tasksOf(world, s));
       const tasks = [];
       const failures = [];

@@ -10,7 +10,7 @@
  *   DescribeStackResource, ListStackResources, GetTemplate, GetTemplateSummary, CreateChangeSet,
  *   DescribeChangeSet, ListChangeSets, ExecuteChangeSet, DeleteChangeSet, CreateStack, UpdateStack,
  *   DeleteStack, CancelUpdateStack, ContinueUpdateRollback, RollbackStack,
- *   UpdateTerminationProtection, ListExports, ListImports.
+ *   UpdateTerminationProtection, ListExports, ListImports, ValidateTemplate.
  * - STS: GetCallerIdentity, AssumeRole. SSM: GetParameter.
  * - S3 (path-style): ListBuckets, CreateBucket, HeadBucket, GetBucketLocation, GetBucketEncryption,
  *   ListObjects(V2), PutObject (also `aws-chunked` bodies), GetObject, HeadObject, DeleteObject(s).
@@ -57,7 +57,8 @@ export interface MockAws {
   readonly region: string;
   /**
    * Environment that points the AWS SDK (and the CDK toolkit) here and away from `~/.aws` and
-   * `~/.cdk`: `AWS_ENDPOINT_URL`, fake credentials, region, `AWS_EC2_METADATA_DISABLED`, empty
+   * `~/.cdk`: `AWS_ENDPOINT_URL` (and `AWS_ENDPOINT_URL_S3_FOR_CLOUDFORMATION`, so the CDK toolkit
+   * names templates by their S3 URL as it does against AWS), fake credentials, region, `AWS_EC2_METADATA_DISABLED`, empty
    * `AWS_CONFIG_FILE`/`AWS_SHARED_CREDENTIALS_FILE`, a temporary `CDK_HOME`.
    */
   readonly env: Readonly<Record<string, string>>;
@@ -139,6 +140,10 @@ export async function startMockAws(options: MockAwsOptions = {}): Promise<MockAw
   writeFileSync(credentialsFile, '');
   const env: Record<string, string> = {
     AWS_ENDPOINT_URL: endpoint,
+    // The CDK toolkit names the root template's S3 URL from this variable when it is set (else from
+    // the S3 endpoint, here 127.0.0.1): CloudFormation accepts S3 URLs only, so the toolkit must
+    // send the URL it would send to AWS. The mock serves that URL from its own S3.
+    AWS_ENDPOINT_URL_S3_FOR_CLOUDFORMATION: `https://s3.${world.region}.amazonaws.com`,
     AWS_ACCESS_KEY_ID: world.baseAccessKeyId,
     AWS_SECRET_ACCESS_KEY: 'mock-secret-access-key',
     AWS_REGION: world.region,

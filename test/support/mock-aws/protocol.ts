@@ -5,6 +5,7 @@
  */
 
 import type { IncomingHttpHeaders } from 'node:http';
+import { checkRequest } from './request-validation.js';
 import { parseQueryForm, queryError, queryResponse } from './xml.js';
 
 /** An HTTP request, already routed to a service. */
@@ -94,6 +95,7 @@ export function queryService(
             onUnknown(error);
             throw error;
           }
+          checkRequest(service, action, input);
           const result = await handler(input, request);
           return {
             status: 200,
@@ -123,9 +125,24 @@ export function jsonService(
     const target = String(request.headers['x-amz-target'] ?? '');
     const action = target.slice(target.lastIndexOf('.') + 1);
     let input: Record<string, unknown> = {};
+    let unreadable: AwsError | undefined;
     try {
       input = request.body.length > 0 ? JSON.parse(request.body.toString('utf8')) : {};
     } catch {
+      // What awsJson services answer a body that is not JSON (the message is AWS's, see
+      // docs/reference/mock-aws-strictness.md); the action never runs.
+      unreadable = new AwsError(
+        400,
+        'SerializationException',
+        'Start of structure or map found where not expected.',
+      );
+    }
+    if (!unreadable && (input === null || typeof input !== 'object' || Array.isArray(input))) {
+      unreadable = new AwsError(
+        400,
+        'SerializationException',
+        'Start of structure or map found where not expected.',
+      );
       input = {};
     }
     return {
@@ -143,6 +160,8 @@ export function jsonService(
             onUnknown(error);
             throw error;
           }
+          if (unreadable) throw unreadable;
+          checkRequest(service, action, input);
           const result = await handler(input, request);
           return { status: 200, headers, body: JSON.stringify(result ?? {}) };
         } catch (error) {
