@@ -15,11 +15,12 @@
  * - MULTIVALUE: healthy instances only, up to eight (a random sample when there are more); when none
  *   is healthy, up to eight unhealthy ones; WEIGHTED: one. Without a health check every instance
  *   counts as healthy (§6.2).
- * - NOERROR with no answer for a name that exists with other types (an A query on a service with only
- *   SRV records, §6.1 [UNCONFIRMED]) and for the namespace's own name; NXDOMAIN for any other name in
- *   the namespace, including a service with no instance registered (Cloud Map creates a service's
- *   records with its first instance) [UNCONFIRMED: assumed from Route 53 private hosted zones,
- *   which answer for their whole domain and do not fall through to public DNS].
+ * - Names in the namespace are never forwarded: NXDOMAIN for a name with no record (§6.1 [DOC]: the
+ *   private hosted zone is authoritative for its whole domain), including a service with no
+ *   instance registered (Cloud Map creates a service's records with its first instance
+ *   [UNCONFIRMED]). NOERROR with no answer for a name that exists with other types (an A query on a
+ *   service with only SRV records) and for the namespace's own name, as RFC 2308 has it (the
+ *   Route 53 quote in §6.1 says NXDOMAIN there too [UNCONFIRMED]).
  * - A name outside every private DNS namespace is forwarded (HTTP namespaces have no DNS; public
  *   DNS namespaces are on the internet, so forwarded too).
  * - Not reproduced: SOA/NS records of the hosted zone, CNAME records, case-preserving answers (the
