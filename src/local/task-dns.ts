@@ -41,8 +41,9 @@ export interface TaskDnsDeps {
 /**
  * Creates the networks (the Docker runtime removes them when it closes) and starts the DNS server.
  * Resolves the server, or `undefined` when there is nothing to serve (process runtime, no private
- * DNS namespace) or the port cannot be taken (a warning says so; tasks then keep Docker's resolver
- * and cannot resolve Cloud Map names, but the security-group networks still apply).
+ * DNS namespace), when Docker refuses the networks (a warning says so; tasks then run on Docker's
+ * default network as before), or when the port cannot be taken (a warning says so; tasks keep
+ * Docker's resolver and cannot resolve Cloud Map names, but the security-group networks apply).
  */
 export async function startTaskDns(
   model: LocalModel,
@@ -56,12 +57,22 @@ export async function startTaskDns(
     ...model.services.flatMap((service) => service.securityGroupIds),
     ...model.scheduledRules.flatMap((rule) => rule.targets.flatMap((target) => target.securityGroupIds)),
   ];
-  const networks = await DockerVpcNetworks.create(runtime.docker, {
-    runId: deps.runId,
-    vpc: deps.vpc,
-    undeclaredGroupIds: undeclaredGroups(deps.vpc.securityGroups(), used),
-    io: deps.io,
-  });
+  let networks: DockerVpcNetworks;
+  try {
+    networks = await DockerVpcNetworks.create(runtime.docker, {
+      runId: deps.runId,
+      vpc: deps.vpc,
+      undeclaredGroupIds: undeclaredGroups(deps.vpc.securityGroups(), used),
+      io: deps.io,
+    });
+  } catch (error) {
+    deps.io.notify({
+      level: 'warn',
+      code: 'WHARF_DEV_DNS_UNAVAILABLE',
+      message: `${(error as Error).message}. Tasks run on Docker's default network: Cloud Map names (${namespaces.map((n) => n.name).join(', ')}) do not resolve in them and security groups between tasks are not applied.`,
+    });
+    return undefined;
+  }
   runtime.useNetworking(networks);
   let dns: CloudMapDns;
   try {
