@@ -44,6 +44,7 @@ import { notifyUnusedTaskDefinitions, startScheduledTasks } from './scheduled-ta
 import { serviceAttachments } from './service-wiring.js';
 import { loadSource, type TemplateSource } from './source.js';
 import { describeStatus, type LocalStatus } from './status.js';
+import { startTaskDns } from './task-dns.js';
 
 /** Options of {@link startLocalCloud}. */
 export interface LocalCloudOptions extends TemplateSource {
@@ -327,6 +328,10 @@ async function startModel(
       awsValue: config.awsEndpoint,
     });
   }
+
+  // Task-to-task: Docker networks per VPC and security group, and the Cloud Map DNS server.
+  const dns = await startTaskDns(model, runtime, { runId, vpc, registry, io, onBlocked });
+  if (dns) cleanups.push(() => dns.close());
 
   let cloudMap: CloudMapEndpoint | undefined;
   if (options.cloudMapEndpoint !== false && model.discoveryServices.length > 0) {

@@ -85,7 +85,7 @@ export interface EmulationLimit {
  */
 export const EMULATED_WITH_LIMITS: Readonly<Record<string, EmulationLimit>> = {
   'AWS::ServiceDiscovery::PrivateDnsNamespace': {
-    note: "its DNS names do not resolve inside tasks locally; the Cloud Map API and API Gateway's discovery still work",
+    note: "its names resolve only inside Docker tasks (the local Cloud Map DNS server; process tasks cannot resolve them); the Cloud Map API and API Gateway's discovery work on both runtimes",
   },
   'AWS::ApiGatewayV2::Integration': {
     when: 'with `RequestParameters` other than `overwrite:path`',

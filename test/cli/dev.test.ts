@@ -11,7 +11,7 @@ import { devCommand } from '../../src/cli/commands/dev.js';
 import { COMMANDS } from '../../src/cli/main.js';
 import { containersOfRun, eventually, get, portClosed } from '../local/dev/support.js';
 import { ROOT, runWharf } from '../support/cli.js';
-import { requireDocker } from '../support/docker.js';
+import { docker, requireDocker } from '../support/docker.js';
 import { buildTestImages, WEB_IMAGE } from '../support/web-image.js';
 
 const API_PARENT = 'test/fixtures/seeds-like/api-gateway/parent.yml';
@@ -78,7 +78,7 @@ describe.skipIf(!hasDocker)('wharf dev: Ctrl-C', () => {
     if (child && child.exitCode === null) child.kill('SIGKILL');
   });
 
-  it('removes every container of the run and frees its ports on SIGINT', async () => {
+  it('removes every container and Docker network of the run and frees its ports on SIGINT', async () => {
     child = spawn(
       process.execPath,
       [
@@ -116,6 +116,8 @@ describe.skipIf(!hasDocker)('wharf dev: Ctrl-C', () => {
       60_000,
     );
     expect(await containersOfRun(runId)).toBe(2);
+    // The private DNS namespace gives the run a VPC network and one per task security group.
+    expect((await docker.listNetworks({ filters: { label: [`wharf.run=${runId}`] } })).length).toBe(2);
     await eventually('a status line', () =>
       /\[status\] web [0-9a-f]{8} 10\.0\.\d+\.\d+ us-east-1[ab] RUNNING/.test(stdout),
     );
@@ -125,6 +127,7 @@ describe.skipIf(!hasDocker)('wharf dev: Ctrl-C', () => {
     expect(stderr).toContain('SIGINT: stopping tasks and servers');
     expect(stderr).toContain('Stopped; nothing left running.');
     expect(await containersOfRun(runId)).toBe(0);
+    expect(await docker.listNetworks({ filters: { label: [`wharf.run=${runId}`] } })).toEqual([]);
     for (const port of new Set(ports)) expect(await portClosed(port)).toBe(true);
   });
 });

@@ -168,7 +168,7 @@ describe('warnings for emulated types with limits, and types that are not emulat
       model.warnings.filter((w) => w.startsWith(`${FIXTURE}: ${logicalId}: `));
     expect(about('LegacyRule')).toEqual([]);
     expect(about('Namespace')).toEqual([
-      `${FIXTURE}: Namespace: AWS::ServiceDiscovery::PrivateDnsNamespace is partly emulated: its DNS names do not resolve inside tasks locally; the Cloud Map API and API Gateway's discovery still work`,
+      `${FIXTURE}: Namespace: AWS::ServiceDiscovery::PrivateDnsNamespace is partly emulated: its names resolve only inside Docker tasks (the local Cloud Map DNS server; process tasks cannot resolve them); the Cloud Map API and API Gateway's discovery work on both runtimes`,
     ]);
     expect(about('HttpsListener')).toEqual([
       `${FIXTURE}: HttpsListener: AWS::ElasticLoadBalancingV2::Listener with Protocol: HTTPS is partly emulated: served as plain HTTP locally, without TLS, Certificates or SslPolicy: clients use http://`,

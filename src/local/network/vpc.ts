@@ -113,6 +113,28 @@ export class LocalVpc implements NetworkPath {
     return placement;
   }
 
+  /** Every security group the templates declare. */
+  securityGroups(): SecurityGroupConfig[] {
+    return [...this.groups.values()];
+  }
+
+  /**
+   * The ENI of `ownerId` (a task id): its placement, security groups (`null`: not checked) and the
+   * container ports exposed on it so far.
+   */
+  eniOf(
+    ownerId: string,
+  ): { placement: EniPlacement; securityGroupIds: readonly string[] | null; ports: number[] } | undefined {
+    const ip = this.enisByOwner.get(ownerId);
+    const eni = ip === undefined ? undefined : this.enis.get(ip);
+    if (!eni) return undefined;
+    return {
+      placement: eni.placement,
+      securityGroupIds: eni.securityGroupIds,
+      ports: [...eni.endpoints.keys()],
+    };
+  }
+
   /** Declares that `privateIp:containerPort` is served at `endpoint` on this machine. */
   expose(privateIp: string, containerPort: number, endpoint: { host: string; port: number }): void {
     const eni = this.enis.get(privateIp);

@@ -101,8 +101,16 @@ export function withDefaultTag(image: string): string {
 
 /** How a container joins the task's network namespace. */
 export type TaskNetwork =
-  /** The first container: owns the namespace and publishes every port of the task. */
-  | { readonly owner: true; readonly ports: readonly number[] }
+  /**
+   * The first container: owns the namespace and publishes every port of the task; on `network`
+   * (a user-defined network, `docker-networks.ts`) with `dns` as its resolvers when given.
+   */
+  | {
+      readonly owner: true;
+      readonly ports: readonly number[];
+      readonly network?: string;
+      readonly dns?: readonly string[];
+    }
   /** Any other container: joins the owner's namespace. */
   | { readonly owner: false; readonly ownerContainerId: string };
 
@@ -138,6 +146,8 @@ export function dockerCreateOptions(
     }
     create.ExposedPorts = exposed;
     hostConfig.PortBindings = bindings;
+    if (network.network !== undefined) hostConfig.NetworkMode = network.network;
+    if (network.dns !== undefined && network.dns.length > 0) hostConfig.Dns = [...network.dns];
   } else {
     hostConfig.NetworkMode = `container:${network.ownerContainerId}`;
   }

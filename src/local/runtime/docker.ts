@@ -24,6 +24,7 @@ import {
   taskPorts,
 } from './docker-container-config.js';
 import { ensureImage, errorText, statusCode } from './docker-image.js';
+import { type DockerTaskNetworking, removeLeftoverNetworks } from './docker-networks.js';
 import { DockerVolumes } from './docker-volume-store.js';
 import { raceTimeout } from './race-timeout.js';
 import type { ContainerHealth, RunningTask, TaskEvents, TaskRuntime, TaskSpec } from './types.js';
@@ -62,6 +63,7 @@ export class DockerRuntime implements TaskRuntime {
   private readonly pulls = new Map<string, Promise<void>>();
   private readonly volumes: DockerVolumes;
   private closed = false;
+  private networking: DockerTaskNetworking | undefined;
 
   constructor(private readonly options: DockerRuntimeOptions) {
     this.docker = options.docker ?? new Docker();
@@ -71,6 +73,14 @@ export class DockerRuntime implements TaskRuntime {
       keep: options.keepVolumes,
       io: this.io,
     });
+  }
+
+  /**
+   * Puts the tasks started from now on into the emulated VPC's Docker networks (`docker-networks.ts`);
+   * {@link close} removes those networks once the containers are gone.
+   */
+  useNetworking(networking: DockerTaskNetworking): void {
+    this.networking = networking;
   }
 
   /** Pulls missing images, then creates and starts the task's containers (first one owns the ports). */
@@ -90,15 +100,19 @@ export class DockerRuntime implements TaskRuntime {
     await this.volumes.prepare(spec);
 
     const ports = taskPorts(spec);
+    const networking = this.networking;
     const created: Docker.Container[] = [];
     const watches: ContainerWatch[] = [];
     let current: ContainerConfig | undefined;
     try {
       let ownerId: string | undefined;
+      const attachment = networking ? await networking.attachmentFor(spec) : undefined;
       for (const container of spec.containers) {
         current = container;
         const network: TaskNetwork =
-          ownerId === undefined ? { owner: true, ports } : { owner: false, ownerContainerId: ownerId };
+          ownerId === undefined
+            ? { owner: true, ports, network: attachment?.networks[0], dns: attachment?.dns }
+            : { owner: false, ownerContainerId: ownerId };
         const handle = await this.docker.createContainer(
           dockerCreateOptions(spec, container, network, {
             init: this.options.init,
@@ -106,6 +120,10 @@ export class DockerRuntime implements TaskRuntime {
           }),
         );
         created.push(handle);
+        if (ownerId === undefined && attachment) {
+          for (const name of attachment.networks.slice(1))
+            await this.docker.getNetwork(name).connect({ Container: handle.id });
+        }
         const watch = new ContainerWatch(this.docker, handle, container, spec, events, {
           healthPollMs: this.options.healthPollMs ?? 500,
           io: this.io,
@@ -118,9 +136,12 @@ export class DockerRuntime implements TaskRuntime {
       }
       current = undefined;
       const owner = created[0] as Docker.Container;
-      const endpoints = publishedEndpoints(await owner.inspect(), ports);
+      const inspect = await owner.inspect();
+      const endpoints = publishedEndpoints(inspect, ports);
+      networking?.started(spec, inspect);
       const task = new DockerTask(spec.taskId, endpoints, watches, async () => {
         this.tasks.delete(task);
+        networking?.stopped(spec.taskId);
         await this.volumes.removeTaskVolumes(spec);
       });
       this.tasks.add(task);
@@ -130,6 +151,7 @@ export class DockerRuntime implements TaskRuntime {
       for (const watch of watches) watch.detach();
       await Promise.all(created.map((handle) => handle.remove({ force: true, v: true }).catch(() => {})));
       await this.volumes.removeTaskVolumes(spec).catch(() => {});
+      networking?.stopped(spec.taskId);
       if (isWharfError(error)) throw error;
       const what = current ? `container '${current.name}' (image '${current.image}')` : 'the task';
       throw new WharfError(
@@ -176,7 +198,11 @@ export class DockerRuntime implements TaskRuntime {
         data: { removed },
       });
     }
-    return removed + (await this.volumes.removeLeftovers(processAlive));
+    return (
+      removed +
+      (await this.volumes.removeLeftovers(processAlive)) +
+      (await removeLeftoverNetworks(this.docker, processAlive))
+    );
   }
 
   /**
@@ -187,6 +213,7 @@ export class DockerRuntime implements TaskRuntime {
     this.closed = true;
     await Promise.all([...this.tasks].map((task) => task.stop()));
     await this.volumes.close();
+    await this.networking?.close();
   }
 
   private pull(container: ContainerConfig): Promise<void> {

@@ -91,7 +91,7 @@ describe('wharf dev on templates others write (issue 16)', () => {
     expect(warnings).toEqual(
       [
         'HttpsListener: AWS::ElasticLoadBalancingV2::Listener with Protocol: HTTPS is partly emulated: served as plain HTTP locally, without TLS, Certificates or SslPolicy: clients use http://',
-        "Namespace: AWS::ServiceDiscovery::PrivateDnsNamespace is partly emulated: its DNS names do not resolve inside tasks locally; the Cloud Map API and API Gateway's discovery still work",
+        "Namespace: AWS::ServiceDiscovery::PrivateDnsNamespace is partly emulated: its names resolve only inside Docker tasks (the local Cloud Map DNS server; process tasks cannot resolve them); the Cloud Map API and API Gateway's discovery work on both runtimes",
       ].map((text) => `warning: ${file}: ${text}`),
     );
   });

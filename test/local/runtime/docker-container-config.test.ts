@@ -31,6 +31,19 @@ describe('dockerCreateOptions', () => {
     expect(options.ExposedPorts).toEqual({ '8080/tcp': {}, '9090/tcp': {} });
   });
 
+  it('puts the first container on the VPC network with the Cloud Map resolver as its DNS, when given', () => {
+    const options = dockerCreateOptions(spec, web, {
+      owner: true,
+      ports: [8080],
+      network: 'wharf-run1-vpc',
+      dns: ['198.18.4.1'],
+    });
+    expect(options.HostConfig?.NetworkMode).toBe('wharf-run1-vpc');
+    expect(options.HostConfig?.Dns).toEqual(['198.18.4.1']);
+    const plain = dockerCreateOptions(spec, web, { owner: true, ports: [8080] });
+    expect([plain.HostConfig?.NetworkMode, plain.HostConfig?.Dns]).toEqual([undefined, undefined]);
+  });
+
   it('makes later containers join the first one network namespace, publishing nothing', () => {
     const options = dockerCreateOptions(spec, web, { owner: false, ownerContainerId: 'abc' });
     expect(options.HostConfig?.NetworkMode).toBe('container:abc');
