@@ -47,6 +47,8 @@ export function datapointKey(metric: PredefinedMetricType, targetGroupArn?: stri
 /** Samples one service, period by period. */
 export class MetricSampler {
   private readonly lastUsage = new Map<string, TaskUsage>();
+  /** Each task's usage over its last measured period, reused while no newer reading exists. */
+  private readonly lastPeriod = new Map<string, TaskPeriodUsage>();
   private readonly lastCounts = new Map<string, { count: number; at: number }>();
 
   constructor(private readonly props: MetricSamplerProps) {}
@@ -86,17 +88,29 @@ export class MetricSampler {
       if (!usage) continue;
       seen.add(taskId);
       const previous = this.lastUsage.get(taskId);
+      if (previous && usage.at <= previous.at) {
+        // No newer reading (Docker's refresh is slower than this period): the last rate holds.
+        const last = this.lastPeriod.get(taskId);
+        if (last) periods.push(last);
+        continue;
+      }
       this.lastUsage.set(taskId, usage);
-      if (!previous || usage.at <= previous.at) continue;
-      periods.push({
+      if (!previous) continue;
+      const period: TaskPeriodUsage = {
         cpuNanos: Math.max(0, usage.cpuNanos - previous.cpuNanos),
         wallNanos: (usage.at - previous.at) * 1e6,
         memoryBytes: usage.memoryBytes,
         cpuUnits: this.props.cpuUnits,
         memoryMiB: this.props.memoryMiB,
-      });
+      };
+      this.lastPeriod.set(taskId, period);
+      periods.push(period);
     }
-    for (const taskId of this.lastUsage.keys()) if (!seen.has(taskId)) this.lastUsage.delete(taskId);
+    for (const taskId of this.lastUsage.keys()) {
+      if (seen.has(taskId)) continue;
+      this.lastUsage.delete(taskId);
+      this.lastPeriod.delete(taskId);
+    }
     return serviceUtilization(periods);
   }
 

@@ -37,34 +37,52 @@ interface DockerStats {
   };
 }
 
-/** Reads usage through the Docker stats API (one-shot, no stream), summed over the task's containers. */
+/**
+ * Reads usage through the Docker stats API (one-shot, no stream), summed over the task's
+ * containers. Docker's stats collector refreshes once a second, so a request can take that long:
+ * `read` never waits. It answers with the newest reading Docker has given for each container and
+ * asks for the next one in the background (one request per container at a time); until every
+ * container of the task has a reading, it answers `undefined`.
+ */
 export class DockerUsageReader implements TaskUsageReader {
+  private readonly latest = new Map<string, TaskUsage>();
+  private readonly pending = new Set<string>();
+
   constructor(private readonly docker: Docker) {}
 
   async read(task: TaskView): Promise<TaskUsage | undefined> {
-    try {
-      const all = await Promise.all(
-        task.handles.map(
-          (id) =>
-            this.docker
-              .getContainer(id)
-              .stats({ stream: false, 'one-shot': true } as never) as unknown as Promise<DockerStats>,
-        ),
-      );
-      let cpuNanos = 0;
-      let memoryBytes = 0;
-      let at = 0;
-      for (const stats of all) {
-        cpuNanos += stats.cpu_stats?.cpu_usage?.total_usage ?? 0;
-        const memory = stats.memory_stats;
+    const readings = task.handles.map((id) => {
+      this.refresh(id);
+      return this.latest.get(id);
+    });
+    if (readings.length === 0 || readings.some((reading) => reading === undefined)) return undefined;
+    const all = readings as TaskUsage[];
+    return {
+      cpuNanos: all.reduce((sum, r) => sum + r.cpuNanos, 0),
+      memoryBytes: all.reduce((sum, r) => sum + r.memoryBytes, 0),
+      at: Math.max(...all.map((r) => r.at)),
+    };
+  }
+
+  private refresh(id: string): void {
+    if (this.pending.has(id)) return;
+    this.pending.add(id);
+    const stats = this.docker
+      .getContainer(id)
+      .stats({ stream: false, 'one-shot': true } as never) as unknown as Promise<DockerStats>;
+    stats
+      .then((reading) => {
+        const memory = reading.memory_stats;
         const cache = memory?.stats?.inactive_file ?? memory?.stats?.total_inactive_file ?? 0;
-        memoryBytes += Math.max(0, (memory?.usage ?? 0) - cache);
-        at = Math.max(at, (stats.read && Date.parse(stats.read)) || 0);
-      }
-      return { cpuNanos, memoryBytes, at: at || Date.now() };
-    } catch {
-      return undefined;
-    }
+        this.latest.set(id, {
+          cpuNanos: reading.cpu_stats?.cpu_usage?.total_usage ?? 0,
+          memoryBytes: Math.max(0, (memory?.usage ?? 0) - cache),
+          at: (reading.read && Date.parse(reading.read)) || Date.now(),
+        });
+      })
+      // A container that is gone has no more readings.
+      .catch(() => this.latest.delete(id))
+      .finally(() => this.pending.delete(id));
   }
 }
 
