@@ -94,7 +94,9 @@ ALBRequestCountPerTarget) runs as on AWS: one datapoint a minute from the tasks'
 (/proc for processes) or the local ALB's request count, AlarmHigh above the target for 3
 datapoints, AlarmLow below 0.9 × the target for 15, cooldowns (300 s unless set), min/max. Each
 scaling activity is printed in AWS's words with the metric that drove it. --scaling-speed N runs
-the alarm periods and cooldowns N times faster (60: a datapoint a second, a 300 s cooldown in 5 s).
+the alarm periods and cooldowns N times faster (60: a datapoint a second, a 300 s cooldown in 5 s);
+task launches and health checks keep real time, and a warning says when the 15-datapoint scale-in
+window gets shorter than twice a new task's health checks.
 
 What AWS would refuse, dev refuses before anything starts, with AWS's message and exit 4 (a
 service whose load balancer names a container port its container does not map). Properties it

@@ -15,6 +15,7 @@ import type { TargetGroup } from '../elb/target-group.js';
 import type { TaskRuntime } from '../runtime/types.js';
 import { MetricSampler, type RequestCountSource } from './metric-sampler.js';
 import { type ScalableService, type ScalableTargetStatus, ServiceScaler } from './service-scaler.js';
+import { ALARM_PERIOD_MS, LOW_ALARM_DATAPOINTS } from './target-tracking-alarms.js';
 import { DockerUsageReader, ProcessUsageReader, type TaskUsageReader } from './task-usage.js';
 import type { ScalableTargetConfig } from './types.js';
 import { taskCpuUnits, taskMemoryMiB } from './utilization.js';
@@ -95,6 +96,8 @@ export function startAutoscaling(deps: AutoscalingDeps): LocalAutoscaling {
     });
     scalers.push(scaler);
   }
+  for (const warning of compressionWarnings(deps, speed))
+    deps.io.notify({ level: 'warn', code: 'WHARF_DEV_SCALING_SPEED', message: warning });
   for (const scaler of scalers) scaler.start();
   if (scalers.length > 0) {
     deps.io.notify({
@@ -111,6 +114,41 @@ export function startAutoscaling(deps: AutoscalingDeps): LocalAutoscaling {
       for (const scaler of scalers) scaler.stop();
     },
   };
+}
+
+/**
+ * `--scaling-speed` shortens the 15-datapoint scale-in window but not a new task's launch and health
+ * checks: when the window is shorter than twice `interval × healthy threshold` of the service's
+ * target groups (launch and registration take time too), a
+ * service that just scaled out can scale back in before its new tasks take traffic (their idle CPU
+ * pulls the average down), which on AWS the 15-minute window prevents. One warning per service.
+ */
+export function compressionWarnings(
+  deps: Pick<AutoscalingDeps, 'targets' | 'serviceConfigs' | 'targetGroups'>,
+  speed: number,
+): string[] {
+  const windowSeconds = (LOW_ALARM_DATAPOINTS * ALARM_PERIOD_MS) / 1000 / speed;
+  const warnings: string[] = [];
+  for (const target of deps.targets) {
+    const service = deps.serviceConfigs.find(
+      (s) => s.name === target.serviceName && s.clusterName === target.clusterName,
+    );
+    const healthySeconds = Math.max(
+      0,
+      ...(service?.loadBalancers ?? []).map((lb) => {
+        const check = deps.targetGroups.get(lb.targetGroupArn)?.config.healthCheck;
+        return check ? check.intervalSeconds * check.healthyThresholdCount : 0;
+      }),
+    );
+    if (windowSeconds < 2 * healthySeconds) {
+      warnings.push(
+        `${target.resourceId}: at --scaling-speed ${speed} the scale-in window (15 datapoints) lasts ${windowSeconds} s, ` +
+          `less than twice a new task's health checks (${healthySeconds} s): the service may scale in before new tasks take traffic. ` +
+          `A speed up to ${Math.floor((LOW_ALARM_DATAPOINTS * ALARM_PERIOD_MS) / 1000 / healthySeconds / 2)} keeps the window twice as long.`,
+      );
+    }
+  }
+  return warnings;
 }
 
 function usageReader(runtime: TaskRuntime): TaskUsageReader | undefined {
