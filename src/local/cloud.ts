@@ -18,6 +18,7 @@ import { type IoHost, SILENT_IO } from '../io/io-host.js';
 import { resolveApp } from '../template/evaluate.js';
 import type { PlainValue } from '../template/resolved.js';
 import { startHttpApi } from './apigateway/server.js';
+import { startAutoscaling } from './autoscaling/local-autoscaling.js';
 import { type Clock, SYSTEM_CLOCK } from './clock.js';
 import { CloudMapRegistry } from './cloudmap/registry.js';
 import { type CloudMapEndpoint, startCloudMapEndpoint } from './cloudmap/server.js';
@@ -91,6 +92,12 @@ export interface LocalCloudOptions extends TemplateSource {
    * @default 1
    */
   readonly clockSpeed?: number;
+  /**
+   * How many times faster than `clock` target tracking's alarm periods and cooldowns run
+   * (`--scaling-speed`): at 60, a 60 s datapoint takes a second and a 300 s cooldown 5 s.
+   * @default 1
+   */
+  readonly scalingSpeed?: number;
 }
 
 /** One ingress URL, in place of a stack output on AWS. */
@@ -398,6 +405,19 @@ async function startModel(
   });
   for (const config of model.services) startService(config).start();
 
+  // Target tracking on the services' desired counts.
+  const scaling = startAutoscaling({
+    targets: model.scalableTargets,
+    services,
+    serviceConfigs: model.services,
+    targetGroups,
+    runtime,
+    clock,
+    speed: options.scalingSpeed ?? 1,
+    io,
+  });
+  cleanups.push(() => scaling.stop());
+
   // Standalone tasks (RunTask) and the EventBridge rules that start them.
   const scheduled = startScheduledTasks(model, {
     runtime,
@@ -424,7 +444,7 @@ async function startModel(
     outputs,
     logDir,
     services,
-    status: () => describeStatus(services, targetGroups, registry, scheduled),
+    status: () => describeStatus(services, targetGroups, registry, scheduled, scaling),
     runTask: (reference, runOptions) => scheduled.runTask(reference, runOptions),
     waitUntilReady: async (timeoutMs = 120_000, readyOptions = {}) => {
       const started = Date.now();

@@ -10,6 +10,8 @@ import type { ResolvedApp, ResolvedResource } from '../template/resolved.js';
 import { parseCloudMapServiceArn } from './apigateway/integration-target.js';
 import { resolveHttpApis } from './apigateway/resolve.js';
 import type { HttpApiConfig } from './apigateway/types.js';
+import { resolveScalableTargets } from './autoscaling/resolve.js';
+import type { ScalableTargetConfig } from './autoscaling/types.js';
 import { resolveDiscoveryServices, resolveNamespaces } from './cloudmap/resolve.js';
 import type { DiscoveryServiceConfig, NamespaceConfig } from './cloudmap/types.js';
 import { refuseWhatCreateServiceRefuses } from './ecs/create-service.js';
@@ -48,6 +50,9 @@ export const EMULATED_TYPES: ReadonlySet<string> = new Set([
   'AWS::ECS::Cluster',
   'AWS::ECS::TaskDefinition',
   'AWS::ECS::Service',
+  // Target tracking on a service's desired count (autoscaling/), alarms and cooldowns included.
+  'AWS::ApplicationAutoScaling::ScalableTarget',
+  'AWS::ApplicationAutoScaling::ScalingPolicy',
   // Task volumes (ecs/volumes.ts): a Docker volume per file system directory.
   'AWS::EFS::FileSystem',
   'AWS::EFS::AccessPoint',
@@ -63,7 +68,6 @@ export const NOT_EMULATED: Readonly<Record<string, string>> = {
   'AWS::ApiGatewayV2::DomainName': 'the local API answers on 127.0.0.1 only',
   'AWS::ApiGatewayV2::ApiMapping': 'the local API answers on 127.0.0.1 only',
   'AWS::WAFv2::WebACLAssociation': 'requests are not filtered by WAF locally',
-  'AWS::ApplicationAutoScaling::ScalingPolicy': 'the service keeps its DesiredCount locally',
   'AWS::Scheduler::Schedule':
     'EventBridge Scheduler is not emulated, its target never runs locally (AWS::Events::Rule schedules are)',
 };
@@ -126,6 +130,8 @@ export interface LocalModel {
   readonly services: readonly EcsServiceConfig[];
   /** Every task definition of the templates, used by a service or not (`wharf dev --run-task`). */
   readonly taskDefinitions: readonly TaskDefinitionConfig[];
+  /** Scalable targets on services' desired counts, with their target tracking policies. */
+  readonly scalableTargets: readonly ScalableTargetConfig[];
   /** EventBridge rules that run ECS tasks on a schedule. */
   readonly scheduledRules: readonly ScheduledRuleConfig[];
   /** Accepted resource types that do nothing locally (IAM, routes, NAT, …), each listed once. */
@@ -160,6 +166,7 @@ export function buildLocalModel(app: ResolvedApp, overrides: ContainerOverrides 
   refuseUnsupportedVolumes([...taskDefinitions.values()]);
   const services = resolveEcsServices(app, overrides, taskDefinitions);
   const scheduled = resolveScheduledRules(app, taskDefinitions);
+  const scaling = resolveScalableTargets(app, services, loadBalancing.targetGroups);
   if (scheduled.inertRuleCount > 0) counts.set('AWS::Events::Rule', scheduled.inertRuleCount);
   const model: LocalModel = {
     app,
@@ -173,6 +180,7 @@ export function buildLocalModel(app: ResolvedApp, overrides: ContainerOverrides 
     services,
     taskDefinitions: [...taskDefinitions.values()],
     scheduledRules: scheduled.rules,
+    scalableTargets: scaling.targets,
     noLocalEffect: [...counts]
       .map(([type, count]) => ({ type, count }))
       .sort((a, b) => a.type.localeCompare(b.type)),
@@ -181,6 +189,7 @@ export function buildLocalModel(app: ResolvedApp, overrides: ContainerOverrides 
       ...loadBalancing.warnings,
       ...instanceTargetGroupWarnings(services, loadBalancing.targetGroups),
       ...scheduled.warnings,
+      ...scaling.warnings,
       ...notEmulatedPropertyWarnings(app),
       ...taskVolumeWarnings(services),
       ...inventedValueWarnings(app),

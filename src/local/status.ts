@@ -4,6 +4,7 @@
  * scheduled rule with its next firing, and the standalone tasks (rules' targets, `--run-task`).
  */
 
+import type { ScalableTargetStatus } from './autoscaling/service-scaler.js';
 import type { CloudMapRegistry } from './cloudmap/registry.js';
 import type { InstanceRecord } from './cloudmap/types.js';
 import type { ServiceScheduler } from './ecs/service-scheduler.js';
@@ -29,6 +30,8 @@ export interface LocalStatus {
   readonly rules: readonly RuleStatus[];
   /** Tasks started outside services: live ones, then recently stopped ones. */
   readonly standaloneTasks: readonly TaskView[];
+  /** Scalable targets with their policies' alarms and scaling activities (newest first). */
+  readonly scaling: readonly ScalableTargetStatus[];
 }
 
 /** Takes the snapshot. */
@@ -37,8 +40,10 @@ export function describeStatus(
   targetGroups: ReadonlyMap<string, TargetGroup>,
   registry: CloudMapRegistry,
   events: { readonly rules?: RuleScheduler; readonly standalone?: StandaloneTasks } = {},
+  scaling: { describe(): ScalableTargetStatus[] } = { describe: () => [] },
 ): LocalStatus {
   return {
+    scaling: scaling.describe(),
     rules: events.rules?.describe() ?? [],
     standaloneTasks: events.standalone?.views() ?? [],
     services: [...services.values()].map((s) => s.describe()),
@@ -108,5 +113,24 @@ export function renderRuleLines(status: LocalStatus): string[] {
     ]
       .filter(Boolean)
       .join(' '),
+  );
+}
+
+/**
+ * One line per scaling activity, oldest first, in AWS's words with the metric that drove it:
+ * `scaling web 13:45:02 Successfully set desired count to 4. Change successfully fulfilled by ecs. (CPUUtilization 93.1 > 50 for 3 datapoints)`.
+ */
+export function renderScalingLines(status: LocalStatus): string[] {
+  return status.scaling.flatMap((target) =>
+    [...target.activities]
+      .reverse()
+      .map((activity) =>
+        [
+          `scaling ${activity.serviceName}`,
+          new Date(activity.startTime).toISOString().slice(11, 19),
+          activity.statusMessage,
+          activity.metric ? `(${activity.metric})` : `(${activity.cause})`,
+        ].join(' '),
+      ),
   );
 }

@@ -3,7 +3,7 @@ import { isWharfError, UsageError } from '../../errors.js';
 import type { IoHost } from '../../io/io-host.js';
 import { type LocalCloud, type LocalCloudOptions, startLocalCloud } from '../../local/cloud.js';
 import { probeIngresses } from '../../local/probe.js';
-import { renderRuleLines, renderTaskLines } from '../../local/status.js';
+import { renderRuleLines, renderScalingLines, renderTaskLines } from '../../local/status.js';
 import { watchApp } from '../../local/watch.js';
 import { ALLOW_PATH_OPTION, appSourceArgs } from '../app-source.js';
 import { CDK_APP_OPTIONS, type Command, EXIT } from '../command.js';
@@ -88,6 +88,16 @@ network configuration of a rule or service that runs it (else the private subnet
 logs, stops everything and exits with the code of the essential container that stopped it (1 if
 it never ran).
 
+Target tracking (an AWS::ApplicationAutoScaling::ScalableTarget on ecs:service:DesiredCount with
+TargetTrackingScaling policies on ECSServiceAverageCPUUtilization, ...MemoryUtilization or
+ALBRequestCountPerTarget) runs as on AWS: one datapoint a minute from the tasks' Docker stats
+(/proc for processes) or the local ALB's request count, AlarmHigh above the target for 3
+datapoints, AlarmLow below 0.9 × the target for 15, cooldowns (300 s unless set), min/max. Each
+scaling activity is printed in AWS's words with the metric that drove it. --scaling-speed N runs
+the alarm periods and cooldowns N times faster (60: a datapoint a second, a 300 s cooldown in 5 s);
+task launches and health checks keep real time, and a warning says when the 15-datapoint scale-in
+window gets shorter than twice a new task's health checks.
+
 What AWS would refuse, dev refuses before anything starts, with AWS's message and exit 4 (a
 service whose load balancer names a container port its container does not map). Properties it
 does not emulate (DependsOn, Ulimits, placement, ECS Exec, an EC2 launch type, …) print one
@@ -109,7 +119,8 @@ Examples:
   npx wharf dev examples/public-alb-fargate --runtime process --once
   npx wharf dev --template parent.yml --runtime process --process-command web='node server.js' --pass-env GREETING
   npx wharf dev --template jobs.yml --clock-speed 60
-  npx wharf dev --template jobs.yml --run-task migrate`,
+  npx wharf dev --template jobs.yml --run-task migrate
+  npx wharf dev --template scaled.yml --scaling-speed 60`,
   maxPositionals: 1,
   options: {
     template: {
@@ -190,6 +201,12 @@ Examples:
       value: '<n>',
       description: 'Run EventBridge schedules n times faster (1 to 3600; default 1: real time)',
     },
+    'scaling-speed': {
+      type: 'string',
+      value: '<n>',
+      description:
+        'Run target tracking alarm periods and cooldowns n times faster (1 to 600; default 1: real time)',
+    },
     'log-dir': {
       type: 'string',
       value: '<dir>',
@@ -233,6 +250,7 @@ Examples:
       keepVolumes: options['keep-volumes'] === true,
       discoveryCacheMs: parseNumber('discovery-cache-ms', options['discovery-cache-ms'], 0, 600_000),
       clockSpeed: parseNumber('clock-speed', options['clock-speed'], 1, 3600),
+      scalingSpeed: parseNumber('scaling-speed', options['scaling-speed'], 1, 600),
       io,
     };
     const timeoutSeconds = parseNumber('timeout', options.timeout, 1, 3600) ?? 120;
@@ -294,7 +312,12 @@ async function runOnce(
         `${JSON.stringify({ runId: cloud.runId, runtime: cloud.runtime, outputs: cloud.outputs, endpoints: cloud.endpoints, probes, ...(ingress ? {} : { note: unprobed }), status }, null, 2)}\n`,
       );
     } else {
-      for (const line of [...renderTaskLines(status), ...renderRuleLines(status)]) stdout(`  ${line}\n`);
+      for (const line of [
+        ...renderTaskLines(status),
+        ...renderRuleLines(status),
+        ...renderScalingLines(status),
+      ])
+        stdout(`  ${line}\n`);
       for (const probe of probes) {
         stdout(`GET ${probe.url} → ${probe.status ?? probe.error} ${probe.bodyFirstLine ?? ''}\n`);
       }
@@ -319,7 +342,7 @@ async function runInteractive(
   let previous = new Set<string>();
   const timer = setInterval(() => {
     const status = cloud.status();
-    const lines = [...renderTaskLines(status), ...renderRuleLines(status)];
+    const lines = [...renderTaskLines(status), ...renderRuleLines(status), ...renderScalingLines(status)];
     const current = new Set(lines);
     for (const line of lines) if (!previous.has(line)) stdout(`[status] ${line}\n`);
     previous = current;

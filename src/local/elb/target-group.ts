@@ -160,6 +160,7 @@ export class TargetGroup extends EventEmitter<TargetGroupEvents> {
   private readonly initialHealthyAfter: InitialHealthyAfter;
   private readonly matcher: StatusMatcher;
   private readonly attachments: LoadBalancerAttachment[] = [];
+  private forwarded = 0;
 
   constructor(
     readonly config: TargetGroupConfig,
@@ -174,6 +175,14 @@ export class TargetGroup extends EventEmitter<TargetGroupEvents> {
   /** The target group ARN. */
   get arn(): string {
     return this.config.arn;
+  }
+
+  /**
+   * Requests forwarded to the group's targets since it was created (CloudWatch's `RequestCount`
+   * per target group; the local autoscaler reads it for `ALBRequestCountPerTarget`).
+   */
+  get requestCount(): number {
+    return this.forwarded;
   }
 
   /** Live targets in registration order, including draining ones. */
@@ -248,6 +257,7 @@ export class TargetGroup extends EventEmitter<TargetGroupEvents> {
   /** Records that `request` was sent to `target` (call {@link requestFinished} exactly once after). */
   requestStarted(target: Target, request: InFlightRequest): void {
     if (target.firstRequest === request || request.previousInFlight !== undefined) return;
+    this.forwarded++;
     target.inFlight++;
     const first = target.firstRequest;
     request.previousInFlight = undefined;
