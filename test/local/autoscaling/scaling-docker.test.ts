@@ -2,8 +2,8 @@
  * `wharf dev` scales a CPU-bound service behind the local ALB out and back in, on Docker, with
  * the alarm periods and cooldowns of docs/reference/aws-behavior-2.md §1.4–§1.6 run 240 times
  * faster (`--scaling-speed 240`): load on `/cgi-bin/burn` drives CPUUtilization above the target
- * of 50 for 3 datapoints (a scale-out), the new task gets requests only once its target is
- * healthy, and after the load stops 15 datapoints below 45 bring the service back to MinCapacity.
+ * of 25 for 3 datapoints (a scale-out), the new task gets requests only once its target is
+ * healthy, and after the load stops 15 datapoints below 22.5 bring the service back to MinCapacity.
  */
 
 import { join } from 'node:path';
@@ -40,7 +40,8 @@ describe.skipIf(!hasDocker)('wharf dev: target tracking on CPU (Docker, --scalin
     buildCpuBurnImage();
     started = await startCloud({
       template: TEMPLATE,
-      parameters: { MaxCapacity: '2' },
+      // A low target, so a task starved by a busy machine still counts as loaded.
+      parameters: { MaxCapacity: '2', CpuTarget: '25' },
       runtime: 'docker',
       overrides: { images: { web: CPU_BURN_IMAGE } },
       scalingSpeed: 240,
@@ -103,7 +104,7 @@ describe.skipIf(!hasDocker)('wharf dev: target tracking on CPU (Docker, --scalin
         expect(sentAt).toBeGreaterThan(notHealthyUntil as number);
       }
 
-      // No load: 15 datapoints below 45 (3.75 s at 240×) scale the service back to MinCapacity 1.
+      // No load: 15 datapoints below 22.5 (3.75 s at 240×) scale the service back to MinCapacity 1.
       await eventually(
         'the service to scale back in to 1 running task',
         () => service()?.desiredCount === 1 && service()?.runningCount === 1,
@@ -112,10 +113,10 @@ describe.skipIf(!hasDocker)('wharf dev: target tracking on CPU (Docker, --scalin
       const lines = renderScalingLines(cloud.status());
       expect(lines).toEqual([
         expect.stringMatching(
-          /^scaling burner \d\d:\d\d:\d\d Successfully set desired count to 2\. Change successfully fulfilled by ecs\. \(CPUUtilization [\d.]+ > 50 for 3 datapoints\)$/,
+          /^scaling burner \d\d:\d\d:\d\d Successfully set desired count to 2\. Change successfully fulfilled by ecs\. \(CPUUtilization [\d.]+ > 25 for 3 datapoints\)$/,
         ),
         expect.stringMatching(
-          /^scaling burner \d\d:\d\d:\d\d Successfully set desired count to 1\. Change successfully fulfilled by ecs\. \(CPUUtilization [\d.]+ < 45 for 15 datapoints\)$/,
+          /^scaling burner \d\d:\d\d:\d\d Successfully set desired count to 1\. Change successfully fulfilled by ecs\. \(CPUUtilization [\d.]+ < 22\.5 for 15 datapoints\)$/,
         ),
       ]);
     } finally {
