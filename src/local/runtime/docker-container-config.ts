@@ -109,6 +109,8 @@ export type TaskNetwork =
       readonly owner: true;
       readonly ports: readonly number[];
       readonly network?: string;
+      /** The container's address on `network` (its subnet must be user-specified). */
+      readonly ipv4Address?: string;
       readonly dns?: readonly string[];
     }
   /** Any other container: joins the owner's namespace. */
@@ -146,7 +148,14 @@ export function dockerCreateOptions(
     }
     create.ExposedPorts = exposed;
     hostConfig.PortBindings = bindings;
-    if (network.network !== undefined) hostConfig.NetworkMode = network.network;
+    if (network.network !== undefined) {
+      hostConfig.NetworkMode = network.network;
+      if (network.ipv4Address !== undefined) {
+        create.NetworkingConfig = {
+          EndpointsConfig: { [network.network]: { IPAMConfig: { IPv4Address: network.ipv4Address } } },
+        };
+      }
+    }
     if (network.dns !== undefined && network.dns.length > 0) hostConfig.Dns = [...network.dns];
   } else {
     hostConfig.NetworkMode = `container:${network.ownerContainerId}`;

@@ -18,6 +18,8 @@
  * - Subnets are /24s picked at random in 198.18.0.0/15 (the benchmarking range, RFC 2544), so the
  *   run does not use up Docker's default address pools that other projects share; a pick that
  *   overlaps an existing network is retried.
+ * - Each task's addresses on these networks are reserved here and given to Docker (`IPAMConfig`)
+ *   before it starts, so the resolver knows which task asks from its very first query.
  * - Ports are still published on 127.0.0.1 for the ingress emulators, unchanged.
  * Not reproduced: the rule's port (an admitted caller reaches every port of the callee), task IPs
  * equal to the emulated private IPs (the containers have Docker's addresses; Cloud Map and the
@@ -41,10 +43,17 @@ export const NETWORK_LABEL = {
   network: 'wharf.network',
 } as const;
 
+/** One network a task joins, with the address reserved for it there. */
+export interface NetworkEndpoint {
+  readonly name: string;
+  /** Given to Docker (`IPAMConfig`), so the resolver knows the asker from its first query. */
+  readonly ipv4Address: string;
+}
+
 /** How a task's first container is networked. */
 export interface TaskNetworkAttachment {
   /** The networks to join; the first is given at create, the others are connected before start. */
-  readonly networks: readonly string[];
+  readonly networks: readonly NetworkEndpoint[];
   /** Resolver addresses for Docker's `Dns` setting; empty: Docker's default. */
   readonly dns: readonly string[];
 }
@@ -67,6 +76,13 @@ export interface VpcView {
   ):
     | { placement: { privateIp: string }; securityGroupIds: readonly string[] | null; ports: number[] }
     | undefined;
+}
+
+/** The addresses of one network's /24 (`.2`–`.254`; `.1` is the gateway). */
+interface AddressPool {
+  readonly prefix: string;
+  next: number;
+  readonly inUse: Set<number>;
 }
 
 interface TaskAddresses {
@@ -98,6 +114,7 @@ export class DockerVpcNetworks implements DockerTaskNetworking {
   /** The VPC network's name. */
   readonly vpcNetwork: string;
   private readonly groupNetworks = new Map<string, Promise<string>>();
+  private readonly pools = new Map<string, AddressPool>();
   private readonly created: string[] = [];
   private readonly tasks = new Map<string, TaskAddresses>();
   private readonly byVpcAddress = new Map<string, string>();
@@ -111,6 +128,7 @@ export class DockerVpcNetworks implements DockerTaskNetworking {
   ) {
     this.vpcNetwork = vpcNetworkName(options.runId);
     this.created.push(this.vpcNetwork);
+    this.pools.set(this.vpcNetwork, pool(gateway));
   }
 
   /** Creates the run's VPC network (no inter-container traffic) and reads its gateway. */
@@ -137,14 +155,21 @@ export class DockerVpcNetworks implements DockerTaskNetworking {
         ]
       : [];
     const unique = [...new Set(groups)];
-    const networks = await Promise.all(unique.map((group) => this.groupNetwork(group)));
+    const names = [this.vpcNetwork, ...(await Promise.all(unique.map((group) => this.groupNetwork(group))))];
+    const addresses = new Map<string, string>();
+    const networks = names.map((name) => {
+      const ipv4Address = this.allocate(name);
+      addresses.set(name, ipv4Address);
+      return { name, ipv4Address };
+    });
     this.tasks.set(spec.taskId, {
       serviceName: spec.serviceName,
       ownGroups: eni?.securityGroupIds ?? [],
       joined: unique,
-      addresses: new Map(),
+      addresses,
     });
-    return { networks: [this.vpcNetwork, ...networks], dns: this.resolvers };
+    this.byVpcAddress.set(addresses.get(this.vpcNetwork) as string, spec.taskId);
+    return { networks, dns: this.resolvers };
   }
 
   started(spec: TaskSpec, inspect: Docker.ContainerInspectInfo): void {
@@ -161,6 +186,9 @@ export class DockerVpcNetworks implements DockerTaskNetworking {
     const task = this.tasks.get(taskId);
     if (!task) return;
     this.tasks.delete(taskId);
+    for (const [name, address] of task.addresses) {
+      this.pools.get(name)?.inUse.delete(Number(address.slice(address.lastIndexOf('.') + 1)));
+    }
     const vpcAddress = task.addresses.get(this.vpcNetwork);
     if (vpcAddress && this.byVpcAddress.get(vpcAddress) === taskId) this.byVpcAddress.delete(vpcAddress);
   }
@@ -215,14 +243,33 @@ export class DockerVpcNetworks implements DockerTaskNetworking {
     let pending = this.groupNetworks.get(group);
     if (!pending) {
       const name = groupNetworkName(this.options.runId, group);
-      pending = createNetwork(this.docker, name, group, this.options, true).then(() => {
+      pending = createNetwork(this.docker, name, group, this.options, true).then((gateway) => {
         this.created.push(name);
+        this.pools.set(name, pool(gateway));
         return name;
       });
       this.groupNetworks.set(group, pending);
     }
     return pending;
   }
+
+  /** The next free address of a network, cycling so that a freed one is reused last. */
+  private allocate(name: string): string {
+    const addresses = this.pools.get(name);
+    if (!addresses) throw new Error(`no address pool for Docker network ${name}`);
+    for (let tries = 0; tries < 253; tries++) {
+      const offset = addresses.next;
+      addresses.next = offset >= 254 ? 2 : offset + 1;
+      if (addresses.inUse.has(offset)) continue;
+      addresses.inUse.add(offset);
+      return `${addresses.prefix}${offset}`;
+    }
+    throw new Error(`Docker network ${name} has no free address (253 tasks at most)`);
+  }
+}
+
+function pool(gateway: string): AddressPool {
+  return { prefix: gateway.slice(0, gateway.lastIndexOf('.') + 1), next: 2, inUse: new Set() };
 }
 
 /** `wharf-<run>-vpc`. */

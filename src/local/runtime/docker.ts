@@ -111,7 +111,13 @@ export class DockerRuntime implements TaskRuntime {
         current = container;
         const network: TaskNetwork =
           ownerId === undefined
-            ? { owner: true, ports, network: attachment?.networks[0], dns: attachment?.dns }
+            ? {
+                owner: true,
+                ports,
+                network: attachment?.networks[0]?.name,
+                ipv4Address: attachment?.networks[0]?.ipv4Address,
+                dns: attachment?.dns,
+              }
             : { owner: false, ownerContainerId: ownerId };
         const handle = await this.docker.createContainer(
           dockerCreateOptions(spec, container, network, {
@@ -121,8 +127,12 @@ export class DockerRuntime implements TaskRuntime {
         );
         created.push(handle);
         if (ownerId === undefined && attachment) {
-          for (const name of attachment.networks.slice(1))
-            await this.docker.getNetwork(name).connect({ Container: handle.id });
+          for (const endpoint of attachment.networks.slice(1)) {
+            await this.docker.getNetwork(endpoint.name).connect({
+              Container: handle.id,
+              EndpointConfig: { IPAMConfig: { IPv4Address: endpoint.ipv4Address } },
+            });
+          }
         }
         const watch = new ContainerWatch(this.docker, handle, container, spec, events, {
           healthPollMs: this.options.healthPollMs ?? 500,

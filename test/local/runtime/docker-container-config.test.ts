@@ -36,9 +36,13 @@ describe('dockerCreateOptions', () => {
       owner: true,
       ports: [8080],
       network: 'wharf-run1-vpc',
+      ipv4Address: '198.18.4.7',
       dns: ['198.18.4.1'],
     });
     expect(options.HostConfig?.NetworkMode).toBe('wharf-run1-vpc');
+    expect(options.NetworkingConfig).toEqual({
+      EndpointsConfig: { 'wharf-run1-vpc': { IPAMConfig: { IPv4Address: '198.18.4.7' } } },
+    });
     expect(options.HostConfig?.Dns).toEqual(['198.18.4.1']);
     const plain = dockerCreateOptions(spec, web, { owner: true, ports: [8080] });
     expect([plain.HostConfig?.NetworkMode, plain.HostConfig?.Dns]).toEqual([undefined, undefined]);
