@@ -14,27 +14,46 @@
  * instances and private/public DNS namespaces (Route 53 hosted zones), CloudWatch Logs ingestion
  * and storage, Container Insights, CloudWatch alarms. Every other resource is either in the list
  * of known free types or reported as "not priced", never counted as zero silently.
+ *
+ * This file reads the templates into the model and sums the bill; the lines of each priced AWS
+ * service are built in its own file (`fargate.ts`, `alb.ts`, `http-api.ts`, `cloud-map.ts`,
+ * `cloudwatch.ts`, on the shared pieces of `pricing-line.ts`), re-exported here.
  */
 
 import { parseCpuUnits, parseMemoryMiB } from '../aws/fargate-sizes.js';
 import { resolveApp } from '../template/evaluate.js';
 import type { LoadedApp } from '../template/model.js';
 import type { PlainValue, ResolvedApp, ResolvedResource } from '../template/resolved.js';
+import { albLines, type LcuDimensions, lcuDimensions } from './alb.js';
+import { cloudMapLines, hostedZoneLine } from './cloud-map.js';
+import { detailedMetricsLine, logLines, metricsLine } from './cloudwatch.js';
+import { fargateLines } from './fargate.js';
+import { apiGatewayUnitsPerRequest, httpApiRequestLines, vpcLinkLine } from './http-api.js';
 import {
   type Confidence,
-  type PriceFact,
   type PricingAssumptions,
   pricesFor,
   pricingAssumptions,
   type RegionPrices,
 } from './prices.js';
+import { fmt, ipv4Line, line, type PricingContext, pricingContext, usd } from './pricing-line.js';
 import { type ServiceCost, serviceBreakdown } from './service-breakdown.js';
-import {
-  effectiveConcurrency,
-  effectiveNewConnectionsPerSecond,
-  requestsPerSecond,
-  type TrafficProfile,
-} from './traffic.js';
+import type { TrafficProfile } from './traffic.js';
+
+export type { LcuDimensions, PricingContext };
+export {
+  albLines,
+  apiGatewayUnitsPerRequest,
+  cloudMapLines,
+  detailedMetricsLine,
+  fmt,
+  hostedZoneLine,
+  httpApiRequestLines,
+  lcuDimensions,
+  logLines,
+  pricingContext,
+  vpcLinkLine,
+};
 
 /** The two ingress patterns Wharf builds. */
 export type IngressPattern = 'api-gateway' | 'alb';
@@ -201,7 +220,7 @@ const NOT_PRICED_REASONS: Record<string, string> = {
 };
 
 /** A Fargate service as the model sees it. */
-interface ServiceInfo {
+export interface ServiceInfo {
   readonly id: ResourceId;
   /** The `ServiceName` property, when it is known. */
   readonly name?: string;
@@ -646,491 +665,6 @@ export function buildCostModel(app: LoadedApp, options: CostOptions = {}): CostM
       .map(([type, count]) => ({ type, count }))
       .sort((a, b) => a.type.localeCompare(b.type)),
   };
-}
-
-// ---------------------------------------------------------------- pricing helpers
-
-/** Formats a number for formulas: up to 6 significant digits, no exponent for usual sizes. */
-export function fmt(value: number): string {
-  if (value === 0) return '0';
-  const abs = Math.abs(value);
-  if (abs >= 1e6 && Number.isInteger(value)) return value.toLocaleString('en-US');
-  if (abs < 1e-3) return value.toFixed(12).replace(/0+$/, '');
-  return String(Number(value.toPrecision(6)));
-}
-
-/** `$0.04048`. */
-function usd(value: number): string {
-  return `$${fmt(value)}`;
-}
-
-const CONFIDENCE_ORDER: Confidence[] = ['C1', 'C1+C2', 'C2', 'C1/U', 'C2/C3', 'C3', 'U'];
-
-function weakest(...facts: (PriceFact | Confidence)[]): Confidence {
-  const tags = facts.map((f) => (typeof f === 'string' ? f : f.confidence));
-  return tags.reduce((a, b) => (CONFIDENCE_ORDER.indexOf(b) > CONFIDENCE_ORDER.indexOf(a) ? b : a), 'C1');
-}
-
-/** A pool of free-tier quantity consumed by lines in order. */
-class FreePool {
-  constructor(private left: number) {}
-  take(quantity: number): number {
-    const used = Math.min(this.left, Math.max(0, quantity));
-    this.left -= used;
-    return used;
-  }
-}
-
-interface LineInput {
-  readonly resource: ResourceId;
-  readonly service: string;
-  readonly what: string;
-  readonly quantity: number;
-  readonly unit: string;
-  readonly price: PriceFact;
-  readonly formula: string;
-  readonly confidence?: Confidence;
-  readonly ingress?: IngressPattern;
-}
-
-function line(input: LineInput): CostLine {
-  const unitPriceUsd = input.price.value;
-  return {
-    resource: input.resource,
-    service: input.service,
-    what: input.what,
-    quantity: input.quantity,
-    unit: input.unit,
-    unitPriceUsd,
-    monthlyUsd: input.quantity * unitPriceUsd,
-    formula: `${input.formula} = ${usd(input.quantity * unitPriceUsd)}`,
-    confidence: input.confidence ?? input.price.confidence,
-    ...(input.ingress ? { ingress: input.ingress } : {}),
-  };
-}
-
-/** The context the line builders share. */
-export interface PricingContext {
-  readonly prices: RegionPrices;
-  readonly assumptions: PricingAssumptions;
-  readonly traffic: TrafficProfile;
-  /** Free-tier pools (only consumed when `assumptions.freeTier`). */
-  readonly free: {
-    readonly apiRequests: FreePool;
-    readonly albHours: FreePool;
-    readonly albLcus: FreePool;
-    readonly logIngestGb: FreePool;
-    readonly logStorageGb: FreePool;
-    readonly metrics: FreePool;
-  };
-}
-
-/** A fresh pricing context (free-tier pools full when the free tier is on, else empty). */
-export function pricingContext(
-  prices: RegionPrices,
-  assumptions: PricingAssumptions,
-  traffic: TrafficProfile,
-): PricingContext {
-  const pool = (fact: PriceFact) => new FreePool(assumptions.freeTier ? fact.value : 0);
-  return {
-    prices,
-    assumptions,
-    traffic,
-    free: {
-      apiRequests: pool(prices.apiGateway.freeTierRequests),
-      albHours: pool(prices.alb.freeTierHours),
-      albLcus: pool(prices.alb.freeTierLcus),
-      logIngestGb: pool(prices.logs.freeTierGb),
-      logStorageGb: pool(prices.logs.freeTierGb),
-      metrics: pool(prices.cloudWatch.freeTierMetrics),
-    },
-  };
-}
-
-function freeNote(taken: number, unit: string): string {
-  return taken > 0 ? ` − ${fmt(taken)} ${unit} free tier` : '';
-}
-
-/** The four LCU dimensions of an ALB for a traffic profile, and the billed (highest) one. */
-export interface LcuDimensions {
-  readonly newConnections: number;
-  readonly activeConnections: number;
-  readonly processedBytes: number;
-  readonly ruleEvaluations: number;
-  /** The highest of the four: the LCUs billed each hour. */
-  readonly billed: number;
-  /** Which dimension is billed. */
-  readonly dominant: 'new connections' | 'active connections' | 'processed bytes' | 'rule evaluations';
-}
-
-/** LCUs an ALB with `rules` listener rules uses each hour under `traffic` (uniform over the month). */
-export function lcuDimensions(ctx: PricingContext, rules: number): LcuDimensions {
-  const { alb } = ctx.prices;
-  const hours = ctx.assumptions.hoursPerMonth;
-  const rps = requestsPerSecond(ctx.traffic, hours);
-  const gbPerHour =
-    (rps * 3600 * (ctx.traffic.requestBytes + ctx.traffic.responseBytes)) / ctx.assumptions.bytesPerGB;
-  const dims = {
-    'new connections':
-      effectiveNewConnectionsPerSecond(ctx.traffic, hours) / alb.lcuNewConnectionsPerSecond.value,
-    'active connections': effectiveConcurrency(ctx.traffic, hours) / alb.lcuActiveConnectionsPerMinute.value,
-    'processed bytes': gbPerHour / alb.lcuProcessedGbPerHour.value,
-    'rule evaluations':
-      (rps * Math.max(0, rules - alb.freeRules.value)) / alb.lcuRuleEvaluationsPerSecond.value,
-  } as const;
-  const dominant = (Object.keys(dims) as (keyof typeof dims)[]).reduce((a, b) => (dims[b] > dims[a] ? b : a));
-  return {
-    newConnections: dims['new connections'],
-    activeConnections: dims['active connections'],
-    processedBytes: dims['processed bytes'],
-    ruleEvaluations: dims['rule evaluations'],
-    billed: dims[dominant],
-    dominant,
-  };
-}
-
-/** Lines of one internet-facing (or internal) ALB: hours, LCU-hours, public IPv4 of its nodes. */
-export function albLines(
-  ctx: PricingContext,
-  resource: ResourceId,
-  alb: { readonly publicIpv4: number; readonly rules: number },
-): CostLine[] {
-  const { prices, assumptions } = ctx;
-  const hours = assumptions.hoursPerMonth;
-  const service = 'Elastic Load Balancing';
-  const freeHours = ctx.free.albHours.take(hours);
-  const lines: CostLine[] = [
-    line({
-      resource,
-      service,
-      what: 'load balancer hours',
-      quantity: hours - freeHours,
-      unit: 'ALB-hour',
-      price: prices.alb.hour,
-      formula: `(${hours} h${freeNote(freeHours, 'h')}) × ${usd(prices.alb.hour.value)}`,
-      ingress: 'alb',
-    }),
-  ];
-  const lcu = lcuDimensions(ctx, alb.rules);
-  const freeLcu = ctx.free.albLcus.take(lcu.billed);
-  const billedLcu = lcu.billed - freeLcu;
-  const rps = requestsPerSecond(ctx.traffic, hours);
-  lines.push(
-    line({
-      resource,
-      service,
-      what: `LCU-hours (${lcu.dominant} dimension)`,
-      quantity: billedLcu * hours,
-      unit: 'LCU-hour',
-      price: prices.alb.lcuHour,
-      formula:
-        `max(new conn ${fmt(effectiveNewConnectionsPerSecond(ctx.traffic, hours))}/s ÷ 25 = ${fmt(lcu.newConnections)}, ` +
-        `active ${fmt(effectiveConcurrency(ctx.traffic, hours))} ÷ 3000 = ${fmt(lcu.activeConnections)}, ` +
-        `processed ${fmt(rps)} req/s × 3600 × ${fmt(ctx.traffic.requestBytes + ctx.traffic.responseBytes)} B ÷ 1 GB/h = ${fmt(lcu.processedBytes)}, ` +
-        `rules ${fmt(rps)} × max(0, ${alb.rules} − 10) ÷ 1000 = ${fmt(lcu.ruleEvaluations)}) = ${fmt(lcu.billed)} LCU` +
-        `${freeNote(freeLcu, 'LCU')} × ${hours} h × ${usd(prices.alb.lcuHour.value)}`,
-      ingress: 'alb',
-    }),
-  );
-  if (alb.publicIpv4 > 0) lines.push(ipv4Line(ctx, resource, alb.publicIpv4, 'ALB node', 'alb'));
-  return lines;
-}
-
-function ipv4Line(
-  ctx: PricingContext,
-  resource: ResourceId,
-  count: number,
-  what: string,
-  ingress?: IngressPattern,
-): CostLine {
-  const hours = ctx.assumptions.hoursPerMonth;
-  const billed = ctx.assumptions.publicIpv4Billed;
-  return line({
-    resource,
-    service: 'Public IPv4',
-    what: `public IPv4 addresses (${count} × ${what})${billed ? '' : ', not billed by assumption'}`,
-    quantity: billed ? count * hours : 0,
-    unit: 'IP-hour',
-    price: ctx.prices.publicIpv4Hour,
-    formula: billed
-      ? `${count} × ${hours} h × ${usd(ctx.prices.publicIpv4Hour.value)}`
-      : `0 (publicIpv4Billed = false) × ${usd(ctx.prices.publicIpv4Hour.value)}`,
-    ingress,
-  });
-}
-
-/** API Gateway units per request: 512 KB increments of the request (and response, by assumption). */
-export function apiGatewayUnitsPerRequest(ctx: PricingContext): number {
-  const bytes =
-    ctx.traffic.requestBytes +
-    (ctx.assumptions.responseBytesCountTowardApiGatewayUnits ? ctx.traffic.responseBytes : 0);
-  return Math.max(1, Math.ceil(bytes / ctx.prices.apiGateway.meteringIncrementBytes.value));
-}
-
-/** Request lines of one HTTP API (first tier, and the tier beyond 300 M when reached). */
-export function httpApiRequestLines(ctx: PricingContext, resource: ResourceId): CostLine[] {
-  const { apiGateway } = ctx.prices;
-  const units = apiGatewayUnitsPerRequest(ctx);
-  const metered = ctx.traffic.requestsPerMonth * units;
-  const freeTaken = ctx.free.apiRequests.take(metered);
-  const billable = metered - freeTaken;
-  const tier1Size = apiGateway.httpTier1Requests.value;
-  const tier1 = Math.min(billable, tier1Size);
-  const tier2 = Math.max(0, billable - tier1Size);
-  const unitText = `${fmt(ctx.traffic.requestsPerMonth)} requests × ${units} unit${units > 1 ? 's' : ''} of 512 KB${freeNote(freeTaken, 'requests')}`;
-  const lines = [
-    line({
-      resource,
-      service: 'API Gateway',
-      what: 'HTTP API requests (first 300 M)',
-      quantity: tier1,
-      unit: 'request',
-      price: apiGateway.httpRequestTier1,
-      formula: `min(${unitText}, 300,000,000) × ${usd(apiGateway.httpRequestTier1.value)}`,
-      ingress: 'api-gateway',
-    }),
-  ];
-  if (tier2 > 0) {
-    lines.push(
-      line({
-        resource,
-        service: 'API Gateway',
-        what: 'HTTP API requests (over 300 M)',
-        quantity: tier2,
-        unit: 'request',
-        price: apiGateway.httpRequestTier2,
-        formula: `(${unitText} − 300,000,000) × ${usd(apiGateway.httpRequestTier2.value)}`,
-        ingress: 'api-gateway',
-      }),
-    );
-  }
-  return lines;
-}
-
-/** Line of one VPC link (the assumption `vpcLinkMonthlyUsd`). */
-export function vpcLinkLine(ctx: PricingContext, resource: ResourceId): CostLine {
-  const value = ctx.assumptions.vpcLinkMonthlyUsd;
-  return line({
-    resource,
-    service: 'API Gateway',
-    what: 'VPC link (no Price List line; assumption)',
-    quantity: 1,
-    unit: 'month',
-    price: {
-      value,
-      unit: 'USD per VPC link-month',
-      source: 'PricingAssumptions.vpcLinkMonthlyUsd (S2, S18, S20)',
-      asOf: '2026-09-20',
-      confidence: 'U',
-    },
-    formula: `1 × ${usd(value)} (vpcLinkMonthlyUsd)`,
-    ingress: 'api-gateway',
-  });
-}
-
-/** Route 53 hosted zone line of a DNS namespace. */
-export function hostedZoneLine(
-  ctx: PricingContext,
-  resource: ResourceId,
-  ingress?: IngressPattern,
-): CostLine {
-  return line({
-    resource,
-    service: 'Route 53',
-    what: 'hosted zone created by the DNS namespace',
-    quantity: 1,
-    unit: 'zone-month',
-    price: ctx.prices.route53.hostedZoneMonth,
-    formula: `1 zone × ${usd(ctx.prices.route53.hostedZoneMonth.value)}`,
-    ingress,
-  });
-}
-
-/** Cloud Map registered-instance line (and the lookup line when lookups are billed). */
-export function cloudMapLines(
-  ctx: PricingContext,
-  resource: ResourceId,
-  instances: number,
-  apiLookups: boolean,
-  ingress?: IngressPattern,
-): CostLine[] {
-  const { cloudMap } = ctx.prices;
-  const lines = [
-    line({
-      resource,
-      service: 'Cloud Map',
-      what: 'registered instances (running tasks)',
-      quantity: instances,
-      unit: 'instance-month',
-      price: cloudMap.resourceMonth,
-      formula: `${fmt(instances)} tasks × ${usd(cloudMap.resourceMonth.value)}`,
-      ingress,
-    }),
-  ];
-  if (apiLookups && ctx.assumptions.cloudMapLookupsBilled) {
-    lines.push(
-      line({
-        resource,
-        service: 'Cloud Map',
-        what: "API Gateway's DiscoverInstances lookups (billed by assumption)",
-        quantity: ctx.traffic.requestsPerMonth,
-        unit: 'call',
-        price: cloudMap.discoveryCall,
-        formula: `${fmt(ctx.traffic.requestsPerMonth)} requests × 1 call × ${usd(cloudMap.discoveryCall.value)}`,
-        confidence: 'U',
-        ingress,
-      }),
-    );
-  }
-  return lines;
-}
-
-/** Custom-metric line (detailed route metrics, Container Insights). */
-function metricsLine(
-  ctx: PricingContext,
-  resource: ResourceId,
-  what: string,
-  metrics: number,
-  formulaCount: string,
-  confidence: Confidence,
-  ingress?: IngressPattern,
-): CostLine {
-  const price = ctx.prices.cloudWatch.customMetricMonth;
-  const freeTaken = ctx.free.metrics.take(metrics);
-  return line({
-    resource,
-    service: 'CloudWatch',
-    what,
-    quantity: metrics - freeTaken,
-    unit: 'metric-month',
-    price,
-    formula: `(${formulaCount}${freeNote(freeTaken, 'metrics')}) × ${usd(price.value)}`,
-    confidence: weakest(price, confidence),
-    ingress,
-  });
-}
-
-/** Detailed-metrics line of a stage: billed only while requests flow. */
-export function detailedMetricsLine(
-  ctx: PricingContext,
-  resource: ResourceId,
-  routes: number,
-  ingress?: IngressPattern,
-): CostLine {
-  const perRoute = ctx.assumptions.detailedMetricsPerRoute;
-  const flowing = ctx.traffic.requestsPerMonth > 0;
-  return metricsLine(
-    ctx,
-    resource,
-    'detailed route metrics (DetailedMetricsEnabled)',
-    flowing ? perRoute * routes : 0,
-    flowing
-      ? `${perRoute} metrics × ${routes} route${routes > 1 ? 's' : ''}`
-      : '0 metrics (no requests, nothing published)',
-    'U',
-    ingress,
-  );
-}
-
-/** Ingestion and storage lines of one stream of log bytes into a log group. */
-export function logLines(
-  ctx: PricingContext,
-  resource: ResourceId,
-  source: string,
-  bytesPerMonth: number,
-  bytesFormula: string,
-  retentionDays: number | undefined,
-  ingress?: IngressPattern,
-  confidence: Confidence = 'C2',
-): CostLine[] {
-  const { logs } = ctx.prices;
-  const { bytesPerGB, hoursPerMonth, logHorizonMonths } = ctx.assumptions;
-  const gb = bytesPerMonth / bytesPerGB;
-  const freeIngest = ctx.free.logIngestGb.take(gb);
-  const ingest = line({
-    resource,
-    service: 'CloudWatch Logs',
-    what: `ingestion (${source})`,
-    quantity: gb - freeIngest,
-    unit: 'GB',
-    price: logs.ingestGb,
-    formula: `(${bytesFormula} = ${fmt(gb)} GB${freeNote(freeIngest, 'GB')}) × ${usd(logs.ingestGb.value)}`,
-    confidence: weakest(logs.ingestGb, confidence),
-    ingress,
-  });
-  const daysPerMonth = hoursPerMonth / 24;
-  const months = retentionDays === undefined ? logHorizonMonths : retentionDays / daysPerMonth;
-  const stored = gb * months;
-  const freeStored = ctx.free.logStorageGb.take(stored);
-  const storageText =
-    retentionDays === undefined
-      ? `no retention: ${fmt(gb)} GB/month × ${logHorizonMonths} months kept`
-      : `${fmt(gb)} GB/month × ${retentionDays} days ÷ ${fmt(daysPerMonth)} days`;
-  const storage = line({
-    resource,
-    service: 'CloudWatch Logs',
-    what: `storage (${source}${retentionDays === undefined ? `, no retention, month ${logHorizonMonths}` : `, ${retentionDays}-day retention`})`,
-    quantity: stored - freeStored,
-    unit: 'GB-month',
-    price: logs.storageGbMonth,
-    formula: `(${storageText} = ${fmt(stored)} GB${freeNote(freeStored, 'GB')}) × ${usd(logs.storageGbMonth.value)}`,
-    confidence: weakest(logs.storageGbMonth, confidence),
-    ingress,
-  });
-  return [ingest, storage];
-}
-
-// ---------------------------------------------------------------- pricing the inventory
-
-function fargateLines(ctx: PricingContext, service: ServiceInfo): CostLine[] {
-  const { fargate } = ctx.prices;
-  const hours = ctx.assumptions.hoursPerMonth;
-  const arch = service.arm ? 'ARM' : 'x86';
-  const lines: CostLine[] = [];
-  const options: [string, number, { vcpuHour: PriceFact; gbHour: PriceFact }][] = [
-    ['on-demand', service.tasks * (1 - service.spotShare), service.arm ? fargate.arm : fargate.x86],
-    ['Spot', service.tasks * service.spotShare, service.arm ? fargate.spotArm : fargate.spotX86],
-  ];
-  for (const [option, tasks, rates] of options) {
-    if (tasks <= 0 && !(option === 'on-demand' && service.spotShare === 0)) continue;
-    lines.push(
-      line({
-        resource: service.id,
-        service: 'Fargate',
-        what: `vCPU-hours (${arch}, ${option})`,
-        quantity: tasks * service.vcpu * hours,
-        unit: 'vCPU-hour',
-        price: rates.vcpuHour,
-        formula: `${fmt(tasks)} tasks × ${fmt(service.vcpu)} vCPU × ${hours} h × ${usd(rates.vcpuHour.value)}`,
-      }),
-      line({
-        resource: service.id,
-        service: 'Fargate',
-        what: `GB-hours (${arch}, ${option})`,
-        quantity: tasks * service.memoryGb * hours,
-        unit: 'GB-hour',
-        price: rates.gbHour,
-        formula: `${fmt(tasks)} tasks × ${fmt(service.memoryGb)} GB × ${hours} h × ${usd(rates.gbHour.value)}`,
-      }),
-    );
-  }
-  const extra = service.ephemeralGb - fargate.ephemeralIncludedGb.value;
-  if (extra > 0) {
-    lines.push(
-      line({
-        resource: service.id,
-        service: 'Fargate',
-        what: 'ephemeral storage above 20 GB',
-        quantity: service.tasks * extra * hours,
-        unit: 'GB-hour',
-        price: fargate.ephemeralGbHour,
-        formula: `${fmt(service.tasks)} tasks × (${fmt(service.ephemeralGb)} − 20) GB × ${hours} h × ${usd(fargate.ephemeralGbHour.value)}`,
-      }),
-    );
-  }
-  if (service.publicIp)
-    lines.push(ipv4Line(ctx, service.id, service.tasks, 'task with AssignPublicIp ENABLED'));
-  return lines;
 }
 
 /**

@@ -374,7 +374,18 @@ export function buildDiagramModel(app: ResolvedApp): DiagramModel {
       nodes.push(node);
       const table = subnetId ? routeTableOfSubnet.get(subnetId) : undefined;
       const nat = table ? natNodes.get(natOfTable.get(table) ?? '') : undefined;
-      if (nat) edges.push({ from: node.id, to: nat.id, kind: 'egress', labels: ['egress'] });
+      // One egress arrow per subnet and NAT gateway, from the row of tasks nearest the NAT
+      // gateway: the last service when the NAT is in the same AZ (drawn below the tasks) or a
+      // later one, the first when it is in an earlier AZ (drawn above).
+      const earlier = edges.findIndex(
+        (e) => e.kind === 'egress' && e.to === nat?.id && e.from.endsWith(`:${subnetId ?? 'none'}`),
+      );
+      const natZone = groups.find((g) => g.id === nat?.group)?.availabilityZone ?? '';
+      const taskZone = subnetId ? (subnetOf(subnetId).availabilityZone ?? '') : '';
+      const natAbove = natZone.localeCompare(taskZone) < 0;
+      if (nat && earlier >= 0 && !natAbove) edges.splice(earlier, 1);
+      if (nat && (earlier < 0 || !natAbove))
+        edges.push({ from: node.id, to: nat.id, kind: 'egress', labels: ['egress'] });
     });
     taskNodes.set(service.name, list);
   }

@@ -1,10 +1,11 @@
 /**
  * Private services in `wharf diagram`: ECS services registered in Cloud Map DNS with no load
  * balancer and no API Gateway integration in front, found by the other services through their
- * DNS name (`inventory.internal`). For each, an edge from each caller (a service whose
- * environment names that DNS name as a host, as `wharf check` decides: `src/aws/dns-names.ts`) to
- * the Cloud Map service (the DNS lookup) and to the private tasks (the request, with the
- * security-group rule that admits the caller, or a red warning when none does).
+ * DNS name (`inventory.internal`). For each, a request edge from each caller (a service whose
+ * environment names that DNS name as a host, as `wharf check` decides: `src/aws/dns-names.ts`)
+ * to each box of the private tasks, labelled with the DNS lookup (`DNS A inventory.internal`),
+ * the port, and the security-group rule that admits the caller (or a red warning when none does).
+ * The Cloud Map node itself shows the name and that the private service registers there.
  */
 
 import { mentionsHost } from '../aws/dns-names.js';
@@ -58,7 +59,6 @@ export function privateServiceEdges(input: PrivateServiceInput): { edges: Diagra
       for (const caller of callers) {
         const from = input.taskNodes.get(caller.name)?.[0];
         if (!from) continue;
-        edges.push({ from: from.id, to: node.id, kind: 'discovery', labels: [`DNS ${types} ${dnsName}`] });
         const verdict = securityGroupVerdict(
           input.securityGroups,
           service.securityGroupIds,
@@ -70,7 +70,7 @@ export function privateServiceEdges(input: PrivateServiceInput): { edges: Diagra
             from: from.id,
             to: task.id,
             kind: 'request',
-            labels: [`HTTP ${dnsName}:${port ?? '?'}`, verdict.text],
+            labels: [`DNS ${types} ${dnsName}`, `HTTP :${port ?? '?'}`, verdict.text],
             ...(verdict.warning ? { warning: verdict.warning } : {}),
           });
         }

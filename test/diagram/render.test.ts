@@ -32,6 +32,8 @@ const SOURCES: [string, Parameters<typeof loadDiagramModel>[0]][] = [
   ['examples/public-alb-fargate', { dir: 'examples/public-alb-fargate' }],
   ['seeds-like/api-gateway', { template: 'test/fixtures/seeds-like/api-gateway/parent.yml' }],
   ['seeds-like/alb', { template: 'test/fixtures/seeds-like/alb/parent.yml' }],
+  ['several-services/checks-api', { template: 'test/fixtures/several-services/checks-api.yml' }],
+  ['several-services/checks-alb', { template: 'test/fixtures/several-services/checks-alb.yml' }],
 ];
 
 const models = new Map<string, DiagramModel>();
