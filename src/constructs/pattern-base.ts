@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { PropsValidationError } from '../errors.js';
 import { Cluster, normalizeClusterProps } from './cluster.js';
-import { enableWharfChecks } from './nag.js';
+import { acknowledgeNag, enableWharfChecks } from './nag.js';
 import { Network, type NetworkProps, type NormalizedNetworkProps, normalizeNetworkProps } from './network.js';
 import {
   type ContainerHealthCheck,
@@ -303,6 +303,14 @@ export abstract class FargatePatternBase extends Construct {
         records: records(service),
         description: `Wharf service ${service.name}: ${service.isPublic ? 'public' : 'private'}, its task definition and logs`,
       });
+      const variables = Object.keys(discovered.get(service.name) ?? {});
+      if (variables.length > 0) {
+        acknowledgeNag(
+          result.service.taskDefinition,
+          'AwsSolutions-ECS2',
+          `Wharf sets ${variables.join(', ')} in the environment: the Cloud Map address of the private service(s) this one may call (http://<name>.<namespace>:<port>), configuration and not a secret. Secrets belong in 'secrets'.`,
+        );
+      }
       for (const callerName of service.callers) {
         const caller = built.get(callerName);
         const callerId = planned.find((p) => p.name === callerName)?.id;
