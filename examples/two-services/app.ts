@@ -1,6 +1,6 @@
 /**
- * Two services behind one API Gateway HTTP API: `orders` is public (routes `/orders` and
- * `/orders/...`), `inventory` is private (no route; A records in the Cloud Map namespace
+ * Two services behind one API Gateway HTTP API: `orders` is public (routes `GET /`, `GET /orders`
+ * and `ANY /orders/{proxy+}`), `inventory` is private (no route; A records in the Cloud Map namespace
  * `internal`, a security group that admits only `orders`). Both run the one server in `app/`,
  * picked by `ROLE`; `orders` calls `inventory` at `http://inventory.internal:8080`, which the
  * constructs also put in its environment as `INVENTORY_URL`.
@@ -10,7 +10,7 @@
  *   npx wharf check examples/two-services
  */
 import { App, Stack } from 'aws-cdk-lib';
-import { acknowledgeNag, ApiGatewayFargateService, type ContainerHealthCheck } from 'wharf';
+import { ApiGatewayFargateService, acknowledgeNag, type ContainerHealthCheck } from 'wharf';
 
 const app = new App();
 const stack = new Stack(app, 'TwoServices', {
@@ -39,7 +39,7 @@ const api = new ApiGatewayFargateService(stack, 'Api', {
       desiredCount: 2,
       environment: { ROLE: 'orders' },
       healthCheck,
-      routes: ['GET /orders', 'ANY /orders/{proxy+}'],
+      routes: ['GET /', 'GET /orders', 'ANY /orders/{proxy+}'],
       // What `wharf dev` runs in app/ instead of the image on a machine without Docker.
       localCommand: 'node server.mjs',
     },

@@ -3,14 +3,12 @@ import type { Construct } from 'constructs';
 import { PropsValidationError } from '../errors.js';
 import type { Cluster } from './cluster.js';
 import {
-  assignPriorities,
   type FixedResponseOptions,
   fixedResponseAction,
   type ListenerActionRule,
-  type ListenerRuleConditions,
   redirectAction,
-  ruleConditions,
-} from './listener-rule.js';
+} from './listener-action.js';
+import { assignPriorities, type ListenerRuleConditions, ruleConditions } from './listener-rule.js';
 import {
   forwardTo,
   LoadBalancerIngress,

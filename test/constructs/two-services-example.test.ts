@@ -39,7 +39,7 @@ describe('examples/two-services', () => {
     ]);
   });
 
-  it('routes /orders and /orders/* through the one VPC link to the public service only', () => {
+  it('routes /, /orders and /orders/* through the one VPC link to the public service only', () => {
     expect(ofType('ApiGatewayStack', 'AWS::ApiGatewayV2::VpcLink')).toHaveLength(1);
     const integrations = ofType('ApiGatewayStack', 'AWS::ApiGatewayV2::Integration');
     expect(integrations.map(([, r]) => r.Properties?.IntegrationUri)).toEqual([
@@ -48,7 +48,7 @@ describe('examples/two-services', () => {
     const routes = ofType('ApiGatewayStack', 'AWS::ApiGatewayV2::Route').map(
       ([, r]) => r.Properties?.RouteKey,
     );
-    expect(routes.sort()).toEqual(['ANY /orders/{proxy+}', 'GET /orders']);
+    expect(routes.sort()).toEqual(['ANY /orders/{proxy+}', 'GET /', 'GET /orders']);
   });
 
   it('registers orders with SRV records and inventory with A records (TTL 10, multivalue, no port)', () => {

@@ -3,6 +3,7 @@
 // ROLE=inventory (private: no route, reached by other services only)
 //   GET /            {"service":"inventory","host":…,"pid":…,"items":{…}}
 // ROLE=orders (public, behind the API Gateway)
+//   GET /            (what `wharf dev --once` asks for)
 //   GET /orders      calls inventory at $INVENTORY_URL (http://inventory.internal:8080, the
 //   GET /orders/…    Cloud Map name the constructs put in its environment) and answers
 //                    {"service":"orders","host":…,"pid":…,"path":…,"inventory":{…}}: the chain
@@ -54,7 +55,9 @@ const server = createServer((request, response) => {
     return response.end('ok\n');
   }
   if (role === 'inventory' && url.pathname === '/') return inventory(response);
-  if (role === 'orders' && (url.pathname === '/orders' || url.pathname.startsWith('/orders/'))) {
+  const ordersPath =
+    url.pathname === '/' || url.pathname === '/orders' || url.pathname.startsWith('/orders/');
+  if (role === 'orders' && ordersPath) {
     return orders(response, url.pathname);
   }
   return json(response, 404, { service: role, error: 'not found' });
