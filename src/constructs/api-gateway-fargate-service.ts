@@ -82,6 +82,18 @@ export interface ApiGatewayFargateServiceProps extends FargatePatternProps {
  *   service: { image: 'public.ecr.aws/docker/library/nginx:1.28.0', desiredCount: 2 },
  * });
  *
+ * With `services`, several services share the API and its VPC link: each public one (with
+ * `routes`) gets its own nested stack `<Name>ServiceStack`, SRV records, integration and routes;
+ * each private one (no routes) A records and a security group that admits only its `callers`.
+ *
+ * @example
+ * new ApiGatewayFargateService(stack, 'Api', {
+ *   services: {
+ *     orders: { image: { directory: 'app' }, containerPort: 8080, routes: ['ANY /orders/{proxy+}'] },
+ *     inventory: { image: { directory: 'app' }, containerPort: 8080, callers: ['orders'] },
+ *   },
+ * });
+ *
  * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-private.html
  */
 export class ApiGatewayFargateService extends FargatePatternBase {

@@ -134,6 +134,20 @@ export interface LoadBalancerServicesPlan {
  *   loadBalancer: { idleTimeoutSeconds: 60 },
  * });
  *
+ * With `services`, several services share the load balancer, which moves to its own nested
+ * stack `LoadBalancerStack` with a target group per public service and the listener rules; each
+ * service has its nested stack `<Name>ServiceStack`; a private one (no rules, not the default)
+ * registers A records in a Cloud Map namespace created for it.
+ *
+ * @example
+ * new LoadBalancedFargateService(stack, 'Web', {
+ *   services: {
+ *     orders: { image: 'my/orders:1.4.2', rules: [{ pathPatterns: ['/orders', '/orders/*'] }] },
+ *     web: { image: 'my/web:3.0.1' },
+ *   },
+ *   defaultService: 'web',
+ * });
+ *
  * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-load-balancing.html
  */
 export class LoadBalancedFargateService extends FargatePatternBase {

@@ -322,9 +322,10 @@ describe('load balancer pattern with rules, a default service and a private serv
   });
 });
 
-describe('load balancer pattern with several services and no private one (flat layout)', () => {
+describe('load balancer pattern with several services, HTTPS and no private one (flat layout)', () => {
   const { pattern } = loadBalancerPattern({
     layout: 'flat',
+    loadBalancer: { certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abcd' },
     services: {
       a: { image: IMAGE, rules: [{ pathPatterns: ['/a/*'] }] },
       b: {
@@ -358,10 +359,23 @@ describe('load balancer pattern with several services and no private one (flat l
     });
   });
 
-  it('makes each ECS service wait for the listener and every rule (same stack)', () => {
+  it('puts the rules on the HTTPS listener and keeps port 80 a redirect to it', () => {
+    const listeners = resourcesOfType(parent, 'AWS::ElasticLoadBalancingV2::Listener');
+    const byPort = new Map(listeners.map(([id, r]) => [(r.Properties as { Port: number }).Port, id]));
+    for (const [, rule] of resourcesOfType(parent, 'AWS::ElasticLoadBalancingV2::ListenerRule')) {
+      expect((rule.Properties as Record<string, unknown>).ListenerArn).toEqual(
+        ref(byPort.get(443) as string),
+      );
+    }
+    expectResource(parent, byPort.get(80) as string, 'AWS::ElasticLoadBalancingV2::Listener', {
+      DefaultActions: [{ Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443' } }],
+    });
+  });
+
+  it('makes each ECS service wait for both listeners and every rule (same stack)', () => {
     const services = resourcesOfType(parent, 'AWS::ECS::Service');
     expect(services).toHaveLength(2);
-    for (const [, service] of services) expect((service.DependsOn as string[]).length).toBe(3);
+    for (const [, service] of services) expect((service.DependsOn as string[]).length).toBe(4);
   });
 });
 
