@@ -1,4 +1,5 @@
 import type { Construct } from 'constructs';
+import { PropsValidationError } from '../errors.js';
 import {
   ApiGatewayIngress,
   type ApiGatewayOptions,
@@ -6,8 +7,31 @@ import {
 } from './api-gateway-ingress.js';
 import type { Cluster } from './cluster.js';
 import type { Network } from './network.js';
-import { FargatePatternBase, type FargatePatternProps } from './pattern-base.js';
-import { SEED_HEALTH_CHECK, type Service } from './service.js';
+import {
+  type BuiltService,
+  FargatePatternBase,
+  type FargatePatternProps,
+  type PatternVariant,
+} from './pattern-base.js';
+import { parseRouteKey } from './route-key.js';
+import { normalizeContainerOptions, SEED_HEALTH_CHECK, type Service } from './service.js';
+import { type PlannedService, planServices, type SeveralServicesEntry } from './several-services.js';
+import { withPropPrefix } from './validate.js';
+
+/** One service of an {@link ApiGatewayFargateService} with several. */
+export interface ApiGatewayServiceOptions extends SeveralServicesEntry {
+  /**
+   * The HTTP API routes that reach this service, by route key: `<METHOD> <path>` (METHOD one of
+   * ANY, GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS; `{name}` matches one segment, a last
+   * `{name+}` every child) or `$default` (what no other route matches). Each key once per API.
+   * The backend receives the request path unchanged. Without routes the service is private:
+   * reachable only by its `callers`, at `http://<name>.internal:<containerPort>`.
+   * @default - none: a private service
+   * @example ['ANY /orders/{proxy+}', 'GET /orders']
+   * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-routes.html
+   */
+  readonly routes?: string[];
+}
 
 /** Props of {@link ApiGatewayFargateService}. */
 export interface ApiGatewayFargateServiceProps extends FargatePatternProps {
@@ -18,6 +42,20 @@ export interface ApiGatewayFargateServiceProps extends FargatePatternProps {
    * @example { throttling: { rateLimit: 100, burstLimit: 200 } }
    */
   readonly apiGateway?: ApiGatewayOptions;
+  /**
+   * Several services behind the one API, by name (instead of `service`). Each has its own
+   * container, size, count, health check, environment and image, its own nested stack
+   * (`<Name>ServiceStack`), and its own integration and routes on the API; all share one VPC
+   * link. A service without routes is private: A records in the Cloud Map namespace `internal`
+   * and a security group that admits only its `callers`.
+   * @default - one service, `service`
+   * @example
+   * {
+   *   orders: { image: { directory: 'app' }, containerPort: 8080, routes: ['ANY /orders/{proxy+}'] },
+   *   inventory: { image: { directory: 'app' }, containerPort: 8080, callers: ['orders'] },
+   * }
+   */
+  readonly services?: Readonly<Record<string, ApiGatewayServiceOptions>>;
 }
 
 /**
@@ -44,12 +82,27 @@ export interface ApiGatewayFargateServiceProps extends FargatePatternProps {
  *   service: { image: 'public.ecr.aws/docker/library/nginx:1.28.0', desiredCount: 2 },
  * });
  *
+ * With `services`, several services share the API and its VPC link: each public one (with
+ * `routes`) gets its own nested stack `<Name>ServiceStack`, SRV records, integration and routes;
+ * each private one (no routes) A records and a security group that admits only its `callers`.
+ *
+ * @example
+ * new ApiGatewayFargateService(stack, 'Api', {
+ *   services: {
+ *     orders: { image: { directory: 'app' }, containerPort: 8080, routes: ['ANY /orders/{proxy+}'] },
+ *     inventory: { image: { directory: 'app' }, containerPort: 8080, callers: ['orders'] },
+ *   },
+ * });
+ *
  * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-private.html
  */
 export class ApiGatewayFargateService extends FargatePatternBase {
   readonly network: Network;
   readonly cluster: Cluster;
+  /** The one service, or with `services` the first one declared. */
   readonly service: Service;
+  /** Every service by name (the one service under its `serviceName`). */
+  readonly services: Readonly<Record<string, Service>>;
   readonly apiGateway: ApiGatewayIngress;
   /** The public URL of the API (`ApiGatewayUri`), as the parent stack sees it. */
   readonly apiGatewayUri: string;
@@ -57,12 +110,71 @@ export class ApiGatewayFargateService extends FargatePatternBase {
   constructor(scope: Construct, id: string, props: ApiGatewayFargateServiceProps = {}) {
     super(scope, id);
     normalizeApiGatewayOptions(`${this.node.path}/ApiGateway`, props.apiGateway);
-    const core = this.buildCore(props, {
+    const variant: PatternVariant = {
       defaultNetwork: { profile: 'low-cost' },
       tasksInPrivateSubnets: false,
       cloudMap: true,
       defaultHealthCheck: SEED_HEALTH_CHECK,
-    });
+    };
+    if (props.services !== undefined) {
+      if (props.service !== undefined) {
+        throw new PropsValidationError(
+          this.node.path,
+          'services',
+          "give either 'service' (one service on the $default route) or 'services' (several, each with its routes), not both.",
+        );
+      }
+      const planned = planApiGatewayServices(this.node.path, props.services, variant);
+      const foundation = this.buildFoundation(props, variant, true);
+      const built = this.buildServices(foundation, planned, (s) => (s.isPublic ? 'SRV' : 'A'));
+      const { plan, vpcPart } = foundation;
+      const part = plan.part(
+        'ApiGatewayStack',
+        'Wharf ingress: API Gateway HTTP API with a VPC link to the services',
+      );
+      this.apiGateway = new ApiGatewayIngress(part, 'ApiGateway', {
+        ...props.apiGateway,
+        vpcId: plan.importValue(part, vpcPart, 'VpcId', 'The VPC of the VPC link'),
+        subnetIds: plan.importList(part, vpcPart, 'PublicSubnetIds', 'Subnets for the VPC link'),
+      });
+      for (const service of planned.filter((s) => s.isPublic)) {
+        const { part: servicePart, service: ecs } = built.get(service.name) as BuiltService;
+        this.apiGateway.addService({
+          id: service.id,
+          name: service.name,
+          cloudMapServiceArn: plan.importValue(
+            part,
+            servicePart,
+            'ServiceDiscoveryServiceArn',
+            `ARN of the Cloud Map service of ${service.name}`,
+            `${service.id}ServiceDiscoveryServiceArn`,
+          ),
+          serviceSecurityGroupId: plan.importValue(
+            part,
+            servicePart,
+            'ServiceSecurityGroup',
+            `The security group of ${service.name}`,
+            `${service.id}ServiceSecurityGroup`,
+          ),
+          containerPort: ecs.settings.containerPort,
+          routeKeys: service.options.routes ?? [],
+        });
+      }
+      plan.publish(part, this.apiGateway.outputs, { ApiGatewayUri: 'The URL of the API' });
+      this.network = foundation.network;
+      this.cluster = foundation.cluster;
+      this.services = Object.fromEntries(
+        Object.keys(props.services).map((name) => [name, built.get(name)?.service as Service]),
+      );
+      this.service = Object.values(this.services)[0] as Service;
+      this.apiGatewayUri = plan.outputInParent(
+        part,
+        'ApiGatewayUri',
+        'The URL at which the public services receive traffic',
+      );
+      return;
+    }
+    const core = this.buildCore(props, variant);
     const { plan, vpcPart, servicePart } = core;
     const part = plan.part(
       'ApiGatewayStack',
@@ -90,10 +202,48 @@ export class ApiGatewayFargateService extends FargatePatternBase {
     this.network = core.network;
     this.cluster = core.cluster;
     this.service = core.service;
+    this.services = { [core.service.settings.serviceName]: core.service };
     this.apiGatewayUri = plan.outputInParent(
       part,
       'ApiGatewayUri',
       'The URL at which the Fargate service receives traffic',
     );
   }
+}
+
+/**
+ * Checks the services of an API Gateway pattern before anything is built: names, callers, each
+ * container, and the route keys (syntax, and each key once on the API). Pure.
+ */
+export function planApiGatewayServices(
+  owner: string,
+  services: Readonly<Record<string, ApiGatewayServiceOptions>>,
+  variant: Pick<PatternVariant, 'defaultHealthCheck'>,
+): PlannedService<ApiGatewayServiceOptions>[] {
+  const planned = planServices(owner, services, (_, o) => (o.routes?.length ?? 0) > 0);
+  const routeOwners = new Map<string, string>();
+  for (const service of Object.keys(services).map((n) => planned.find((p) => p.name === n))) {
+    if (!service) continue;
+    withPropPrefix(owner, service.prop, () =>
+      normalizeContainerOptions(
+        owner,
+        { ...service.options, serviceName: service.name },
+        variant.defaultHealthCheck,
+      ),
+    );
+    for (const [i, key] of (service.options.routes ?? []).entries()) {
+      const prop = `${service.prop}.routes[${i}]`;
+      parseRouteKey(owner, prop, key);
+      const other = routeOwners.get(key);
+      if (other !== undefined) {
+        throw new PropsValidationError(
+          owner,
+          prop,
+          `the route key '${key}' is also ${other}; allowed: each route key once per API (one route, one integration).`,
+        );
+      }
+      routeOwners.set(key, prop);
+    }
+  }
+  return planned;
 }

@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto';
 import { CfnApi, CfnIntegration, CfnRoute, CfnStage, CfnVpcLink } from 'aws-cdk-lib/aws-apigatewayv2';
 import { CfnSecurityGroup, CfnSecurityGroupIngress } from 'aws-cdk-lib/aws-ec2';
 import { CfnLogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { PropsValidationError } from '../errors.js';
 import { acknowledgeNag } from './nag.js';
+import { parseRouteKey, routeLogicalId } from './route-key.js';
 import {
   LOG_RETENTION_DAYS,
   type LogRetentionDays,
@@ -84,12 +87,40 @@ export interface ApiGatewayIngressProps extends ApiGatewayOptions {
    * @example network.publicSubnetIds
    */
   readonly subnetIds: string[];
-  /** The service's security group, opened to the VPC link on the container port. */
-  readonly serviceSecurityGroupId: string;
-  /** The container port the service listens on. @example 80 */
-  readonly containerPort: number;
-  /** ARN of the service's Cloud Map service (with SRV records). @example service.cloudMapServiceArn */
+  /**
+   * The service's security group, opened to the VPC link on the container port. With
+   * `containerPort` and `cloudMapServiceArn`: the seed's one service on the `$default` route.
+   * @default - no service yet: add each with {@link ApiGatewayIngress.addService}
+   */
+  readonly serviceSecurityGroupId?: string;
+  /** The container port the service listens on. @default - with serviceSecurityGroupId only @example 80 */
+  readonly containerPort?: number;
+  /**
+   * ARN of the service's Cloud Map service (with SRV records).
+   * @default - with serviceSecurityGroupId only
+   * @example service.cloudMapServiceArn
+   */
+  readonly cloudMapServiceArn?: string;
+}
+
+/** A service with routes of its own on an HTTP API; see {@link ApiGatewayIngress.addService}. */
+export interface ApiGatewayServiceTarget {
+  /** Prefix of its logical ids: `OrdersIntegration`, `OrdersIngressFromApiGateway`. @example 'Orders' */
+  readonly id: string;
+  /** The service name, for descriptions. @example 'orders' */
+  readonly name: string;
+  /** ARN of its Cloud Map service (SRV records). */
   readonly cloudMapServiceArn: string;
+  /** Its security group, opened to the VPC link on `containerPort`. */
+  readonly serviceSecurityGroupId: string;
+  /** @example 8080 */
+  readonly containerPort: number;
+  /**
+   * Route keys, already checked ({@link parseRouteKey}) and unique on the API. Each route's
+   * logical id comes from its key ({@link routeLogicalId}).
+   * @example ['ANY /orders/{proxy+}', 'GET /orders']
+   */
+  readonly routeKeys: string[];
 }
 
 /** {@link ApiGatewayOptions} with defaults applied. */
@@ -143,7 +174,9 @@ export function normalizeApiGatewayOptions(
 
 /**
  * A serverless public ingress: an API Gateway HTTP API whose `$default` route proxies every
- * request through a VPC link to the tasks of a Cloud Map service. As the seeds' `api-gateway.yml`,
+ * request through a VPC link to the tasks of a Cloud Map service (or, with
+ * {@link ApiGatewayIngress.addService}, several services each with its own integration and
+ * routes, sharing the one VPC link). As the seeds' `api-gateway.yml`,
  * with one tightening: the service accepts traffic from the VPC link on the container port only
  * (the seed opens all protocols and ports).
  *
@@ -175,18 +208,31 @@ export class ApiGatewayIngress extends Construct {
   /** Escape hatches. */
   readonly api: CfnApi;
   readonly vpcLink: CfnVpcLink;
-  readonly integration: CfnIntegration;
+  /** The seed's one integration (absent when services are added with {@link addService}). */
+  readonly integration?: CfnIntegration;
   readonly stage: CfnStage;
-  readonly route: CfnRoute;
+  /** The seed's `$default` route (absent when services are added with {@link addService}). */
+  readonly route?: CfnRoute;
   readonly logGroup: CfnLogGroup;
   /** Values to publish as stack outputs, named as in the seeds: `ApiGatewayUri`. */
   readonly outputs: Readonly<Record<string, string>>;
+  private readonly timeoutInMillis: number;
 
   constructor(scope: Construct, id: string, props: ApiGatewayIngressProps) {
     super(scope, id);
     const o = normalizeApiGatewayOptions(this, props);
     requireListLength(this, 'subnetIds', props.subnetIds, 2);
-    requireIntegerInRange(this, 'containerPort', props.containerPort, 1, 65535);
+    const single = [props.serviceSecurityGroupId, props.containerPort, props.cloudMapServiceArn];
+    if (single.some((v) => v !== undefined) && single.some((v) => v === undefined)) {
+      throw new PropsValidationError(
+        this.node.path,
+        'serviceSecurityGroupId',
+        'serviceSecurityGroupId, containerPort and cloudMapServiceArn go together (the one service on the $default route); give all three, or none and call addService for each service.',
+      );
+    }
+    if (props.containerPort !== undefined) {
+      requireIntegerInRange(this, 'containerPort', props.containerPort, 1, 65535);
+    }
 
     this.api = new CfnApi(this, 'ApiGateway', { name: o.apiName, protocolType: 'HTTP' });
     const securityGroup = new CfnSecurityGroup(this, 'ApiGatewaySecurityGroup', {
@@ -199,16 +245,10 @@ export class ApiGatewayIngress extends Construct {
       securityGroupIds: [securityGroup.ref],
       subnetIds: props.subnetIds,
     });
-    this.integration = new CfnIntegration(this, 'ApiGatewayVpcLinkIntegration', {
-      apiId: this.api.ref,
-      connectionId: this.vpcLink.ref,
-      connectionType: 'VPC_LINK',
-      integrationType: 'HTTP_PROXY',
-      integrationUri: props.cloudMapServiceArn,
-      payloadFormatVersion: '1.0',
-      integrationMethod: 'ANY',
-      timeoutInMillis: o.integrationTimeoutMillis,
-    });
+    this.timeoutInMillis = o.integrationTimeoutMillis;
+    if (props.cloudMapServiceArn !== undefined) {
+      this.integration = this.createIntegration('ApiGatewayVpcLinkIntegration', props.cloudMapServiceArn);
+    }
     this.logGroup = new CfnLogGroup(this, 'LogGroup', { retentionInDays: o.accessLogRetentionDays });
     this.stage = new CfnStage(this, 'ApiGatewayStage', {
       apiId: this.api.ref,
@@ -221,26 +261,86 @@ export class ApiGatewayIngress extends Construct {
       },
       accessLogSettings: { destinationArn: this.logGroup.attrArn, format: o.accessLogFormat },
     });
-    const route = new CfnRoute(this, 'ApiGatewayRoute', {
+    if (this.integration && props.serviceSecurityGroupId && props.containerPort) {
+      this.route = this.createRoute('ApiGatewayRoute', '$default', this.integration);
+      this.admitVpcLink(
+        'ServiceIngressFromApiGateway',
+        props.serviceSecurityGroupId,
+        props.containerPort,
+        'the service',
+      );
+    }
+    this.apiEndpoint = this.api.attrApiEndpoint;
+    this.outputs = { ApiGatewayUri: this.apiEndpoint };
+  }
+
+  /**
+   * Adds a service with routes of its own: an integration (`<id>Integration`, HTTP_PROXY over the
+   * shared VPC link to its Cloud Map service), a route per key, and a rule admitting the VPC link
+   * to its container port (`<id>IngressFromApiGateway`).
+   *
+   * @example
+   * ingress.addService({ id: 'Orders', name: 'orders', cloudMapServiceArn: orders.cloudMapServiceArn!,
+   *   serviceSecurityGroupId: orders.securityGroupId, containerPort: 8080, routeKeys: ['ANY /orders/{proxy+}'] });
+   */
+  addService(target: ApiGatewayServiceTarget): { integration: CfnIntegration; routes: CfnRoute[] } {
+    requireIntegerInRange(this, 'containerPort', target.containerPort, 1, 65535);
+    const integration = this.createIntegration(`${target.id}Integration`, target.cloudMapServiceArn);
+    const routes = target.routeKeys.map((key) => {
+      parseRouteKey(this.node.path, `routes of ${target.name}`, key);
+      let id = routeLogicalId(key);
+      // Two keys that differ only in punctuation (GET /a-b, GET /a/b): the later one gets a hash.
+      if (this.node.tryFindChild(id)) {
+        id = `${id}${createHash('sha256').update(key).digest('hex').slice(0, 8)}`;
+      }
+      return this.createRoute(id, key, integration);
+    });
+    this.admitVpcLink(
+      `${target.id}IngressFromApiGateway`,
+      target.serviceSecurityGroupId,
+      target.containerPort,
+      `the ${target.name} service`,
+    );
+    return { integration, routes };
+  }
+
+  private createIntegration(id: string, cloudMapServiceArn: string): CfnIntegration {
+    return new CfnIntegration(this, id, {
       apiId: this.api.ref,
-      routeKey: '$default',
-      target: `integrations/${this.integration.ref}`,
+      connectionId: this.vpcLink.ref,
+      connectionType: 'VPC_LINK',
+      integrationType: 'HTTP_PROXY',
+      integrationUri: cloudMapServiceArn,
+      payloadFormatVersion: '1.0',
+      integrationMethod: 'ANY',
+      timeoutInMillis: this.timeoutInMillis,
+    });
+  }
+
+  private createRoute(id: string, routeKey: string, integration: CfnIntegration): CfnRoute {
+    const route = new CfnRoute(this, id, {
+      apiId: this.api.ref,
+      routeKey,
+      target: `integrations/${integration.ref}`,
     });
     acknowledgeNag(
       route,
       'AwsSolutions-APIG4',
-      'A public API by design, as in the seed: the $default route forwards every request and the service authenticates its own callers. Attach a JWT or IAM authorizer to ApiGatewayRoute (ingress.route) when the gateway must authenticate.',
+      routeKey === '$default' && id === 'ApiGatewayRoute'
+        ? 'A public API by design, as in the seed: the $default route forwards every request and the service authenticates its own callers. Attach a JWT or IAM authorizer to ApiGatewayRoute (ingress.route) when the gateway must authenticate.'
+        : `A public API by design: the route ${routeKey} forwards its requests and the service authenticates its own callers. Attach a JWT or IAM authorizer to the route when the gateway must authenticate.`,
     );
-    this.route = route;
-    new CfnSecurityGroupIngress(this, 'ServiceIngressFromApiGateway', {
-      description: `API Gateway VPC link to the service on port ${props.containerPort}`,
-      groupId: props.serviceSecurityGroupId,
+    return route;
+  }
+
+  private admitVpcLink(id: string, groupId: string, port: number, what: string): void {
+    new CfnSecurityGroupIngress(this, id, {
+      description: `API Gateway VPC link to ${what} on port ${port}`,
+      groupId,
       ipProtocol: 'tcp',
-      fromPort: props.containerPort,
-      toPort: props.containerPort,
-      sourceSecurityGroupId: securityGroup.ref,
+      fromPort: port,
+      toPort: port,
+      sourceSecurityGroupId: this.securityGroupId,
     });
-    this.apiEndpoint = this.api.attrApiEndpoint;
-    this.outputs = { ApiGatewayUri: this.apiEndpoint };
   }
 }

@@ -121,6 +121,8 @@ export class Cluster extends Construct {
   readonly executionRoleArn: string;
   /** The Cloud Map namespace id, when one was created. */
   readonly namespaceId?: string;
+  /** The Cloud Map namespace's DNS name (`internal` by default), when one was created. */
+  readonly namespaceName?: string;
   /** Escape hatches. */
   readonly cluster: CfnCluster;
   readonly executionRole: CfnRole;
@@ -179,6 +181,7 @@ export class Cluster extends Construct {
         vpc: settings.vpcId,
       });
       this.namespaceId = this.namespace.ref;
+      this.namespaceName = settings.cloudMapNamespace.name;
       outputs.ServiceDiscoveryNamespaceId = this.namespaceId;
     }
     this.outputs = outputs;

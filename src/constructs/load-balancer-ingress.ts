@@ -1,6 +1,11 @@
-import { type CfnResource, Token } from 'aws-cdk-lib';
+import { type CfnResource, Lazy, Token } from 'aws-cdk-lib';
 import { CfnSecurityGroup, CfnSecurityGroupIngress } from 'aws-cdk-lib/aws-ec2';
-import { CfnListener, CfnLoadBalancer, CfnTargetGroup } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import {
+  CfnListener,
+  CfnListenerRule,
+  CfnLoadBalancer,
+  CfnTargetGroup,
+} from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
 import { PropsValidationError } from '../errors.js';
 import { acknowledgeNag } from './nag.js';
@@ -57,10 +62,16 @@ export interface LoadBalancerIngressProps extends LoadBalancerOptions {
   readonly vpcId: string;
   /** Public subnets for the ALB, at least two in different AZs. @example network.publicSubnetIds */
   readonly subnetIds: string[];
-  /** The service's security group, opened to the ALB on the container port. */
-  readonly serviceSecurityGroupId: string;
-  /** The container port (the target group's port). @example 80 */
-  readonly containerPort: number;
+  /**
+   * The service's security group, opened to the ALB on the container port. With
+   * `containerPort`: the seed's one service, the listener's default action.
+   * @default - no service yet: add target groups with {@link LoadBalancerIngress.addTargetGroup},
+   * rules with {@link LoadBalancerIngress.addRule} and the default with
+   * {@link LoadBalancerIngress.setDefaultAction}
+   */
+  readonly serviceSecurityGroupId?: string;
+  /** The container port (the target group's port). @default - with serviceSecurityGroupId only @example 80 */
+  readonly containerPort?: number;
 }
 
 /** {@link LoadBalancerOptions} with defaults applied. */
@@ -165,21 +176,43 @@ export class LoadBalancerIngress extends Construct {
   readonly url: string;
   /** Escape hatches. */
   readonly loadBalancer: CfnLoadBalancer;
-  readonly targetGroup: CfnTargetGroup;
+  /** The seed's one target group (absent when target groups are added with {@link addTargetGroup}). */
+  readonly targetGroup?: CfnTargetGroup;
   readonly listener: CfnListener;
   readonly securityGroup: CfnSecurityGroup;
-  /** What the ECS service registers in: pass to {@link Service.addLoadBalancerTarget}. */
+  /**
+   * What the ECS service registers in: pass to {@link Service.addLoadBalancerTarget}. With
+   * target groups of your own, pass their ARN with these `dependsOn` (the listeners and rules).
+   */
   readonly target: { readonly targetGroupArn: string; readonly dependsOn: CfnResource[] };
   /** Values to publish as stack outputs: `LoadBalancerUri`. */
   readonly outputs: Readonly<Record<string, string>>;
+  private readonly options: NormalizedLoadBalancerOptions;
+  private readonly vpcId: string;
+  /** The listener rules go on: the HTTPS one with a certificate, else the HTTP one. */
+  private readonly rulesListener: CfnListener;
+  private defaultAction?: CfnListener.ActionProperty;
 
   constructor(scope: Construct, id: string, props: LoadBalancerIngressProps) {
     super(scope, id);
     const o = normalizeLoadBalancerOptions(this, props);
+    this.options = o;
     requireListLength(this, 'subnetIds', props.subnetIds, 2);
-    requireIntegerInRange(this, 'containerPort', props.containerPort, 1, 65535);
+    if ((props.serviceSecurityGroupId === undefined) !== (props.containerPort === undefined)) {
+      throw new PropsValidationError(
+        this.node.path,
+        'serviceSecurityGroupId',
+        'serviceSecurityGroupId and containerPort go together (the one service of the default action); give both, or neither and add target groups and rules.',
+      );
+    }
+    const single =
+      props.containerPort !== undefined && props.serviceSecurityGroupId !== undefined
+        ? { port: props.containerPort, groupId: props.serviceSecurityGroupId }
+        : undefined;
+    if (single) requireIntegerInRange(this, 'containerPort', single.port, 1, 65535);
     const https = o.certificateArn !== undefined;
     const ports = https ? [80, 443] : [80];
+    this.vpcId = props.vpcId;
 
     this.securityGroup = new CfnSecurityGroup(this, 'PublicLoadBalancerSG', {
       groupDescription: 'Public load balancer: open to the internet on its listener ports only',
@@ -192,22 +225,10 @@ export class LoadBalancerIngress extends Construct {
         description: `Internet to listener port ${port}`,
       })),
     });
-    this.targetGroup = new CfnTargetGroup(this, 'ServiceTargetGroup', {
-      targetType: 'ip',
-      protocol: 'HTTP',
-      port: props.containerPort,
-      vpcId: props.vpcId,
-      healthCheckProtocol: 'HTTP',
-      healthCheckPath: o.healthCheck.path,
-      healthCheckIntervalSeconds: o.healthCheck.intervalSeconds,
-      healthCheckTimeoutSeconds: o.healthCheck.timeoutSeconds,
-      healthyThresholdCount: o.healthCheck.healthyThresholdCount,
-      unhealthyThresholdCount: o.healthCheck.unhealthyThresholdCount,
-      matcher: { httpCode: o.healthCheck.healthyHttpCodes },
-      targetGroupAttributes: [
-        { key: 'deregistration_delay.timeout_seconds', value: String(o.deregistrationDelaySeconds) },
-      ],
-    });
+    if (single) {
+      this.targetGroup = this.addTargetGroup('ServiceTargetGroup', single.port);
+      this.defaultAction = forwardTo(this.targetGroup);
+    }
     const attributes = [{ key: 'idle_timeout.timeout_seconds', value: String(o.idleTimeoutSeconds) }];
     // Drop requests with header names an HTTP/1.1 parser would reject (AwsSolutions-ELB* hardening).
     attributes.push({ key: 'routing.http.drop_invalid_header_fields.enabled', value: 'true' });
@@ -236,41 +257,108 @@ export class LoadBalancerIngress extends Construct {
         'ALB access logs need an S3 bucket whose policy lets ELB deliver logs; they are opt-in through loadBalancer.accessLogsBucket, and the service writes its own request logs to CloudWatch.',
       );
     }
-    const forward = {
-      type: 'forward',
-      forwardConfig: { targetGroups: [{ targetGroupArn: this.targetGroup.ref, weight: 100 }] },
-    };
+    const defaultActions = Lazy.any({ produce: () => [this.requireDefaultAction()] });
     this.listener = new CfnListener(this, 'PublicLoadBalancerListener', {
       loadBalancerArn: this.loadBalancer.ref,
       port: 80,
       protocol: 'HTTP',
       defaultActions: https
         ? [{ type: 'redirect', redirectConfig: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } }]
-        : [forward],
+        : defaultActions,
     });
     const dependsOn: CfnResource[] = [this.listener];
+    this.rulesListener = this.listener;
     if (https) {
-      dependsOn.push(
-        new CfnListener(this, 'PublicLoadBalancerHttpsListener', {
-          loadBalancerArn: this.loadBalancer.ref,
-          port: 443,
-          protocol: 'HTTPS',
-          sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
-          certificates: [{ certificateArn: o.certificateArn }],
-          defaultActions: [forward],
-        }),
-      );
+      this.rulesListener = new CfnListener(this, 'PublicLoadBalancerHttpsListener', {
+        loadBalancerArn: this.loadBalancer.ref,
+        port: 443,
+        protocol: 'HTTPS',
+        sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+        certificates: [{ certificateArn: o.certificateArn }],
+        defaultActions,
+      });
+      dependsOn.push(this.rulesListener);
     }
-    new CfnSecurityGroupIngress(this, 'ServiceIngressfromLoadBalancer', {
-      description: `Public ALB to the service on port ${props.containerPort}`,
-      groupId: props.serviceSecurityGroupId,
-      ipProtocol: 'tcp',
-      fromPort: props.containerPort,
-      toPort: props.containerPort,
-      sourceSecurityGroupId: this.securityGroup.ref,
-    });
-    this.target = { targetGroupArn: this.targetGroup.ref, dependsOn };
+    if (single) {
+      new CfnSecurityGroupIngress(this, 'ServiceIngressfromLoadBalancer', {
+        description: `Public ALB to the service on port ${single.port}`,
+        groupId: single.groupId,
+        ipProtocol: 'tcp',
+        fromPort: single.port,
+        toPort: single.port,
+        sourceSecurityGroupId: this.securityGroup.ref,
+      });
+    }
+    this.target = { targetGroupArn: this.targetGroup?.ref ?? '', dependsOn };
     this.url = `${https ? 'https' : 'http'}://${this.loadBalancer.attrDnsName}`;
     this.outputs = { LoadBalancerUri: this.url };
   }
+
+  /**
+   * Adds an `ip` target group on `port` with the load balancer's health check (or `healthCheck`
+   * for this group), named `id`. Forward to it with {@link addRule} or {@link setDefaultAction}.
+   */
+  addTargetGroup(id: string, port: number, healthCheck?: TargetHealthCheckOptions): CfnTargetGroup {
+    requireIntegerInRange(this, 'containerPort', port, 1, 65535);
+    const hc = healthCheck
+      ? normalizeLoadBalancerOptions(this, { ...this.options, healthCheck }).healthCheck
+      : this.options.healthCheck;
+    return new CfnTargetGroup(this, id, {
+      targetType: 'ip',
+      protocol: 'HTTP',
+      port,
+      vpcId: this.vpcId,
+      healthCheckProtocol: 'HTTP',
+      healthCheckPath: hc.path,
+      healthCheckIntervalSeconds: hc.intervalSeconds,
+      healthCheckTimeoutSeconds: hc.timeoutSeconds,
+      healthyThresholdCount: hc.healthyThresholdCount,
+      unhealthyThresholdCount: hc.unhealthyThresholdCount,
+      matcher: { httpCode: hc.healthyHttpCodes },
+      targetGroupAttributes: [
+        {
+          key: 'deregistration_delay.timeout_seconds',
+          value: String(this.options.deregistrationDelaySeconds),
+        },
+      ],
+    });
+  }
+
+  /**
+   * Adds a listener rule `ListenerRule<priority>` (on the HTTPS listener when there is one): its
+   * logical id comes from its priority, which is unique per listener, so a changed rule is
+   * updated in place and never collides with its own replacement.
+   */
+  addRule(
+    priority: number,
+    conditions: CfnListenerRule.RuleConditionProperty[],
+    action: CfnListener.ActionProperty,
+  ): CfnListenerRule {
+    const rule = new CfnListenerRule(this, `ListenerRule${priority}`, {
+      listenerArn: this.rulesListener.ref,
+      priority,
+      conditions,
+      actions: [action as CfnListenerRule.ActionProperty],
+    });
+    this.target.dependsOn.push(rule);
+    return rule;
+  }
+
+  /** Sets what the listener does with requests no rule matches (a forward or a fixed response). */
+  setDefaultAction(action: CfnListener.ActionProperty): void {
+    this.defaultAction = action;
+  }
+
+  private requireDefaultAction(): CfnListener.ActionProperty {
+    if (!this.defaultAction) throw new Error(`internal: ${this.node.path} has no default action`);
+    return this.defaultAction;
+  }
+}
+
+/** A forward of every request to one target group (weight 100). */
+export function forwardTo(targetGroup: CfnTargetGroup): CfnListener.ActionProperty {
+  return {
+    type: 'forward',
+    forwardConfig: { targetGroups: [{ targetGroupArn: targetGroup.ref, weight: 100 }] },
+  };
 }

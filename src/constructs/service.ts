@@ -1,5 +1,5 @@
 import { Aws, type CfnResource, Fn, Lazy, Token } from 'aws-cdk-lib';
-import { CfnSecurityGroup } from 'aws-cdk-lib/aws-ec2';
+import { CfnSecurityGroup, CfnSecurityGroupIngress } from 'aws-cdk-lib/aws-ec2';
 import type { DockerImageAsset } from 'aws-cdk-lib/aws-ecr-assets';
 import { CfnService, CfnTaskDefinition } from 'aws-cdk-lib/aws-ecs';
 import { CfnPolicy } from 'aws-cdk-lib/aws-iam';
@@ -186,13 +186,31 @@ export interface ServiceProps extends ContainerOptions {
   /** ARN of the task execution role. @example cluster.executionRoleArn */
   readonly executionRoleArn: string;
   /**
-   * Register tasks in this Cloud Map namespace with an SRV record (IP and port), as API Gateway
-   * private integrations need.
+   * Register tasks in this Cloud Map namespace: with an SRV record (IP and port), as API Gateway
+   * private integrations need, or with A records (a private service other services call by
+   * name: MULTIVALUE routing, TTL 10 s, healthy tasks only).
    * @default - no Cloud Map registration
    * @example { namespaceId: cluster.namespaceId }
+   * @example { namespaceId: cluster.namespaceId, records: 'A' }
    */
-  readonly cloudMap?: { readonly namespaceId: string };
+  readonly cloudMap?: CloudMapRegistration;
 }
+
+/** Where and how a service's tasks register in Cloud Map. */
+export interface CloudMapRegistration {
+  /** The private DNS namespace. @example cluster.namespaceId */
+  readonly namespaceId: string;
+  /**
+   * `SRV` (IP and port, TTL 0; what an API Gateway private integration reads) or `A` (IP only,
+   * TTL 10 s, MULTIVALUE: up to eight healthy tasks per answer; what a caller resolving
+   * `<service>.<namespace>` reads).
+   * @default 'SRV'
+   */
+  readonly records?: 'SRV' | 'A';
+}
+
+/** TTL of the A records of a private service, in seconds (as the ECS guide's example). */
+export const PRIVATE_SERVICE_RECORD_TTL = 10;
 
 /** {@link ContainerOptions} with defaults applied; every field is set. */
 export interface NormalizedContainerOptions {
@@ -408,7 +426,14 @@ export class Service extends Construct {
     if (props.cloudMap) {
       this.cloudMapService = new CfnDiscoveryService(this, 'ServiceDiscoveryService', {
         name: s.serviceName,
-        dnsConfig: { namespaceId: props.cloudMap.namespaceId, dnsRecords: [{ type: 'SRV', ttl: 0 }] },
+        dnsConfig:
+          props.cloudMap.records === 'A'
+            ? {
+                namespaceId: props.cloudMap.namespaceId,
+                routingPolicy: 'MULTIVALUE',
+                dnsRecords: [{ type: 'A', ttl: PRIVATE_SERVICE_RECORD_TTL }],
+              }
+            : { namespaceId: props.cloudMap.namespaceId, dnsRecords: [{ type: 'SRV', ttl: 0 }] },
         // ECS reports container health to Cloud Map, so DiscoverInstances (and API Gateway) skip
         // tasks that are starting or failing. FailureThreshold is fixed at 1 by Cloud Map.
         healthCheckCustomConfig: { failureThreshold: 1 },
@@ -420,6 +445,24 @@ export class Service extends Construct {
     const outputs: Record<string, string> = { ServiceSecurityGroup: this.securityGroupId };
     if (this.cloudMapServiceArn) outputs.ServiceDiscoveryServiceArn = this.cloudMapServiceArn;
     this.outputs = outputs;
+  }
+
+  /**
+   * Admits another security group (a caller's, a load balancer's) to the container port, as an
+   * `AWS::EC2::SecurityGroupIngress` named `id` in this service's scope.
+   *
+   * @example inventory.admit('IngressFromOrders', orders.securityGroupId, 'orders calls inventory')
+   */
+  admit(id: string, sourceSecurityGroupId: string, description: string): CfnSecurityGroupIngress {
+    const port = this.settings.containerPort;
+    return new CfnSecurityGroupIngress(this, id, {
+      description: `${description} on port ${port}`,
+      groupId: this.securityGroupId,
+      ipProtocol: 'tcp',
+      fromPort: port,
+      toPort: port,
+      sourceSecurityGroupId,
+    });
   }
 
   /**
@@ -525,8 +568,13 @@ export class Service extends Construct {
         minimumHealthyPercent: s.deployment.minimumHealthyPercent,
         deploymentCircuitBreaker: s.deployment.circuitBreaker,
       },
+      // An A record carries no port, so its registry names none (ECS rejects a port there).
       serviceRegistries: this.cloudMapService
-        ? [{ registryArn: this.cloudMapService.attrArn, port: s.containerPort }]
+        ? [
+            props.cloudMap?.records === 'A'
+              ? { registryArn: this.cloudMapService.attrArn }
+              : { registryArn: this.cloudMapService.attrArn, port: s.containerPort },
+          ]
         : undefined,
       loadBalancers: Lazy.any({
         produce: () => (this.loadBalancers.length > 0 ? this.loadBalancers : undefined),

@@ -80,11 +80,21 @@ export class StackLayoutPlan {
     }
   }
 
-  /** A string value published by `producer` as `name`, made available in `consumer`. */
-  importValue(consumer: Construct, producer: Construct, name: string, description: string): string {
+  /**
+   * A string value published by `producer` as `name`, made available in `consumer` (in the nested
+   * layout as the parameter `parameterName`, by default `name`: give another one when a consumer
+   * imports the same output name from several producers, e.g. one per service).
+   */
+  importValue(
+    consumer: Construct,
+    producer: Construct,
+    name: string,
+    description: string,
+    parameterName: string = name,
+  ): string {
     const published = this.lookup(producer, name);
     if (this.layout === 'flat' || consumer === producer) return asString(published);
-    return this.wire(consumer, producer, name, { description }).valueAsString;
+    return this.wire(consumer, producer, name, { description }, parameterName).valueAsString;
   }
 
   /** A list value (e.g. subnet ids) published by `producer`, made available in `consumer`. */
@@ -115,10 +125,16 @@ export class StackLayoutPlan {
     return value;
   }
 
-  private wire(consumer: Construct, producer: Construct, name: string, passed: PassedValue): CfnParameter {
-    const existing = consumer.node.tryFindChild(name);
+  private wire(
+    consumer: Construct,
+    producer: Construct,
+    name: string,
+    passed: PassedValue,
+    parameterName: string = name,
+  ): CfnParameter {
+    const existing = consumer.node.tryFindChild(parameterName);
     if (existing instanceof CfnParameter) return existing;
-    const parameter = new CfnParameter(consumer, name, {
+    const parameter = new CfnParameter(consumer, parameterName, {
       type: passed.list ? 'List<AWS::EC2::Subnet::Id>' : 'String',
       description: passed.description,
     });
@@ -126,11 +142,11 @@ export class StackLayoutPlan {
     if (isNestedStack(producer)) {
       const resource = producer.nestedStackResource;
       if (!resource) throw new Error(`internal: ${producer.node.path} has no stack resource`);
-      consumerStack.setParameter(name, resource.getAtt(`Outputs.${name}`).toString());
+      consumerStack.setParameter(parameterName, resource.getAtt(`Outputs.${name}`).toString());
     } else {
       // A part without its own stack (an existing VPC): pass its values as they are.
       const published = this.lookup(producer, name);
-      consumerStack.setParameter(name, asString(published));
+      consumerStack.setParameter(parameterName, asString(published));
     }
     return parameter;
   }

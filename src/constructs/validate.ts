@@ -97,3 +97,21 @@ export const LOG_RETENTION_DAYS = [
 
 /** A `RetentionInDays` value CloudWatch Logs accepts. */
 export type LogRetentionDays = (typeof LOG_RETENTION_DAYS)[number];
+
+/**
+ * Runs `check` (a normalize function written for one construct's props) on a part of a larger
+ * props object, so that its errors name the whole path: `cpu` becomes `services.orders.cpu`, on
+ * the construct `owner`.
+ *
+ * @example withPropPrefix('Stack/Api', 'services.orders', () => normalizeContainerOptions('x', options))
+ */
+export function withPropPrefix<T>(owner: string, prefix: string, check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (!(error instanceof PropsValidationError)) throw error;
+    const marker = `invalid prop '${error.prop}': `;
+    const reason = error.message.slice(error.message.indexOf(marker) + marker.length);
+    throw new PropsValidationError(owner, `${prefix}.${error.prop}`, reason);
+  }
+}
