@@ -6,13 +6,21 @@
  * the inventory's does not admit gets a timed-out connection, and `wharf dev` names the missing rule.
  */
 
-import { promises as dns } from 'node:dns';
+import type { promises as dns } from 'node:dns';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDnsCallerImage } from '../../support/dns-caller-image.js';
 import { docker, requireDocker } from '../../support/docker.js';
 import { buildTestImages } from '../../support/web-image.js';
-import { eventually, get, ingressUrl, type StartedCloud, startCloud } from './support.js';
+import {
+  cloudMapResolver,
+  dockerLeftoversOfRun,
+  eventually,
+  get,
+  ingressUrl,
+  type StartedCloud,
+  startCloud,
+} from './support.js';
 
 const hasDocker = await requireDocker();
 const FIXTURE = resolve(import.meta.dirname, '../../fixtures/several-services/dns-app.yml');
@@ -27,23 +35,13 @@ describe.skipIf(!hasDocker)('wharf dev: Cloud Map DNS for Docker tasks', () => {
     buildDnsCallerImage();
     started = await startCloud({ template: FIXTURE, runtime: 'docker' });
     await started.cloud.waitUntilReady(60_000);
-    const info = started.io.withCode('WHARF_DEV_DNS')[0]?.data as { host: string; port: number };
-    resolver = new dns.Resolver({ timeout: 1000, tries: 1 });
-    resolver.setServers([`${info.host}:${info.port}`]);
+    resolver = cloudMapResolver(started);
   }, 90_000);
 
   afterAll(async () => {
     const runId = started?.cloud.runId;
     await started?.cloud.stop();
-    if (runId) {
-      // Nothing of the run is left: no container, no network.
-      const containers = await docker.listContainers({
-        all: true,
-        filters: { label: [`wharf.run=${runId}`] },
-      });
-      const networks = await docker.listNetworks({ filters: { label: [`wharf.run=${runId}`] } });
-      expect([containers.length, networks.length]).toEqual([0, 0]);
-    }
+    if (runId) expect(await dockerLeftoversOfRun(runId)).toEqual([0, 0]);
   }, 60_000);
 
   const inventoryTask = () => {

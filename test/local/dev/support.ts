@@ -3,6 +3,7 @@
  * test images, drive traffic through it, and check that nothing of the run is left behind.
  */
 
+import { promises as dns } from 'node:dns';
 import { cpSync, mkdtempSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { request } from 'undici';
 import { RecordingIoHost } from '../../../src/io/io-host.js';
 import { type LocalCloud, type LocalCloudOptions, startLocalCloud } from '../../../src/local/cloud.js';
-import { containersWithLabel } from '../../support/docker.js';
+import { containersWithLabel, docker } from '../../support/docker.js';
 import { runMain } from '../../support/in-process-cli.js';
 
 export const FIXTURES = resolve(import.meta.dirname, '../../fixtures/seeds-like');
@@ -147,4 +148,21 @@ export function devOnceOnProcesses(
     ...extra,
     '--once',
   ]);
+}
+
+/** A resolver that asks the run's Cloud Map DNS server (the address `dev` reported as `WHARF_DEV_DNS`). */
+export function cloudMapResolver(started: StartedCloud): dns.Resolver {
+  const info = started.io.withCode('WHARF_DEV_DNS')[0]?.data as { host: string; port: number } | undefined;
+  if (!info) throw new Error('the run reported no Cloud Map DNS server (WHARF_DEV_DNS)');
+  const resolver = new dns.Resolver({ timeout: 1000, tries: 1 });
+  resolver.setServers([`${info.host}:${info.port}`]);
+  return resolver;
+}
+
+/** Containers and Docker networks still labelled with a run: `[0, 0]` once it is cleaned up. */
+export async function dockerLeftoversOfRun(runId: string): Promise<[containers: number, networks: number]> {
+  const label = [`wharf.run=${runId}`];
+  const containers = await docker.listContainers({ all: true, filters: { label } });
+  const networks = await docker.listNetworks({ filters: { label } });
+  return [containers.length, networks.length];
 }

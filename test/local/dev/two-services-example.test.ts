@@ -6,12 +6,20 @@
  * `DnsConfig` for a private service), as docs/reference/aws-behavior-2.md §6.2 describes.
  */
 
-import { promises as dns } from 'node:dns';
+import type { promises as dns } from 'node:dns';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker, requireDocker } from '../../support/docker.js';
 import { ensureTestBaseImages } from '../../support/stand-in.js';
-import { eventually, get, ingressUrl, type StartedCloud, startCloud } from './support.js';
+import {
+  cloudMapResolver,
+  dockerLeftoversOfRun,
+  eventually,
+  get,
+  ingressUrl,
+  type StartedCloud,
+  startCloud,
+} from './support.js';
 
 const hasDocker = await requireDocker();
 const EXAMPLE = join(resolve(import.meta.dirname, '../../..'), 'examples', 'two-services');
@@ -36,22 +44,13 @@ describe.skipIf(!hasDocker)(
       await ensureTestBaseImages();
       started = await startCloud({ dir: EXAMPLE, runtime: 'docker' });
       await started.cloud.waitUntilReady(120_000);
-      const info = started.io.withCode('WHARF_DEV_DNS')[0]?.data as { host: string; port: number };
-      resolver = new dns.Resolver({ timeout: 1000, tries: 1 });
-      resolver.setServers([`${info.host}:${info.port}`]);
+      resolver = cloudMapResolver(started);
     }, 180_000);
 
     afterAll(async () => {
       const runId = started?.cloud.runId;
       await started?.cloud.stop();
-      if (runId) {
-        const containers = await docker.listContainers({
-          all: true,
-          filters: { label: [`wharf.run=${runId}`] },
-        });
-        const networks = await docker.listNetworks({ filters: { label: [`wharf.run=${runId}`] } });
-        expect([containers.length, networks.length]).toEqual([0, 0]);
-      }
+      if (runId) expect(await dockerLeftoversOfRun(runId)).toEqual([0, 0]);
     }, 60_000);
 
     const runningTasks = (service: string) =>
