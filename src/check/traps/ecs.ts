@@ -62,3 +62,16 @@ export function containerPorts(taskDefinition: At, container: ContainerInfo): nu
   }
   return ports;
 }
+
+/** The ports the service's containers map; `undefined` when any cannot be traced. */
+export function servicePorts(service: At): number[] | undefined {
+  const task = taskDefinitionOf(service);
+  if (!task) return undefined;
+  const ports: number[] = [];
+  for (const container of containersOf(task)) {
+    const mapped = containerPorts(task, container);
+    if (!mapped) return undefined;
+    ports.push(...mapped);
+  }
+  return ports;
+}

@@ -29,7 +29,7 @@ import { getPath, sameResource } from '../../template/query.js';
 import { literalOf, resourceOf, traceList, traceValue } from '../../template/references.js';
 import type { Finding } from '../finding.js';
 import { cloudMapTargets } from './apigw-cloudmap-not-srv.js';
-import { containerPorts, containersOf, ecsServices, taskDefinitionOf } from './ecs.js';
+import { containersOf, ecsServices, servicePorts, taskDefinitionOf } from './ecs.js';
 import type { TrapRule } from './rule.js';
 import { ingressRulesOf, securityGroupsIn } from './security-groups.js';
 import { type At, listAt, numberOf, stringOf, trapFinding } from './support.js';
@@ -108,19 +108,6 @@ function environmentOf(service: At): string[] {
   });
 }
 
-/** The ports the service's containers map; `undefined` when any cannot be traced. */
-function portsOf(service: At): number[] | undefined {
-  const task = taskDefinitionOf(service);
-  if (!task) return undefined;
-  const ports: number[] = [];
-  for (const container of containersOf(task)) {
-    const mapped = containerPorts(task, container);
-    if (!mapped) return undefined;
-    ports.push(...mapped);
-  }
-  return ports;
-}
-
 /** True unless the rule is certainly a TCP rule whose traced range misses every port. */
 function reachesPorts(
   stack: At['stack'],
@@ -142,7 +129,7 @@ function check(app: LoadedApp): Finding[] {
   for (const { service, registry, dnsName } of privateServices(app)) {
     const groups = serviceGroups(service);
     if (!groups) continue;
-    const ports = portsOf(service);
+    const ports = servicePorts(service);
     const rules = groups.flatMap((group) => ingressRulesOf(app, group));
     for (const caller of ecsServices(app)) {
       if (sameResource(caller, service)) continue;

@@ -20,7 +20,7 @@ import type { LoadedApp } from '../../template/model.js';
 import { getPath, listResources } from '../../template/query.js';
 import { literalOf, traceValue } from '../../template/references.js';
 import type { Finding, Severity } from '../finding.js';
-import { containerPorts, containersOf, ecsServices, taskDefinitionOf } from './ecs.js';
+import { ecsServices, servicePorts } from './ecs.js';
 import type { TrapRule } from './rule.js';
 import { type IngressRule, ingressRulesOf, securityGroupsIn } from './security-groups.js';
 import { type At, keyOf, numberOf, stringOf, trapFinding } from './support.js';
@@ -39,19 +39,6 @@ export function isPrivateCidr(cidr: string): boolean {
     );
   }
   return /^f[cd][0-9a-f]{0,2}:/i.test(cidr) && Number(cidr.split('/')[1]) >= 7;
-}
-
-/** The ports the service's containers map; `undefined` when any cannot be traced. */
-function servicePorts(service: At): number[] | undefined {
-  const task = taskDefinitionOf(service);
-  if (!task) return undefined;
-  const ports: number[] = [];
-  for (const container of containersOf(task)) {
-    const mapped = containerPorts(task, container);
-    if (!mapped) return undefined;
-    ports.push(...mapped);
-  }
-  return ports;
 }
 
 /**
