@@ -12,5 +12,7 @@ export default defineConfig({
     // switch turns off that one notice at its source; every other warning still shows.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     reporters: ['default', './test/support/summary-reporter.ts'],
+    // Tests that spawn the built CLI, and the CDK examples, run dist/: stop when it is stale.
+    globalSetup: ['./test/support/dist-freshness.ts'],
   },
 });
