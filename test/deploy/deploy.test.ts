@@ -150,7 +150,6 @@ describe('wharf deploy --template (mocked AWS)', () => {
       },
     });
 
-    const started = Date.now();
     const run = await wharfAgainst(aws, ['deploy', '--template', SEEDS_API_GATEWAY, ...FAST]);
 
     expect(run.code).toBe(4);
@@ -162,7 +161,6 @@ describe('wharf deploy --template (mocked AWS)', () => {
     expect(aws.stack('api-gateway')?.nested.get('ServiceStack')?.resources.get('Service')?.status).toBe(
       'CREATE_IN_PROGRESS',
     );
-    expect(Date.now() - started).toBeLessThan(60_000);
   });
 
   it('cancels an update whose tasks keep stopping when the service has no circuit breaker', async () => {

@@ -124,7 +124,6 @@ describe('mocked AWS: the CDK toolkit deploys, diffs and destroys the api-gatewa
   it('deploys the parent and its nested stacks with a change set, from templates uploaded to S3, and returns the outputs', async () => {
     const mock = await mockAws();
     const { toolkit: tk } = toolkit();
-    const started = Date.now();
     const result = await tk.deploy(await tk.fromAssemblyDirectory(assembly), DEPLOY);
 
     const [deployed] = result.stacks;
@@ -183,7 +182,6 @@ describe('mocked AWS: the CDK toolkit deploys, diffs and destroys the api-gatewa
     expect(mock.actions('sts')).toContain('AssumeRole');
     expect(mock.actions('ssm')).toContain('GetParameter');
     expect(mock.unknownActions).toEqual([]);
-    expect(Date.now() - started).toBeLessThan(20_000);
   });
 
   it('rolls back when a resource of a nested stack fails, and the deploy rejects naming the reason', async () => {
