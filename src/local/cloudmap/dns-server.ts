@@ -157,15 +157,13 @@ export async function startCloudMapDns(zone: DnsZoneView, options: CloudMapDnsOp
     return reply(packet, RCODE[decision.rcode], [], [], true, true);
   };
 
-  const udp = createSocket({ type: isIPv6(options.host) ? 'udp6' : 'udp4' });
-  const tcp = netServer();
   const connections = new Set<TcpSocket>();
+  let udp: Socket;
+  let tcp: Server;
   let port = 0;
   try {
-    port = await bindBoth(udp, tcp, options.host, options.port ?? 53);
+    ({ udp, tcp, port } = await bindBoth(options.host, options.port ?? 53));
   } catch (error) {
-    udp.close();
-    tcp.close();
     throw new WharfError(
       'WHARF_DNS_LISTEN',
       `Cannot start the Cloud Map DNS server on ${options.host}:${options.port ?? 53}: ${(error as Error).message}. ` +
@@ -225,26 +223,45 @@ export async function startCloudMapDns(zone: DnsZoneView, options: CloudMapDnsOp
 }
 
 /** Binds UDP and TCP on the same port (a free one for 0: a few attempts when TCP's is taken). */
-async function bindBoth(udp: Socket, tcp: Server, host: string, wanted: number): Promise<number> {
-  const bindUdp = (port: number) =>
-    new Promise<number>((resolve, reject) => {
-      udp.once('error', reject);
-      udp.bind({ address: host, port, exclusive: true }, () => {
-        udp.off('error', reject);
-        resolve(udp.address().port);
+/** Tries for a UDP and TCP port pair when any free port will do (the pair is picked by the OS for UDP). */
+const FREE_PORT_ATTEMPTS = 20;
+
+/**
+ * Binds a UDP socket and a TCP server on the same `wanted` port of `host`. With `wanted` 0 the OS
+ * picks the UDP port, which another process may hold for TCP: the pair is then retried on a new
+ * port (at most {@link FREE_PORT_ATTEMPTS} times). Nothing stays bound when it fails.
+ */
+async function bindBoth(host: string, wanted: number): Promise<{ udp: Socket; tcp: Server; port: number }> {
+  for (let attempt = 1; ; attempt++) {
+    const udp = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4' });
+    const tcp = netServer();
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        udp.once('error', reject);
+        udp.bind({ address: host, port: wanted, exclusive: true }, () => {
+          udp.off('error', reject);
+          resolve(udp.address().port);
+        });
       });
-    });
-  const listenTcp = (port: number) =>
-    new Promise<void>((resolve, reject) => {
-      tcp.once('error', reject);
-      tcp.listen({ host, port, exclusive: true }, () => {
-        tcp.off('error', reject);
-        resolve();
+      await new Promise<void>((resolve, reject) => {
+        tcp.once('error', reject);
+        tcp.listen({ host, port, exclusive: true }, () => {
+          tcp.off('error', reject);
+          resolve();
+        });
       });
-    });
-  const port = await bindUdp(wanted);
-  await listenTcp(port);
-  return port;
+      return { udp, tcp, port };
+    } catch (error) {
+      try {
+        udp.close();
+      } catch {
+        // never bound
+      }
+      tcp.close();
+      const retry = wanted === 0 && (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+      if (!retry || attempt >= FREE_PORT_ATTEMPTS) throw error;
+    }
+  }
 }
 
 /** The UDP payload size the query advertises in its EDNS OPT record (0 without one). */
