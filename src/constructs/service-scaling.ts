@@ -205,7 +205,8 @@ export class ServiceAutoScaling {
       maxCapacity: scaling.max,
       // No RoleARN: Application Auto Scaling uses (and creates) its service-linked role (§1.1).
     });
-    this.scalableTarget.addResourceDependency(service);
+    // The GetAtt of the service's Name already orders it after the service (§1.1's DependsOn advice;
+    // an explicit DependsOn as well draws cfn-lint's W3005).
     if (scaling.cpuPercent !== undefined) {
       this.addPolicy('CpuScaling', 'cpu', 'ECSServiceAverageCPUUtilization', scaling.cpuPercent);
     }

@@ -40,7 +40,7 @@ describe('scaling on the load balancer pattern', () => {
     service: { scaling: { min: 2, max: 6, cpuPercent: 60, requestsPerTarget: 500 } },
   });
 
-  it('registers the service as a scalable target service/<cluster>/<service> on ecs:service:DesiredCount, after the service', () => {
+  it('registers the service as a scalable target service/<cluster>/<service> on ecs:service:DesiredCount, after the service (through GetAtt Name)', () => {
     expectResource(template, 'ScalableTarget', 'AWS::ApplicationAutoScaling::ScalableTarget', {
       ServiceNamespace: 'ecs',
       ScalableDimension: 'ecs:service:DesiredCount',
@@ -49,7 +49,7 @@ describe('scaling on the load balancer pattern', () => {
       MaxCapacity: 6,
       RoleARN: Match.absent(),
     });
-    expect(resourceOf(template, 'ScalableTarget').DependsOn).toEqual(['Service']);
+    expect(resourceOf(template, 'ScalableTarget').DependsOn).toBeUndefined();
   });
 
   it('leaves DesiredCount out of the service, so stack updates keep the count the autoscaler set', () => {
