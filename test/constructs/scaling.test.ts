@@ -89,6 +89,10 @@ describe('scaling on the load balancer pattern', () => {
     });
   });
 
+  it('matches the snapshot of the scaled service stack', () => {
+    expect(template.toJSON()).toMatchSnapshot();
+  });
+
   it('writes a desiredCount given next to scaling, and no scaling resources without scaling', () => {
     const given = serviceStackOf({
       service: { desiredCount: 3, scaling: { min: 2, max: 6, cpuPercent: 60 } },
@@ -130,6 +134,7 @@ describe('scaling on the API Gateway pattern', () => {
       },
     });
     template.resourceCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', 1);
+    expect(template.toJSON()).toMatchSnapshot();
   });
 });
 
