@@ -108,11 +108,13 @@ export function normalizeServiceScaling(
     SCALING_MAX_CAPACITY,
   );
   requireIntegerInRange(owner, 'scaling.max', max, 1, SCALING_MAX_CAPACITY);
-  if (min > max) fail('min', `is ${min}, above scaling.max ${max}; allowed: min ≤ max.`);
+  const known = !Token.isUnresolved(min) && !Token.isUnresolved(max);
+  if (known && min > max) fail('min', `is ${min}, above scaling.max ${max}; allowed: min ≤ max.`);
   if (cpuPercent === undefined && memoryPercent === undefined && requestsPerTarget === undefined) {
-    fail(
-      'cpuPercent',
-      'no target given; allowed: at least one of cpuPercent, memoryPercent, requestsPerTarget.',
+    throw new PropsValidationError(
+      pathOf(owner),
+      'scaling',
+      'has no target; allowed: at least one of cpuPercent, memoryPercent, requestsPerTarget.',
     );
   }
   for (const prop of ['cpuPercent', 'memoryPercent'] as const) {
@@ -134,6 +136,7 @@ export function normalizeServiceScaling(
       requireIntegerInRange(owner, `scaling.${prop}`, value, 0, SCALING_MAX_COOLDOWN_SECONDS);
   }
   if (
+    known &&
     desiredCount !== undefined &&
     !Token.isUnresolved(desiredCount) &&
     (desiredCount < min || desiredCount > max)

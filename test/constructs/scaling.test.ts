@@ -197,7 +197,7 @@ describe('scaling props validation', () => {
       'from 1 to',
     ],
     ['max is above 10000', { min: 1, max: 10001, cpuPercent: 50 }, 'scaling.max', 'from 1 to 10000'],
-    ['no target is given', { min: 1, max: 2 }, 'scaling.cpuPercent', 'at least one of'],
+    ['no target is given', { min: 1, max: 2 }, 'scaling', 'at least one of'],
     ['cpuPercent is above 100', { min: 1, max: 2, cpuPercent: 150 }, 'scaling.cpuPercent', 'from 1 to 100'],
     ['memoryPercent is 0', { min: 1, max: 2, memoryPercent: 0 }, 'scaling.memoryPercent', 'from 1 to 100'],
     [
