@@ -15,8 +15,12 @@ import {
 } from './pattern-base.js';
 import { parseRouteKey } from './route-key.js';
 import { normalizeContainerOptions, SEED_HEALTH_CHECK, type Service } from './service.js';
+import { rejectRequestScaling } from './service-scaling.js';
 import { type PlannedService, planServices, type SeveralServicesEntry } from './several-services.js';
 import { withPropPrefix } from './validate.js';
+
+const API_GATEWAY_NO_LB =
+  'the API Gateway pattern has no load balancer, so there is no request count per target to track';
 
 /** One service of an {@link ApiGatewayFargateService} with several. */
 export interface ApiGatewayServiceOptions extends SeveralServicesEntry {
@@ -174,6 +178,7 @@ export class ApiGatewayFargateService extends FargatePatternBase {
       );
       return;
     }
+    rejectRequestScaling(this.node.path, 'service', props.service?.scaling, API_GATEWAY_NO_LB);
     const core = this.buildCore(props, variant);
     const { plan, vpcPart, servicePart } = core;
     const part = plan.part(
@@ -224,6 +229,7 @@ export function planApiGatewayServices(
   const routeOwners = new Map<string, string>();
   for (const service of Object.keys(services).map((n) => planned.find((p) => p.name === n))) {
     if (!service) continue;
+    rejectRequestScaling(owner, service.prop, service.options.scaling, API_GATEWAY_NO_LB);
     withPropPrefix(owner, service.prop, () =>
       normalizeContainerOptions(
         owner,

@@ -13,6 +13,7 @@ export * from './route-key.js';
 export * from './seed-named-stack.js';
 export * from './service.js';
 export * from './service-name.js';
+export * from './service-scaling.js';
 export * from './several-services.js';
 export * from './stack-layout.js';
 export * from './validate.js';

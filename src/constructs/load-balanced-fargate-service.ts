@@ -24,6 +24,7 @@ import {
   type PatternVariant,
 } from './pattern-base.js';
 import { normalizeContainerOptions, type Service } from './service.js';
+import { rejectRequestScaling } from './service-scaling.js';
 import { type PlannedService, planServices, type SeveralServicesEntry } from './several-services.js';
 import { withPropPrefix } from './validate.js';
 
@@ -265,6 +266,9 @@ export class LoadBalancedFargateService extends FargatePatternBase {
       );
       targetGroups.set(service.name, group);
       published[`${service.id}TargetGroupArn`] = group.ref;
+      if (service.options.scaling?.requestsPerTarget !== undefined) {
+        published[`${service.id}TargetGroupLabel`] = ingress.resourceLabelOf(group);
+      }
     }
     const actionOf = (target: PlannedListenerRule['target']) =>
       'service' in target ? forwardTo(targetGroups.get(target.service) as CfnTargetGroup) : target.action;
@@ -275,6 +279,12 @@ export class LoadBalancedFargateService extends FargatePatternBase {
       LoadBalancerSecurityGroup: "The load balancer's security group",
       ...Object.fromEntries(
         planned.services.map((s) => [`${s.id}TargetGroupArn`, `The target group of ${s.name}`]),
+      ),
+      ...Object.fromEntries(
+        planned.services.map((s) => [
+          `${s.id}TargetGroupLabel`,
+          `The request count label (load balancer / target group) of ${s.name}`,
+        ]),
       ),
     });
 
@@ -297,9 +307,20 @@ export class LoadBalancedFargateService extends FargatePatternBase {
       // In the nested layout the service's stack waits for the load balancer's (its parameters
       // come from there), so the listener and rules exist before the ECS service; in the flat
       // layout the ECS service waits for them directly.
+      const resourceLabel =
+        service.options.scaling?.requestsPerTarget === undefined
+          ? undefined
+          : plan.importValue(
+              servicePart,
+              part,
+              `${service.id}TargetGroupLabel`,
+              `The request count label of ${service.name}'s target group`,
+              'TargetGroupLabel',
+            );
       ecs.addLoadBalancerTarget({
         targetGroupArn,
         dependsOn: servicePart === part ? ingress.target.dependsOn : [],
+        resourceLabel,
       });
       ecs.admit('IngressFromLoadBalancer', groupId, 'Public ALB to the service');
     }
@@ -378,6 +399,14 @@ export function planLoadBalancerServices(
   }
   for (const name of Object.keys(services)) {
     const service = planned.find((s) => s.name === name) as PlannedService<LoadBalancerServiceOptions>;
+    if (!service.isPublic) {
+      rejectRequestScaling(
+        owner,
+        service.prop,
+        service.options.scaling,
+        `'${service.name}' is private (no rules, not the default service): the load balancer does not forward to it`,
+      );
+    }
     withPropPrefix(owner, service.prop, () =>
       normalizeContainerOptions(owner, { ...service.options, serviceName: service.name }, false),
     );

@@ -1,4 +1,4 @@
-import { type CfnResource, Lazy, Token } from 'aws-cdk-lib';
+import { type CfnResource, Fn, Lazy, Token } from 'aws-cdk-lib';
 import { CfnSecurityGroup, CfnSecurityGroupIngress } from 'aws-cdk-lib/aws-ec2';
 import {
   CfnListener,
@@ -184,7 +184,12 @@ export class LoadBalancerIngress extends Construct {
    * What the ECS service registers in: pass to {@link Service.addLoadBalancerTarget}. With
    * target groups of your own, pass their ARN with these `dependsOn` (the listeners and rules).
    */
-  readonly target: { readonly targetGroupArn: string; readonly dependsOn: CfnResource[] };
+  readonly target: {
+    readonly targetGroupArn: string;
+    readonly dependsOn: CfnResource[];
+    /** The seed target group's request count label (see {@link resourceLabelOf}). */
+    readonly resourceLabel?: string;
+  };
   /** Values to publish as stack outputs: `LoadBalancerUri`. */
   readonly outputs: Readonly<Record<string, string>>;
   private readonly options: NormalizedLoadBalancerOptions;
@@ -289,9 +294,21 @@ export class LoadBalancerIngress extends Construct {
         sourceSecurityGroupId: this.securityGroup.ref,
       });
     }
-    this.target = { targetGroupArn: this.targetGroup?.ref ?? '', dependsOn };
+    this.target = {
+      targetGroupArn: this.targetGroup?.ref ?? '',
+      dependsOn,
+      resourceLabel: this.targetGroup && this.resourceLabelOf(this.targetGroup),
+    };
     this.url = `${https ? 'https' : 'http'}://${this.loadBalancer.attrDnsName}`;
     this.outputs = { LoadBalancerUri: this.url };
+  }
+
+  /**
+   * The `ResourceLabel` of an `ALBRequestCountPerTarget` policy on `group`:
+   * `app/<lb-name>/<lb-id>/targetgroup/<tg-name>/<tg-id>` (docs/reference/aws-behavior-2.md §1.2).
+   */
+  resourceLabelOf(group: CfnTargetGroup): string {
+    return Fn.join('/', [this.loadBalancer.attrLoadBalancerFullName, group.attrTargetGroupFullName]);
   }
 
   /**

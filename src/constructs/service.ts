@@ -16,6 +16,12 @@ import {
 } from './container-image.js';
 import { SERVICE_NAME_MAX_LENGTH, SERVICE_NAME_PATTERN, SERVICE_NAME_RULE } from './service-name.js';
 import {
+  type NormalizedServiceScaling,
+  normalizeServiceScaling,
+  ServiceAutoScaling,
+  type ServiceScaling,
+} from './service-scaling.js';
+import {
   LOG_RETENTION_DAYS,
   type LogRetentionDays,
   type PropsOwner,
@@ -117,10 +123,21 @@ export interface ContainerOptions {
   readonly memoryMiB?: number;
   /**
    * Number of tasks to keep running (0-10000 per the ECS service quota; 0 parks the service).
-   * @default 2
+   * With `scaling`, it must lie in `[scaling.min, scaling.max]` and is best left out: see
+   * {@link ServiceScaling}.
+   * @default 2; with `scaling`, none in the template (the service starts at `scaling.min` and
+   * stack updates keep the count the autoscaler chose)
    * @example 3
    */
   readonly desiredCount?: number;
+  /**
+   * Target tracking autoscaling of the task count between `min` and `max`, on CPU, memory and
+   * (load balancer pattern, public services) requests per task. `wharf dev` runs the same
+   * policies locally.
+   * @default - a fixed `desiredCount`
+   * @example { min: 2, max: 10, cpuPercent: 60 }
+   */
+  readonly scaling?: ServiceScaling;
   /**
    * CPU architecture of the image. ARM64 (Graviton) is about 20% cheaper per vCPU-hour.
    * @default 'X86_64'
@@ -220,7 +237,9 @@ export interface NormalizedContainerOptions {
   readonly containerPort: number;
   readonly cpu: number;
   readonly memoryMiB: number;
-  readonly desiredCount: number;
+  /** Undefined only with `scaling` and no `desiredCount` given: the template leaves it out. */
+  readonly desiredCount?: number;
+  readonly scaling?: NormalizedServiceScaling;
   readonly cpuArchitecture: 'X86_64' | 'ARM64';
   readonly command?: string[];
   readonly environment: Record<string, string>;
@@ -266,8 +285,9 @@ export function normalizeContainerOptions(
       `cpu ${cpu} with memoryMiB ${memoryMiB} is not a Fargate task size. Allowed: ${describeFargateSizes()}.`,
     );
   }
-  const desiredCount = options.desiredCount ?? 2;
-  requireIntegerInRange(owner, 'desiredCount', desiredCount, 0, 10000);
+  const desiredCount = options.scaling ? options.desiredCount : (options.desiredCount ?? 2);
+  if (desiredCount !== undefined) requireIntegerInRange(owner, 'desiredCount', desiredCount, 0, 10000);
+  const scaling = options.scaling && normalizeServiceScaling(owner, options.scaling, desiredCount);
   const logRetentionDays = options.logRetentionDays ?? 30;
   requireOneOf<number>(owner, 'logRetentionDays', logRetentionDays, LOG_RETENTION_DAYS);
   for (const prop of ['environment', 'secrets'] as const) {
@@ -325,6 +345,7 @@ export function normalizeContainerOptions(
     cpu,
     memoryMiB,
     desiredCount,
+    scaling,
     cpuArchitecture,
     command: options.command,
     environment: { ...(options.environment ?? {}) },
@@ -347,6 +368,13 @@ export interface LoadBalancerTarget {
   /** Resources the ECS service must wait for (the listener: a target group must be attached to a
    * load balancer before a service can use it). */
   readonly dependsOn?: CfnResource[];
+  /**
+   * `app/<lb-name>/<lb-id>/targetgroup/<tg-name>/<tg-id>` (the load balancer's
+   * `LoadBalancerFullName` and the target group's `TargetGroupFullName`): the request count
+   * policy of `scaling.requestsPerTarget` tracks this target group.
+   * @default - no request count policy
+   */
+  readonly resourceLabel?: string;
 }
 
 /**
@@ -399,6 +427,8 @@ export class Service extends Construct {
   readonly securityGroup: CfnSecurityGroup;
   readonly logGroup: CfnLogGroup;
   readonly cloudMapService?: CfnDiscoveryService;
+  /** The scalable target and its policies, with `scaling`. */
+  readonly autoScaling?: ServiceAutoScaling;
   /**
    * Values to publish as stack outputs, named as in the seeds: `ServiceSecurityGroup` and, with
    * Cloud Map, `ServiceDiscoveryServiceArn`.
@@ -441,6 +471,24 @@ export class Service extends Construct {
       this.cloudMapServiceArn = this.cloudMapService.attrArn;
     }
     this.service = this.createService(props);
+    if (s.scaling) {
+      this.autoScaling = new ServiceAutoScaling(this, {
+        scaling: s.scaling,
+        service: this.service,
+        cluster: props.cluster,
+        serviceName: s.serviceName,
+      });
+      if (s.scaling.requestsPerTarget !== undefined) {
+        this.node.addValidation({
+          validate: () =>
+            this.autoScaling?.policies.some((p) => p.node.id === 'RequestCountScaling')
+              ? []
+              : [
+                  `invalid prop 'scaling.requestsPerTarget': no load balancer forwards to ${s.serviceName}; call addLoadBalancerTarget with a resourceLabel, or scale on cpuPercent/memoryPercent.`,
+                ],
+        });
+      }
+    }
 
     const outputs: Record<string, string> = { ServiceSecurityGroup: this.securityGroupId };
     if (this.cloudMapServiceArn) outputs.ServiceDiscoveryServiceArn = this.cloudMapServiceArn;
@@ -476,6 +524,7 @@ export class Service extends Construct {
       targetGroupArn: target.targetGroupArn,
     });
     for (const dependency of target.dependsOn ?? []) this.service.addResourceDependency(dependency);
+    if (target.resourceLabel !== undefined) this.autoScaling?.scaleOnRequestCount(target.resourceLabel);
   }
 
   private createTaskDefinition(executionRoleArn: string): CfnTaskDefinition {

@@ -224,7 +224,10 @@ export interface ServiceInfo {
   readonly id: ResourceId;
   /** The `ServiceName` property, when it is known. */
   readonly name?: string;
+  /** With a scalable target: `tasks` is its `min` (the service priced idle). */
   readonly tasks: number;
+  /** The range of the service's ECS scalable target, when it has one. */
+  readonly scaling?: { readonly min: number; readonly max: number };
   readonly vcpu: number;
   readonly memoryGb: number;
   readonly arm: boolean;
@@ -348,6 +351,31 @@ function at(value: PlainValue | undefined, path: string): PlainValue | undefined
   return current;
 }
 
+/**
+ * The `[MinCapacity, MaxCapacity]` of the ECS scalable target (`ecs:service:DesiredCount`,
+ * `service/<cluster>/<service>`) of the service named `name` in `cluster` (a name or an ARN).
+ */
+function scalingRangeOf(
+  app: ResolvedApp,
+  name: string | undefined,
+  cluster: string | undefined,
+): { min: number; max: number } | undefined {
+  if (name === undefined) return undefined;
+  const clusterName = cluster?.split('/').pop();
+  for (const target of resourcesOf(app, 'AWS::ApplicationAutoScaling::ScalableTarget')) {
+    const p = target.properties;
+    if (str(p.ServiceNamespace) !== 'ecs' || str(p.ScalableDimension) !== 'ecs:service:DesiredCount')
+      continue;
+    const [, targetCluster, targetService] =
+      /^service\/([^/]+)\/([^/]+)$/.exec(str(p.ResourceId) ?? '') ?? [];
+    if (targetService !== name || (clusterName !== undefined && targetCluster !== clusterName)) continue;
+    const min = num(p.MinCapacity);
+    const max = num(p.MaxCapacity);
+    if (min !== undefined && max !== undefined) return { min, max };
+  }
+  return undefined;
+}
+
 function resourcesOf(app: ResolvedApp, type: string): ResolvedResource[] {
   return app.stacks.flatMap((stack) => [...stack.resources.values()].filter((r) => r.type === type));
 }
@@ -469,7 +497,13 @@ export function buildCostModel(app: LoadedApp, options: CostOptions = {}): CostM
       notPriced.push({ resource: id, reason: `Fargate ${os} tasks (OS license charge) are not modelled` });
       continue;
     }
-    const tasks = num(p.DesiredCount) ?? 1;
+    const scaling = scalingRangeOf(
+      resolved,
+      str(service.attributes.Name) ?? str(p.ServiceName),
+      str(p.Cluster),
+    );
+    // A scaled service is priced idle, at its minimum (an assumption the formula states).
+    const tasks = scaling?.min ?? num(p.DesiredCount) ?? 1;
     let spotShare = 0;
     if (strategy.length > 0) {
       // Base tasks go to their provider first; the rest is split by weight.
@@ -497,6 +531,7 @@ export function buildCostModel(app: LoadedApp, options: CostOptions = {}): CostM
       id,
       name: str(p.ServiceName),
       tasks,
+      scaling,
       vcpu: cpu / 1024,
       memoryGb: memory / 1024,
       arm: str(at(td, 'RuntimePlatform.CpuArchitecture')) === 'ARM64',

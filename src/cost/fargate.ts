@@ -12,6 +12,10 @@ export function fargateLines(ctx: PricingContext, service: ServiceInfo): CostLin
   const hours = ctx.assumptions.hoursPerMonth;
   const arch = service.arm ? 'ARM' : 'x86';
   const lines: CostLine[] = [];
+  // A scaled service is priced idle at its minimum; say so where the task count appears.
+  const range = service.scaling
+    ? ` (idle: scaling min ${fmt(service.scaling.min)}, up to ${fmt(service.scaling.max)} under load)`
+    : '';
   const options: [string, number, { vcpuHour: PriceFact; gbHour: PriceFact }][] = [
     ['on-demand', service.tasks * (1 - service.spotShare), service.arm ? fargate.arm : fargate.x86],
     ['Spot', service.tasks * service.spotShare, service.arm ? fargate.spotArm : fargate.spotX86],
@@ -26,7 +30,7 @@ export function fargateLines(ctx: PricingContext, service: ServiceInfo): CostLin
         quantity: tasks * service.vcpu * hours,
         unit: 'vCPU-hour',
         price: rates.vcpuHour,
-        formula: `${fmt(tasks)} tasks × ${fmt(service.vcpu)} vCPU × ${hours} h × ${usd(rates.vcpuHour.value)}`,
+        formula: `${fmt(tasks)} tasks${range} × ${fmt(service.vcpu)} vCPU × ${hours} h × ${usd(rates.vcpuHour.value)}`,
       }),
       line({
         resource: service.id,
@@ -35,7 +39,7 @@ export function fargateLines(ctx: PricingContext, service: ServiceInfo): CostLin
         quantity: tasks * service.memoryGb * hours,
         unit: 'GB-hour',
         price: rates.gbHour,
-        formula: `${fmt(tasks)} tasks × ${fmt(service.memoryGb)} GB × ${hours} h × ${usd(rates.gbHour.value)}`,
+        formula: `${fmt(tasks)} tasks${range} × ${fmt(service.memoryGb)} GB × ${hours} h × ${usd(rates.gbHour.value)}`,
       }),
     );
   }

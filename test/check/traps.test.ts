@@ -27,6 +27,30 @@ interface Expected {
 }
 
 const CASES: Record<string, { readonly when: string; readonly findings: readonly Expected[] }> = {
+  'scaling-min-above-max': {
+    when: 'the scalable target has MinCapacity 6 and MaxCapacity 2 through parameter defaults',
+    findings: [
+      { stack: 'template.yml', logicalId: 'ScalableTarget', propertyPath: 'Properties.MinCapacity' },
+    ],
+  },
+  'scaling-desired-outside-range': {
+    when: 'the scaled service has DesiredCount 8 and its scalable target 1 to 4',
+    findings: [{ stack: 'template.yml', logicalId: 'AppService', propertyPath: 'Properties.DesiredCount' }],
+  },
+  'scaling-request-target-without-lb': {
+    when: 'an ALBRequestCountPerTarget policy (by ResourceId) scales a service registered in no target group',
+    findings: [{ stack: 'template.yml', logicalId: 'RequestScaling', propertyPath: 'Properties.PolicyType' }],
+  },
+  'scaling-target-at-idle': {
+    when: 'the CPU target tracking policy targets 5 %',
+    findings: [
+      {
+        stack: 'template.yml',
+        logicalId: 'CpuScaling',
+        propertyPath: 'Properties.TargetTrackingScalingPolicyConfiguration.TargetValue',
+      },
+    ],
+  },
   'apigw-cloudmap-not-srv': {
     when: 'the Cloud Map service behind a VPC-link integration (sibling stack) has only A records and no registry port',
     findings: [

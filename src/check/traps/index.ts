@@ -19,6 +19,10 @@ import { logRetentionMissing } from './log-retention-missing.js';
 import { portMismatch } from './port-mismatch.js';
 import { privateServiceCallersBlocked } from './private-service-callers-blocked.js';
 import type { TrapRule } from './rule.js';
+import { scalingDesiredOutsideRange } from './scaling-desired-outside-range.js';
+import { scalingMinAboveMax } from './scaling-min-above-max.js';
+import { scalingRequestTargetWithoutLb } from './scaling-request-target-without-lb.js';
+import { scalingTargetAtIdle } from './scaling-target-at-idle.js';
 import { serviceSgExposed } from './service-sg-exposed.js';
 import { taskNoEgress } from './task-no-egress.js';
 import { vpcLinkSingleAz } from './vpc-link-single-az.js';
@@ -43,6 +47,10 @@ export const ALL_TRAP_RULES: readonly TrapRule[] = [
   httpApiRouteDuplicate,
   privateServiceCallersBlocked,
   cloudMapNameInvalid,
+  scalingMinAboveMax,
+  scalingDesiredOutsideRange,
+  scalingRequestTargetWithoutLb,
+  scalingTargetAtIdle,
 ];
 
 /**
