@@ -13,12 +13,12 @@ import { describe, expect, it } from 'vitest';
 import {
   LoadBalancedFargateService,
   type LoadBalancedFargateServiceProps,
-  PropsValidationError,
   Service,
 } from '../../src/index.js';
 import { buildLocalModel } from '../../src/local/model.js';
 import { resolveApp } from '../../src/template/evaluate.js';
 import { loadTemplateFile } from '../../src/template/load.js';
+import { propsFailure } from '../support/thrown-error.js';
 import {
   apiGatewayPattern,
   expectResource,
@@ -176,17 +176,6 @@ describe('scaling with several services', () => {
   });
 });
 
-/** The error `build` throws, failing when it throws none or another kind. */
-function refusal(build: () => unknown): PropsValidationError {
-  try {
-    build();
-  } catch (error) {
-    if (error instanceof PropsValidationError) return error;
-    throw error;
-  }
-  throw new Error('expected a PropsValidationError');
-}
-
 describe('scaling props validation', () => {
   const CASES: { when: string; build: () => unknown; prop: string; says: string }[] = [
     ['min is above max', { min: 5, max: 2, cpuPercent: 50 }, 'scaling.min', 'above scaling.max 2'],
@@ -242,7 +231,7 @@ describe('scaling props validation', () => {
   );
 
   it.each(CASES)('throws naming $prop when $when', ({ build, prop, says }) => {
-    const error = refusal(build);
+    const error = propsFailure(build);
     expect(error.prop).toBe(prop);
     expect(error.message).toContain(says);
   });

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { assignPriorities, ruleConditions } from '../../src/constructs/listener-rule.js';
 import { parseRouteKey, routeLogicalId } from '../../src/constructs/route-key.js';
 import { planServices } from '../../src/constructs/several-services.js';
-import { PropsValidationError } from '../../src/errors.js';
+import { propsFailure } from '../support/thrown-error.js';
 import {
   apiGatewayPattern,
   countByType,
@@ -22,17 +22,6 @@ import {
 } from './support.js';
 
 const IMAGE = 'public.ecr.aws/docker/library/nginx:1.28.0';
-
-/** The PropsValidationError `build` throws (failing the test when it throws nothing or another error). */
-function propsError(build: () => unknown): PropsValidationError {
-  try {
-    build();
-  } catch (error) {
-    if (error instanceof PropsValidationError) return error;
-    throw error;
-  }
-  throw new Error('expected a PropsValidationError, but nothing was thrown');
-}
 
 function resourcesOfType(template: Template, type: string): [string, Record<string, unknown>][] {
   return Object.entries(template.toJSON().Resources ?? {}).filter(
@@ -498,7 +487,7 @@ describe('several services: props errors name the prop path', () => {
     ],
   ];
   it.each(cases)('rejects %s', (_name, build, prop, message) => {
-    const error = propsError(build);
+    const error = propsFailure(build);
     expect(error.prop).toBe(prop);
     expect(error.message).toMatch(message);
   });

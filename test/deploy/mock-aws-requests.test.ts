@@ -17,6 +17,7 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type MockAws, startMockAws } from '../support/mock-aws/index.js';
 import { apiModels, requestViolations } from '../support/mock-aws/request-validation.js';
+import { awsRefusal } from '../support/thrown-error.js';
 
 let active: { mock: MockAws; restore: () => void } | undefined;
 afterEach(async () => {
@@ -31,22 +32,15 @@ async function mockAws(): Promise<MockAws> {
   return mock;
 }
 
-async function refusal(call: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await call;
-  } catch (error) {
-    return { code: (error as Error).name, message: (error as Error).message };
-  }
-  throw new Error('the call succeeded; expected AWS to refuse it');
-}
-
 const TEMPLATE = JSON.stringify({ Resources: { Topic: { Type: 'AWS::SNS::Topic' } } });
 
 describe('mocked AWS refuses ECS requests ECS refuses', () => {
   it('refuses DescribeTasks with 150 task ARNs (the limit is 100)', async () => {
     await mockAws();
     const tasks = Array.from({ length: 150 }, (_, i) => `arn:aws:ecs:us-east-1:123456789012:task/c/${i}`);
-    expect(await refusal(new ECSClient({}).send(new DescribeTasksCommand({ cluster: 'c', tasks })))).toEqual({
+    expect(
+      await awsRefusal(new ECSClient({}).send(new DescribeTasksCommand({ cluster: 'c', tasks }))),
+    ).toEqual({
       code: 'InvalidParameterException',
       message: 'tasks can have at most 100 items.',
     });
@@ -55,12 +49,14 @@ describe('mocked AWS refuses ECS requests ECS refuses', () => {
   it('refuses DescribeServices with no services, and with 11', async () => {
     await mockAws();
     const ecs = new ECSClient({});
-    expect(await refusal(ecs.send(new DescribeServicesCommand({ cluster: 'c', services: [] })))).toEqual({
+    expect(await awsRefusal(ecs.send(new DescribeServicesCommand({ cluster: 'c', services: [] })))).toEqual({
       code: 'InvalidParameterException',
       message: 'Services cannot be empty.',
     });
     const eleven = Array.from({ length: 11 }, (_, i) => `s${i}`);
-    expect(await refusal(ecs.send(new DescribeServicesCommand({ cluster: 'c', services: eleven })))).toEqual({
+    expect(
+      await awsRefusal(ecs.send(new DescribeServicesCommand({ cluster: 'c', services: eleven }))),
+    ).toEqual({
       code: 'InvalidParameterException',
       message: 'service names can have at most 10 items.',
     });
@@ -89,7 +85,7 @@ describe('mocked AWS refuses ECS requests ECS refuses', () => {
   it('refuses DescribeTasks without its required tasks member, in the model’s words', async () => {
     await mockAws();
     const call = new ECSClient({}).send(new DescribeTasksCommand({ cluster: 'c' } as never));
-    expect(await refusal(call)).toEqual({
+    expect(await awsRefusal(call)).toEqual({
       code: 'ValidationException',
       message:
         "1 validation error detected: Value null at 'tasks' failed to satisfy constraint: Member must not be null",
@@ -103,7 +99,7 @@ describe('mocked AWS refuses requests that break the API model’s constraints',
     const call = new CloudFormationClient({}).send(
       new CreateChangeSetCommand({ StackName: 'S', ChangeSetName: '1-bad', TemplateBody: TEMPLATE }),
     );
-    expect(await refusal(call)).toEqual({
+    expect(await awsRefusal(call)).toEqual({
       code: 'ValidationError',
       message:
         "1 validation error detected: Value '1-bad' at 'changeSetName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*",
@@ -119,7 +115,7 @@ describe('mocked AWS refuses requests that break the API model’s constraints',
         Capabilities: ['CAPABILITY_ROOT' as never],
       }),
     );
-    expect(await refusal(call)).toEqual({
+    expect(await awsRefusal(call)).toEqual({
       code: 'ValidationError',
       message:
         "1 validation error detected: Value '[CAPABILITY_ROOT]' at 'capabilities' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [CAPABILITY_IAM, CAPABILITY_NAMED_IAM, CAPABILITY_AUTO_EXPAND]]",
@@ -128,7 +124,7 @@ describe('mocked AWS refuses requests that break the API model’s constraints',
 
   it('refuses an empty SSM parameter name and a log page over 10,000 events (JSON protocol: ValidationException)', async () => {
     await mockAws();
-    expect(await refusal(new SSMClient({}).send(new GetParameterCommand({ Name: '' })))).toEqual({
+    expect(await awsRefusal(new SSMClient({}).send(new GetParameterCommand({ Name: '' })))).toEqual({
       code: 'ValidationException',
       message:
         "1 validation error detected: Value '' at 'name' failed to satisfy constraint: Member must have length greater than or equal to 1",
@@ -136,7 +132,7 @@ describe('mocked AWS refuses requests that break the API model’s constraints',
     const logs = new CloudWatchLogsClient({}).send(
       new GetLogEventsCommand({ logGroupName: 'g', logStreamName: 's', limit: 20_000 }),
     );
-    expect(await refusal(logs)).toEqual({
+    expect(await awsRefusal(logs)).toEqual({
       code: 'ValidationException',
       message:
         "1 validation error detected: Value '20000' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 10000",

@@ -19,6 +19,7 @@ import {
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type MockAws, startMockAws } from '../support/mock-aws/index.js';
+import { awsRefusal } from '../support/thrown-error.js';
 
 const ASSETS = 'cdk-hnb659fds-assets-123456789012-us-east-1';
 const TOPIC = { Type: 'AWS::SNS::Topic' };
@@ -34,16 +35,6 @@ async function mockAws(): Promise<{ mock: MockAws; cfn: CloudFormationClient; s3
   const mock = await startMockAws();
   active = { mock, restore: mock.useEnv() };
   return { mock, cfn: new CloudFormationClient({}), s3: new S3Client({ forcePathStyle: true }) };
-}
-
-/** The error a call rejects with: its AWS error code and message. */
-async function refusal(call: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await call;
-  } catch (error) {
-    return { code: (error as Error).name, message: (error as Error).message };
-  }
-  throw new Error('the call succeeded; expected AWS to refuse it');
 }
 
 function createStack(
@@ -95,7 +86,7 @@ describe('mocked AWS refuses templates CloudFormation refuses, with its Validati
   it('refuses an unknown resource type: Unrecognized resource types', async () => {
     const { mock, cfn } = await mockAws();
     const template = { Resources: { Thing: { Type: 'AWS::Nope::Thing' }, Topic: TOPIC } };
-    expect(await refusal(createStack(cfn, template))).toEqual({
+    expect(await awsRefusal(createStack(cfn, template))).toEqual({
       code: 'ValidationError',
       message: 'Template format error: Unrecognized resource types: [AWS::Nope::Thing]',
     });
@@ -104,7 +95,7 @@ describe('mocked AWS refuses templates CloudFormation refuses, with its Validati
 
   it('refuses an empty Resources section', async () => {
     const { cfn } = await mockAws();
-    expect(await refusal(createStack(cfn, { Resources: {} }))).toEqual({
+    expect(await awsRefusal(createStack(cfn, { Resources: {} }))).toEqual({
       code: 'ValidationError',
       message: 'Template format error: At least one Resources member must be defined.',
     });
@@ -128,7 +119,7 @@ describe('mocked AWS refuses templates CloudFormation refuses, with its Validati
         TemplateURL: `https://s3.us-east-1.amazonaws.com/${ASSETS}/big.json`,
       }),
     );
-    expect(await refusal(call)).toEqual({
+    expect(await awsRefusal(call)).toEqual({
       code: 'ValidationError',
       message: 'Template format error: Number of resources, 501, is greater than maximum allowed, 500',
     });
@@ -137,7 +128,7 @@ describe('mocked AWS refuses templates CloudFormation refuses, with its Validati
   it('refuses the stack name bad_name! with the stack-name pattern', async () => {
     const { cfn } = await mockAws();
     expect(
-      await refusal(createStack(cfn, { Resources: { Topic: TOPIC } }, { StackName: 'bad_name!' })),
+      await awsRefusal(createStack(cfn, { Resources: { Topic: TOPIC } }, { StackName: 'bad_name!' })),
     ).toEqual({
       code: 'ValidationError',
       message:
@@ -152,7 +143,7 @@ describe('mocked AWS refuses templates CloudFormation refuses, with its Validati
       return JSON.stringify({ Description: 'x'.repeat(size - base.length), Resources: { Topic: TOPIC } });
     };
     expect(Buffer.byteLength(body(51_201))).toBe(51_201);
-    const refused = await refusal(createStack(cfn, body(51_201)));
+    const refused = await awsRefusal(createStack(cfn, body(51_201)));
     expect(refused.code).toBe('ValidationError');
     expect(refused.message).toMatch(
       /^1 validation error detected: Value '\{"Description":"x+…' at 'templateBody' failed to satisfy constraint: Member must have length less than or equal to 51200$/,
@@ -170,7 +161,7 @@ describe('mocked AWS refuses templates CloudFormation refuses, with its Validati
         TemplateURL: `https://s3.us-east-1.amazonaws.com/${ASSETS}/huge.json`,
       }),
     );
-    expect(await refusal(call)).toEqual({
+    expect(await awsRefusal(call)).toEqual({
       code: 'ValidationError',
       message: 'Template may not exceed 1000000 bytes in size.',
     });
@@ -181,7 +172,7 @@ describe('mocked AWS refuses templates CloudFormation refuses, with its Validati
     const call = cfn.send(
       new CreateStackCommand({ StackName: 'Strict', TemplateURL: 'https://example.com/t.json' }),
     );
-    expect(await refusal(call)).toEqual({
+    expect(await awsRefusal(call)).toEqual({
       code: 'ValidationError',
       message: 'TemplateURL must be a supported URL.',
     });
@@ -190,7 +181,7 @@ describe('mocked AWS refuses templates CloudFormation refuses, with its Validati
   it('refuses a parameter type CloudFormation does not know', async () => {
     const { cfn } = await mockAws();
     const template = { Parameters: { P: { Type: 'Integer' } }, Resources: { Topic: TOPIC } };
-    expect(await refusal(createStack(cfn, template))).toEqual({
+    expect(await awsRefusal(createStack(cfn, template))).toEqual({
       code: 'ValidationError',
       message: 'Template format error: Unrecognized parameter type: Integer',
     });
@@ -226,7 +217,7 @@ describe('mocked AWS refuses parameter values outside their declared constraints
   it.each(cases)('refuses %s=%s', async (key, value, message) => {
     const { mock, cfn } = await mockAws();
     const parameters = [{ ParameterKey: key, ParameterValue: value }];
-    expect(await refusal(createStack(cfn, template, { Parameters: parameters }))).toEqual({
+    expect(await awsRefusal(createStack(cfn, template, { Parameters: parameters }))).toEqual({
       code: 'ValidationError',
       message,
     });
@@ -428,7 +419,7 @@ describe('mocked AWS answers ValidateTemplate', () => {
         TemplateBody: JSON.stringify({ Resources: { T: { Type: 'AWS::Nope::Thing' } } }),
       }),
     );
-    expect(await refusal(call)).toEqual({
+    expect(await awsRefusal(call)).toEqual({
       code: 'ValidationError',
       message: 'Template format error: Unrecognized resource types: [AWS::Nope::Thing]',
     });
