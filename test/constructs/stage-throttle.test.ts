@@ -1,0 +1,108 @@
+/**
+ * Throttling of the HTTP API stage: the default limits on every route, `throttle: false`, and
+ * per-route limits (`RouteSettings`) for the routes of several services, with the pure
+ * normalization table-tested.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_STAGE_THROTTLE,
+  normalizeStageThrottle,
+  requireThrottledRoutesExist,
+} from '../../src/constructs/stage-throttle.js';
+import { propsFailure } from '../support/thrown-error.js';
+import { apiGatewayPattern, nestedTemplate, resourceOf, templatesOf } from './support.js';
+
+const IMAGE = 'public.ecr.aws/docker/library/nginx:1.28.0';
+
+function stageOf(props: Parameters<typeof apiGatewayPattern>[0]): Record<string, unknown> {
+  const { pattern } = apiGatewayPattern(props);
+  return resourceOf(nestedTemplate(templatesOf(pattern), 'ApiGatewayStack'), 'ApiGatewayStage');
+}
+
+describe('normalizeStageThrottle', () => {
+  it.each([
+    ['nothing', undefined, { defaults: { rateLimit: 100, burstLimit: 200 }, routes: {} }],
+    ['false (no stage throttle)', false, { routes: {} }],
+    [
+      'a rate only (the burst stays 200)',
+      { rateLimit: 0.5 },
+      { defaults: { rateLimit: 0.5, burstLimit: 200 }, routes: {} },
+    ],
+    [
+      'a route with a burst only (its rate is the stage rate)',
+      { rateLimit: 50, routes: { 'POST /orders': { burstLimit: 5 } } },
+      {
+        defaults: { rateLimit: 50, burstLimit: 200 },
+        routes: { 'POST /orders': { rateLimit: 50, burstLimit: 5 } },
+      },
+    ],
+  ] as const)('applies the defaults to %s', (_, given, expected) => {
+    expect(normalizeStageThrottle('Api', 'throttle', given)).toEqual(expected);
+  });
+
+  it.each([
+    [{ rateLimit: -1 }, 'throttle.rateLimit', 'got -1'],
+    [{ rateLimit: Number.NaN }, 'throttle.rateLimit', 'got null'],
+    [{ burstLimit: 5001 }, 'throttle.burstLimit', 'an integer from 0 to 5000'],
+    [{ routes: { 'GET /a': { burstLimit: 1.5 } } }, "throttle.routes['GET /a'].burstLimit", 'got 1.5'],
+  ])('rejects %j, naming %s', (given, prop, says) => {
+    const failure = propsFailure(() => normalizeStageThrottle('Api', 'throttle', given));
+    expect(failure.prop).toBe(prop);
+    expect(failure.message).toContain(says);
+  });
+
+  it('rejects a route throttle for a route the API does not have, listing the routes it has', () => {
+    const throttle = normalizeStageThrottle('Api', 'throttle', { routes: { 'GET /b': {} } });
+    const failure = propsFailure(() => requireThrottledRoutesExist('Api', 'throttle', throttle, ['GET /a']));
+    expect(failure.prop).toBe("throttle.routes['GET /b']");
+    expect(failure.message).toContain("'GET /a'");
+    expect(() =>
+      requireThrottledRoutesExist('Api', 'throttle', throttle, ['GET /a', 'GET /b']),
+    ).not.toThrow();
+  });
+});
+
+describe('the stage of the API Gateway pattern', () => {
+  it(`throttles every route by default at ${DEFAULT_STAGE_THROTTLE.rateLimit} requests/s, burst ${DEFAULT_STAGE_THROTTLE.burstLimit} (seed: unlimited)`, () => {
+    const stage = stageOf({ service: { image: IMAGE } });
+    expect((stage.Properties as Record<string, unknown>).DefaultRouteSettings).toEqual({
+      DetailedMetricsEnabled: true,
+      ThrottlingRateLimit: 100,
+      ThrottlingBurstLimit: 200,
+    });
+    expect((stage.Properties as Record<string, unknown>).RouteSettings).toBeUndefined();
+  });
+
+  it('sets no throttle with throttle: false (only the account limit applies)', () => {
+    const stage = stageOf({ service: { image: IMAGE }, apiGateway: { throttle: false } });
+    expect((stage.Properties as Record<string, unknown>).DefaultRouteSettings).toEqual({
+      DetailedMetricsEnabled: true,
+    });
+  });
+
+  it("gives a service's route its own RouteSettings and creates that route before the stage", () => {
+    const stage = stageOf({
+      services: {
+        orders: { image: IMAGE, routes: ['GET /orders', 'POST /orders'] },
+        users: { image: IMAGE, routes: ['ANY /users/{proxy+}'] },
+      },
+      apiGateway: {
+        throttle: {
+          rateLimit: 500,
+          burstLimit: 1000,
+          routes: { 'POST /orders': { rateLimit: 10, burstLimit: 20 } },
+        },
+      },
+    });
+    const props = stage.Properties as Record<string, unknown>;
+    expect(props.DefaultRouteSettings).toEqual({
+      DetailedMetricsEnabled: true,
+      ThrottlingRateLimit: 500,
+      ThrottlingBurstLimit: 1000,
+    });
+    expect(props.RouteSettings).toEqual({
+      'POST /orders': { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
+    });
+    expect(stage.DependsOn).toEqual(['RoutePostOrders']);
+  });
+});
