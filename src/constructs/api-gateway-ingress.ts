@@ -253,7 +253,7 @@ export class ApiGatewayIngress extends Construct {
     }
     this.logGroup = new CfnLogGroup(this, 'LogGroup', { retentionInDays: o.accessLogRetentionDays });
     this.throttle = o.throttle;
-    const throttle = stageThrottleSettings(o.throttle);
+    const throttle = stageThrottleSettings(o.throttle, o.detailedMetrics);
     this.stage = new CfnStage(this, 'ApiGatewayStage', {
       apiId: this.api.ref,
       stageName: '$default',
@@ -341,7 +341,8 @@ export class ApiGatewayIngress extends Construct {
       routeKey,
       target: `integrations/${integration.ref}`,
     });
-    // RouteSettings may name only a route that exists: create the route before the stage.
+    // RouteSettings may name only a route that exists ("Unable to find Route by key …",
+    // aws-behavior-2.md §2.5): create the route before the stage.
     if (this.throttle.routes[routeKey]) this.stage.addDependency(route);
     acknowledgeNag(
       route,

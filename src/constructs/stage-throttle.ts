@@ -144,11 +144,19 @@ export function requireThrottledRoutesExist(
 
 /**
  * The stage's `DefaultRouteSettings` throttle fields, and its `RouteSettings` as written in the
- * template (CDK types that property `any`, so its keys are CloudFormation's PascalCase).
+ * template (CDK types that property `any`, so its keys are CloudFormation's PascalCase). A route's
+ * entry replaces the default settings for that route, its unset fields taking AWS's defaults
+ * rather than the stage's (aws-behavior-2.md §2.5), so each entry repeats `detailedMetrics`.
  */
-export function stageThrottleSettings(throttle: NormalizedStageThrottle): {
+export function stageThrottleSettings(
+  throttle: NormalizedStageThrottle,
+  detailedMetrics: boolean,
+): {
   defaults: Pick<CfnStage.RouteSettingsProperty, 'throttlingRateLimit' | 'throttlingBurstLimit'>;
-  routeSettings?: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }>;
+  routeSettings?: Record<
+    string,
+    { DetailedMetricsEnabled: boolean; ThrottlingRateLimit: number; ThrottlingBurstLimit: number }
+  >;
 } {
   const keys = Object.keys(throttle.routes);
   return {
@@ -163,6 +171,7 @@ export function stageThrottleSettings(throttle: NormalizedStageThrottle): {
             keys.map((key) => [
               key,
               {
+                DetailedMetricsEnabled: detailedMetrics,
                 ThrottlingRateLimit: throttle.routes[key]?.rateLimit as number,
                 ThrottlingBurstLimit: throttle.routes[key]?.burstLimit as number,
               },

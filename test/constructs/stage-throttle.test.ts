@@ -3,7 +3,9 @@
  * per-route limits (`RouteSettings`) for the routes of several services, with the pure
  * normalization table-tested.
  */
+import { App, Stack } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
+import { ApiGatewayIngress } from '../../src/constructs/api-gateway-ingress.js';
 import {
   DEFAULT_STAGE_THROTTLE,
   normalizeStageThrottle,
@@ -100,9 +102,40 @@ describe('the stage of the API Gateway pattern', () => {
       ThrottlingRateLimit: 500,
       ThrottlingBurstLimit: 1000,
     });
+    // a route's entry replaces DefaultRouteSettings for it: the metrics setting is repeated (§2.5)
     expect(props.RouteSettings).toEqual({
-      'POST /orders': { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
+      'POST /orders': { DetailedMetricsEnabled: true, ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
     });
     expect(stage.DependsOn).toEqual(['RoutePostOrders']);
+  });
+});
+
+describe('ApiGatewayIngress used on its own, with addService', () => {
+  function ingressWith(routeKeys: string[]) {
+    const app = new App();
+    const ingress = new ApiGatewayIngress(new Stack(app, 'Edge'), 'Ingress', {
+      vpcId: 'vpc-1',
+      subnetIds: ['subnet-1', 'subnet-2'],
+      throttle: { routes: { 'POST /orders': { rateLimit: 1 } } },
+    });
+    ingress.addService({
+      id: 'Orders',
+      name: 'orders',
+      cloudMapServiceArn: 'arn:aws:servicediscovery:us-east-1:123456789012:service/srv-1',
+      serviceSecurityGroupId: 'sg-1',
+      containerPort: 8080,
+      routeKeys,
+    });
+    return app;
+  }
+
+  it('refuses to synthesize when a throttled route key was never added', () => {
+    expect(() => ingressWith(['GET /orders']).synth()).toThrow(
+      "throttle.routes['POST /orders'] names no route of the API (routes: GET /orders)",
+    );
+  });
+
+  it('synthesizes once the route exists', () => {
+    expect(() => ingressWith(['GET /orders', 'POST /orders']).synth()).not.toThrow();
   });
 });
