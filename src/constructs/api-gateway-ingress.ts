@@ -343,7 +343,7 @@ export class ApiGatewayIngress extends Construct {
     });
     // RouteSettings may name only a route that exists ("Unable to find Route by key …",
     // aws-behavior-2.md §2.5): create the route before the stage.
-    if (this.throttle.routes[routeKey]) this.stage.addDependency(route);
+    if (this.throttle.routes[routeKey]) this.stage.addResourceDependency(route);
     acknowledgeNag(
       route,
       'AwsSolutions-APIG4',

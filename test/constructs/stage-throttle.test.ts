@@ -4,12 +4,14 @@
  * normalization table-tested.
  */
 import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { ApiGatewayIngress } from '../../src/constructs/api-gateway-ingress.js';
 import {
   DEFAULT_STAGE_THROTTLE,
   normalizeStageThrottle,
   requireThrottledRoutesExist,
+  type StageThrottleOptions,
 } from '../../src/constructs/stage-throttle.js';
 import { propsFailure } from '../support/thrown-error.js';
 import { apiGatewayPattern, nestedTemplate, resourceOf, templatesOf } from './support.js';
@@ -64,22 +66,40 @@ describe('normalizeStageThrottle', () => {
   });
 });
 
-describe('the stage of the API Gateway pattern', () => {
+/** The stage of an ingress alone (one service on $default): cheaper to synthesize than a pattern. */
+function ingressStage(throttle?: StageThrottleOptions | false): Record<string, unknown> {
+  const stack = new Stack(new App(), 'Edge');
+  new ApiGatewayIngress(stack, 'Ingress', {
+    vpcId: 'vpc-0123456789abcdef0',
+    subnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'],
+    serviceSecurityGroupId: 'sg-0123456789abcdef0',
+    containerPort: 80,
+    cloudMapServiceArn: 'arn:aws:servicediscovery:us-east-1:123456789012:service/srv-1',
+    throttle,
+  });
+  const [stage] = Object.values(Template.fromStack(stack).findResources('AWS::ApiGatewayV2::Stage'));
+  return (stage?.Properties ?? {}) as Record<string, unknown>;
+}
+
+describe('the stage of the HTTP API', () => {
   it(`throttles every route by default at ${DEFAULT_STAGE_THROTTLE.rateLimit} requests/s, burst ${DEFAULT_STAGE_THROTTLE.burstLimit} (seed: unlimited)`, () => {
-    const stage = stageOf({ service: { image: IMAGE } });
-    expect((stage.Properties as Record<string, unknown>).DefaultRouteSettings).toEqual({
+    const props = ingressStage();
+    expect(props.DefaultRouteSettings).toEqual({
       DetailedMetricsEnabled: true,
       ThrottlingRateLimit: 100,
       ThrottlingBurstLimit: 200,
     });
-    expect((stage.Properties as Record<string, unknown>).RouteSettings).toBeUndefined();
+    expect(props.RouteSettings).toBeUndefined();
   });
 
   it('sets no throttle with throttle: false (only the account limit applies)', () => {
-    const stage = stageOf({ service: { image: IMAGE }, apiGateway: { throttle: false } });
-    expect((stage.Properties as Record<string, unknown>).DefaultRouteSettings).toEqual({
-      DetailedMetricsEnabled: true,
-    });
+    expect(ingressStage(false).DefaultRouteSettings).toEqual({ DetailedMetricsEnabled: true });
+  });
+
+  it('refuses a route throttle for a route other than $default when the one service is on $default', () => {
+    const failure = propsFailure(() => ingressStage({ routes: { 'GET /a': {} } }));
+    expect(failure.prop).toBe("throttle.routes['GET /a']");
+    expect(failure.message).toContain("'$default'");
   });
 
   it("gives a service's route its own RouteSettings and creates that route before the stage", () => {
@@ -114,15 +134,15 @@ describe('ApiGatewayIngress used on its own, with addService', () => {
   function ingressWith(routeKeys: string[]) {
     const app = new App();
     const ingress = new ApiGatewayIngress(new Stack(app, 'Edge'), 'Ingress', {
-      vpcId: 'vpc-1',
-      subnetIds: ['subnet-1', 'subnet-2'],
+      vpcId: 'vpc-0123456789abcdef0',
+      subnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'],
       throttle: { routes: { 'POST /orders': { rateLimit: 1 } } },
     });
     ingress.addService({
       id: 'Orders',
       name: 'orders',
       cloudMapServiceArn: 'arn:aws:servicediscovery:us-east-1:123456789012:service/srv-1',
-      serviceSecurityGroupId: 'sg-1',
+      serviceSecurityGroupId: 'sg-0123456789abcdef0',
       containerPort: 8080,
       routeKeys,
     });
