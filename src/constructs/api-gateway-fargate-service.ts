@@ -17,6 +17,7 @@ import { parseRouteKey } from './route-key.js';
 import { normalizeContainerOptions, SEED_HEALTH_CHECK, type Service } from './service.js';
 import { rejectRequestScaling } from './service-scaling.js';
 import { type PlannedService, planServices, type SeveralServicesEntry } from './several-services.js';
+import { requireThrottledRoutesExist } from './stage-throttle.js';
 import { withPropPrefix } from './validate.js';
 
 const API_GATEWAY_NO_LB =
@@ -43,7 +44,7 @@ export interface ApiGatewayFargateServiceProps extends FargatePatternProps {
    * The HTTP API in front of the service.
    * @default - the seeds' API: `fargate-api-gateway`, `$default` route and stage, detailed
    * metrics, JSON access logs kept 30 days
-   * @example { throttling: { rateLimit: 100, burstLimit: 200 } }
+   * @example { throttle: { rateLimit: 500, burstLimit: 1000 } }
    */
   readonly apiGateway?: ApiGatewayOptions;
   /**
@@ -113,7 +114,13 @@ export class ApiGatewayFargateService extends FargatePatternBase {
 
   constructor(scope: Construct, id: string, props: ApiGatewayFargateServiceProps = {}) {
     super(scope, id);
-    normalizeApiGatewayOptions(`${this.node.path}/ApiGateway`, props.apiGateway);
+    const apiOwner = `${this.node.path}/ApiGateway`;
+    const api = normalizeApiGatewayOptions(apiOwner, props.apiGateway);
+    const routeKeys =
+      props.services === undefined
+        ? ['$default']
+        : Object.values(props.services).flatMap((s) => s.routes ?? []);
+    requireThrottledRoutesExist(apiOwner, 'throttle', api.throttle, routeKeys);
     const variant: PatternVariant = {
       defaultNetwork: { profile: 'low-cost' },
       tasksInPrivateSubnets: false,

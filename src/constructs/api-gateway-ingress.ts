@@ -7,6 +7,13 @@ import { PropsValidationError } from '../errors.js';
 import { acknowledgeNag } from './nag.js';
 import { parseRouteKey, routeLogicalId } from './route-key.js';
 import {
+  type NormalizedStageThrottle,
+  normalizeStageThrottle,
+  requireThrottledRoutesExist,
+  type StageThrottleOptions,
+  stageThrottleSettings,
+} from './stage-throttle.js';
+import {
   LOG_RETENTION_DAYS,
   type LogRetentionDays,
   type PropsOwner,
@@ -29,14 +36,6 @@ export const SEED_ACCESS_LOG_FORMAT = JSON.stringify({
   routeKey: '$context.routeKey',
   status: '$context.status',
 });
-
-/** Stage-wide request throttling (token bucket). */
-export interface ThrottlingOptions {
-  /** Steady-state requests per second. @example 100 */
-  readonly rateLimit: number;
-  /** Bucket size: requests allowed in a burst. @example 200 */
-  readonly burstLimit: number;
-}
 
 /** Options of the API Gateway ingress that a pattern user may set. */
 export interface ApiGatewayOptions {
@@ -67,10 +66,15 @@ export interface ApiGatewayOptions {
    */
   readonly accessLogRetentionDays?: LogRetentionDays;
   /**
-   * Stage throttling. Account-level limits (10,000 rps, burst 5,000) always apply.
-   * @default - account limits only
+   * Throttling of the `$default` stage: `rateLimit` requests/s and `burstLimit` for each route
+   * (`DefaultRouteSettings`), and limits for single routes by route key (`RouteSettings`);
+   * `false` for none (only the account's 10,000 requests/s, burst 5,000, shared by every API in
+   * the Region). `DEFAULT_STAGE_THROTTLE` says why that default.
+   * @default { rateLimit: 100, burstLimit: 200 } on every route
+   * @example { rateLimit: 500, burstLimit: 1000, routes: { 'POST /orders': { rateLimit: 10, burstLimit: 20 } } }
+   * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-throttling.html
    */
-  readonly throttling?: ThrottlingOptions;
+  readonly throttle?: StageThrottleOptions | false;
   /**
    * Integration timeout in milliseconds, 50-30000.
    * @default 30000
@@ -130,7 +134,7 @@ export interface NormalizedApiGatewayOptions {
   readonly detailedMetrics: boolean;
   readonly accessLogFormat: string;
   readonly accessLogRetentionDays: LogRetentionDays;
-  readonly throttling?: ThrottlingOptions;
+  readonly throttle: NormalizedStageThrottle;
   readonly integrationTimeoutMillis: number;
 }
 
@@ -157,17 +161,14 @@ export function normalizeApiGatewayOptions(
   requireOneOf<number>(owner, 'accessLogRetentionDays', accessLogRetentionDays, LOG_RETENTION_DAYS);
   const integrationTimeoutMillis = options.integrationTimeoutMillis ?? 30000;
   requireIntegerInRange(owner, 'integrationTimeoutMillis', integrationTimeoutMillis, 50, 30000);
-  if (options.throttling) {
-    requireIntegerInRange(owner, 'throttling.rateLimit', options.throttling.rateLimit, 0, 10000);
-    requireIntegerInRange(owner, 'throttling.burstLimit', options.throttling.burstLimit, 0, 5000);
-  }
+  const throttle = normalizeStageThrottle(owner, 'throttle', options.throttle);
   return {
     apiName,
     vpcLinkName,
     detailedMetrics: options.detailedMetrics ?? true,
     accessLogFormat,
     accessLogRetentionDays: accessLogRetentionDays as LogRetentionDays,
-    throttling: options.throttling,
+    throttle,
     integrationTimeoutMillis,
   };
 }
@@ -217,6 +218,7 @@ export class ApiGatewayIngress extends Construct {
   /** Values to publish as stack outputs, named as in the seeds: `ApiGatewayUri`. */
   readonly outputs: Readonly<Record<string, string>>;
   private readonly timeoutInMillis: number;
+  private readonly throttle: NormalizedStageThrottle;
 
   constructor(scope: Construct, id: string, props: ApiGatewayIngressProps) {
     super(scope, id);
@@ -250,18 +252,21 @@ export class ApiGatewayIngress extends Construct {
       this.integration = this.createIntegration('ApiGatewayVpcLinkIntegration', props.cloudMapServiceArn);
     }
     this.logGroup = new CfnLogGroup(this, 'LogGroup', { retentionInDays: o.accessLogRetentionDays });
+    this.throttle = o.throttle;
+    const throttle = stageThrottleSettings(o.throttle, o.detailedMetrics);
     this.stage = new CfnStage(this, 'ApiGatewayStage', {
       apiId: this.api.ref,
       stageName: '$default',
       autoDeploy: true,
       defaultRouteSettings: {
         detailedMetricsEnabled: o.detailedMetrics,
-        throttlingRateLimit: o.throttling?.rateLimit,
-        throttlingBurstLimit: o.throttling?.burstLimit,
+        ...throttle.defaults,
       },
+      routeSettings: throttle.routeSettings,
       accessLogSettings: { destinationArn: this.logGroup.attrArn, format: o.accessLogFormat },
     });
     if (this.integration && props.serviceSecurityGroupId && props.containerPort) {
+      requireThrottledRoutesExist(this, 'throttle', o.throttle, ['$default']);
       this.route = this.createRoute('ApiGatewayRoute', '$default', this.integration);
       this.admitVpcLink(
         'ServiceIngressFromApiGateway',
@@ -269,6 +274,19 @@ export class ApiGatewayIngress extends Construct {
         props.containerPort,
         'the service',
       );
+    }
+    if (!this.route) {
+      // With addService, the routes come later: check the throttled keys once they are all in.
+      this.node.addValidation({
+        validate: () => {
+          const keys = this.node.children.flatMap((c) => (c instanceof CfnRoute ? [c.routeKey] : []));
+          const unknown = Object.keys(o.throttle.routes).filter((k) => !keys.includes(k));
+          return unknown.map(
+            (k) =>
+              `throttle.routes['${k}'] names no route of the API (routes: ${keys.join(', ') || 'none'}).`,
+          );
+        },
+      });
     }
     this.apiEndpoint = this.api.attrApiEndpoint;
     this.outputs = { ApiGatewayUri: this.apiEndpoint };
@@ -323,6 +341,9 @@ export class ApiGatewayIngress extends Construct {
       routeKey,
       target: `integrations/${integration.ref}`,
     });
+    // RouteSettings may name only a route that exists ("Unable to find Route by key …",
+    // aws-behavior-2.md §2.5): create the route before the stage.
+    if (this.throttle.routes[routeKey]) this.stage.addResourceDependency(route);
     acknowledgeNag(
       route,
       'AwsSolutions-APIG4',

@@ -16,4 +16,5 @@ export * from './service-name.js';
 export * from './service-scaling.js';
 export * from './several-services.js';
 export * from './stack-layout.js';
+export * from './stage-throttle.js';
 export * from './validate.js';

@@ -183,6 +183,13 @@ const CASES: Record<string, { readonly when: string; readonly findings: readonly
       { stack: 'template.yml', logicalId: 'OrdersRegistry', propertyPath: 'Properties.Name' },
     ],
   },
+  'http-api-unthrottled': {
+    when: 'a stage sets only metrics and route limits in DefaultRouteSettings, and a quick-create API (Target) declares no stage',
+    findings: [
+      { stack: 'template.yml', logicalId: 'DefaultStage', propertyPath: 'Properties.DefaultRouteSettings' },
+      { stack: 'template.yml', logicalId: 'QuickApi', propertyPath: 'Properties.Target' },
+    ],
+  },
   'vpc-link-single-az': {
     when: 'both VPC-link subnets select AZ #0 of Fn::GetAZs',
     findings: [{ stack: 'template.yml', logicalId: 'Link', propertyPath: 'Properties.SubnetIds' }],
@@ -235,12 +242,13 @@ describe('seed-shaped apps', () => {
     ]);
   });
 
-  it('trips health-check-missing, log-retention-missing and image-tag-mutable on the API Gateway app (the -1 rule from the VPC link group is not a CIDR)', () => {
+  it('trips health-check-missing, log-retention-missing, image-tag-mutable and http-api-unthrottled (the seed stage sets no throttle) on the API Gateway app (the -1 rule from the VPC link group is not a CIDR)', () => {
     expect(summary('seeds-like/api-gateway')).toEqual([
       'health-check-missing ServiceStack/ServiceDiscoveryService Properties.HealthCheckCustomConfig',
       'log-retention-missing ServiceStack/LogGroup Properties.RetentionInDays',
       'log-retention-missing ApiGatewayStack/AccessLogs Properties.RetentionInDays',
       'image-tag-mutable ServiceStack/TaskDefinition Properties.ContainerDefinitions.0.Image',
+      'http-api-unthrottled ApiGatewayStack/DefaultStage Properties.DefaultRouteSettings',
     ]);
   });
 });

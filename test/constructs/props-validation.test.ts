@@ -171,6 +171,30 @@ const CASES: readonly Case[] = [
     says: ['got 40000', 'an integer from 50 to 30000'],
   },
   {
+    when: 'the stage throttle rate is negative',
+    build: api({ apiGateway: { throttle: { rateLimit: -1 } } }),
+    path: 'Test/Api/ApiGateway',
+    prop: 'throttle.rateLimit',
+    says: ['got -1', 'a number of requests per second, 0 or more'],
+  },
+  {
+    when: 'the stage throttle burst is not an integer',
+    build: api({ apiGateway: { throttle: { burstLimit: 2.5 } } }),
+    path: 'Test/Api/ApiGateway',
+    prop: 'throttle.burstLimit',
+    says: ['got 2.5', 'an integer from 0 to 5000'],
+  },
+  {
+    when: 'a route throttle names a route no service has',
+    build: api({
+      services: { orders: { image: 'nginx:1.28.0', routes: ['GET /orders'] } },
+      apiGateway: { throttle: { routes: { 'POST /orders': { rateLimit: 5 } } } },
+    }),
+    path: 'Test/Api/ApiGateway',
+    prop: "throttle.routes['POST /orders']",
+    says: ['names no route of the API', "'GET /orders'"],
+  },
+  {
     when: "certificateArn is 'nope'",
     build: alb({ loadBalancer: { certificateArn: 'nope' } }),
     path: 'Test/Web/LoadBalancer',

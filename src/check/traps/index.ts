@@ -12,6 +12,7 @@ import { cloudMapNameInvalid } from './cloud-map-name-invalid.js';
 import { fargateSize } from './fargate-size.js';
 import { healthCheckMissing } from './health-check-missing.js';
 import { httpApiRouteDuplicate } from './http-api-route-duplicate.js';
+import { httpApiUnthrottled } from './http-api-unthrottled.js';
 import { imageTagMutable } from './image-tag-mutable.js';
 import { listenerRulePriorityDuplicate } from './listener-rule-priority-duplicate.js';
 import { listenerRuleShadowed } from './listener-rule-shadowed.js';
@@ -45,6 +46,7 @@ export const ALL_TRAP_RULES: readonly TrapRule[] = [
   listenerRulePriorityDuplicate,
   listenerRuleShadowed,
   httpApiRouteDuplicate,
+  httpApiUnthrottled,
   privateServiceCallersBlocked,
   cloudMapNameInvalid,
   scalingMinAboveMax,

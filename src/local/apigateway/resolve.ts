@@ -33,6 +33,35 @@ function readThrottle(props: PropertyReader, path: string): ThrottleConfig | und
   return { rateLimit: rate ?? 10_000, burstLimit: burst ?? 5_000 };
 }
 
+/**
+ * `RouteSettings` throttling by route key. Keys are read from the map itself, not through a
+ * dotted path: a route key may contain dots (`GET /v1.0/report`).
+ */
+function readRouteThrottles(props: PropertyReader): Record<string, ThrottleConfig> {
+  const routeSettings = props.raw('RouteSettings');
+  const routeThrottles: Record<string, ThrottleConfig> = {};
+  if (!routeSettings || typeof routeSettings !== 'object' || Array.isArray(routeSettings))
+    return routeThrottles;
+  for (const [key, settings] of Object.entries(routeSettings)) {
+    if (!settings || typeof settings !== 'object' || Array.isArray(settings)) continue;
+    const number = (field: string): number | undefined => {
+      const value = settings[field];
+      if (value === undefined || value === null) return undefined;
+      const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+      if (typeof n === 'number' && Number.isFinite(n)) return n;
+      return props.fail(
+        `RouteSettings['${key}'].${field}`,
+        `expected a number, got ${JSON.stringify(value)}`,
+      );
+    };
+    const rate = number('ThrottlingRateLimit');
+    const burst = number('ThrottlingBurstLimit');
+    if (rate === undefined && burst === undefined) continue;
+    routeThrottles[key] = { rateLimit: rate ?? 10_000, burstLimit: burst ?? 5_000 };
+  }
+  return routeThrottles;
+}
+
 /** `arn:aws:logs:<region>:<account>:log-group:<name>[:*]` → `<name>`. */
 export function logGroupNameFromArn(arn: string): string {
   const marker = ':log-group:';
@@ -43,14 +72,7 @@ export function logGroupNameFromArn(arn: string): string {
 
 function resolveStage(resource: ResolvedResource): StageConfig {
   const props: PropertyReader = new PropertyReader(resource);
-  const routeSettings = props.raw('RouteSettings');
-  const routeThrottles: Record<string, ThrottleConfig> = {};
-  if (routeSettings && typeof routeSettings === 'object' && !Array.isArray(routeSettings)) {
-    for (const key of Object.keys(routeSettings)) {
-      const throttle = readThrottle(props, `RouteSettings.${key}`);
-      if (throttle) routeThrottles[key] = throttle;
-    }
-  }
+  const routeThrottles = readRouteThrottles(props);
   const destinationArn = props.optionalString('AccessLogSettings.DestinationArn');
   const format = props.optionalString('AccessLogSettings.Format');
   const accessLog: AccessLogConfig | undefined =
