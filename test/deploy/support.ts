@@ -9,8 +9,8 @@
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { ROOT, runWharfAsync, tempDir, type WharfRun } from '../support/cli.js';
+import { runMain } from '../support/in-process-cli.js';
 import { type MockAws, type MockAwsOptions, startMockAws } from '../support/mock-aws/index.js';
 
 /** The seeds-shaped API Gateway app (SAM parent with four nested applications). */
@@ -63,20 +63,9 @@ export async function wharfAgainst(
       else process.env[key] = value;
     }
   };
-  let stdout = '';
-  let stderr = '';
   set(env);
   try {
-    const code = await main(
-      args,
-      (text) => {
-        stdout += text;
-      },
-      (text) => {
-        stderr += text;
-      },
-    );
-    return { code, stdout, stderr };
+    return await runMain(args);
   } finally {
     set(saved);
   }
