@@ -462,10 +462,25 @@ function sideRoute(edge: DiagramEdge, a: Rect, b: Rect, index: number): PlacedEd
   ];
   if (edge.labels.length === 0) return { edge, points };
   const size = labelSize(edge.labels);
-  const cx = xr + 6 + size.w / 2;
   const first = (ya + yb) / 2 - size.h / 2 + 11;
-  const baselines = edge.labels.map((_, i) => first + i * LINE);
+  return labelled(
+    edge,
+    points,
+    xr + 6 + size.w / 2,
+    edge.labels.map((_, i) => first + i * LINE),
+  );
+}
+
+/** The edge with its label lines centred on `cx` at `baselines`, and the box behind them. */
+function labelled(
+  edge: DiagramEdge,
+  points: [number, number][],
+  cx: number,
+  baselines: number[],
+): PlacedEdge {
+  const size = labelSize(edge.labels);
   const boxTop = Math.min(...baselines) - 11;
+  const boxBottom = Math.max(...baselines) + 4;
   return {
     edge,
     points,
@@ -473,7 +488,7 @@ function sideRoute(edge: DiagramEdge, a: Rect, b: Rect, index: number): PlacedEd
       cx,
       baselines,
       lines: edge.labels,
-      box: { x: cx - size.w / 2, y: boxTop, w: size.w, h: Math.max(...baselines) + 4 - boxTop },
+      box: { x: cx - size.w / 2, y: boxTop, w: size.w, h: boxBottom - boxTop },
     },
   };
 }
@@ -504,18 +519,7 @@ function withLabel(
     const first = my - size.h / 2 + 11;
     baselines = edge.labels.map((_, i) => first + i * LINE);
   }
-  const boxTop = Math.min(...baselines) - 11;
-  const boxBottom = Math.max(...baselines) + 4;
-  return {
-    edge,
-    points,
-    label: {
-      cx,
-      baselines,
-      lines: edge.labels,
-      box: { x: cx - size.w / 2, y: boxTop, w: size.w, h: boxBottom - boxTop },
-    },
-  };
+  return labelled(edge, points, cx, baselines);
 }
 
 /** True when two rectangles share any area. */
