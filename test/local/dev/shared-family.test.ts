@@ -17,6 +17,15 @@ const TEMPLATE = join(ROOT, 'test/fixtures/any-ecs/shared-family.yml');
 const SERVER = 'node examples/local-server.mjs';
 const FAMILY_ARN = 'arn:aws:ecs:us-east-1:123456789012:task-definition/shared-family';
 
+/** The fixture on the process runtime, both containers running the local server. */
+function startSharedFamily(): Promise<StartedCloud> {
+  return startCloud({
+    template: TEMPLATE,
+    runtime: 'process',
+    overrides: { commands: { site: SERVER, api: SERVER }, commandDir: ROOT },
+  });
+}
+
 describe('wharf dev with two task definitions of one family (issue 16)', () => {
   let started: StartedCloud | undefined;
   afterEach(async () => {
@@ -25,11 +34,7 @@ describe('wharf dev with two task definitions of one family (issue 16)', () => {
   });
 
   it('runs both services, each with its own revision and its own container, behind one ALB', async () => {
-    started = await startCloud({
-      template: TEMPLATE,
-      runtime: 'process',
-      overrides: { commands: { site: SERVER, api: SERVER }, commandDir: ROOT },
-    });
+    started = await startSharedFamily();
     const { cloud } = started;
     await cloud.waitUntilReady(60_000);
 
@@ -80,11 +85,7 @@ describe('wharf dev with two task definitions of one family (issue 16)', () => {
   });
 
   it('registers a changed definition as the family’s next revision, above both of the template’s (watch)', async () => {
-    started = await startCloud({
-      template: TEMPLATE,
-      runtime: 'process',
-      overrides: { commands: { site: SERVER, api: SERVER }, commandDir: ROOT },
-    });
+    started = await startSharedFamily();
     const { cloud } = started;
     await cloud.waitUntilReady(60_000);
     const siteName = cloud.model.services.find((s) => s.taskDefinition.revision === 1)?.name;
