@@ -6,6 +6,7 @@ import {
   normalizeApiGatewayOptions,
 } from './api-gateway-ingress.js';
 import type { Cluster } from './cluster.js';
+import { normalizeContainerOptions, SEED_HEALTH_CHECK } from './container-options.js';
 import type { Network } from './network.js';
 import {
   type BuiltService,
@@ -14,7 +15,7 @@ import {
   type PatternVariant,
 } from './pattern-base.js';
 import { parseRouteKey } from './route-key.js';
-import { normalizeContainerOptions, SEED_HEALTH_CHECK, type Service } from './service.js';
+import type { Service } from './service.js';
 import { rejectRequestScaling } from './service-scaling.js';
 import { type PlannedService, planServices, type SeveralServicesEntry } from './several-services.js';
 import { requireThrottledRoutesExist } from './stage-throttle.js';

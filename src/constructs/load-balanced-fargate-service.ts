@@ -2,6 +2,7 @@ import type { CfnListener, CfnListenerRule, CfnTargetGroup } from 'aws-cdk-lib/a
 import type { Construct } from 'constructs';
 import { PropsValidationError } from '../errors.js';
 import type { Cluster } from './cluster.js';
+import { normalizeContainerOptions } from './container-options.js';
 import {
   type FixedResponseOptions,
   fixedResponseAction,
@@ -23,7 +24,7 @@ import {
   type FargatePatternProps,
   type PatternVariant,
 } from './pattern-base.js';
-import { normalizeContainerOptions, type Service } from './service.js';
+import type { Service } from './service.js';
 import { rejectRequestScaling } from './service-scaling.js';
 import { type PlannedService, planServices, type SeveralServicesEntry } from './several-services.js';
 import { withPropPrefix } from './validate.js';

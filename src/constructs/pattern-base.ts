@@ -1,14 +1,14 @@
 import { Construct } from 'constructs';
 import { PropsValidationError } from '../errors.js';
 import { Cluster, normalizeClusterProps } from './cluster.js';
-import { acknowledgeNag, enableWharfChecks } from './nag.js';
-import { Network, type NetworkProps, type NormalizedNetworkProps, normalizeNetworkProps } from './network.js';
 import {
   type ContainerHealthCheck,
   type ContainerOptions,
   normalizeContainerOptions,
-  Service,
-} from './service.js';
+} from './container-options.js';
+import { acknowledgeNag, enableWharfChecks } from './nag.js';
+import { Network, type NetworkProps, type NormalizedNetworkProps, normalizeNetworkProps } from './network.js';
+import { Service } from './service.js';
 import {
   type PlannedService,
   privateServiceUrl,

@@ -1,6 +1,6 @@
 import { PropsValidationError } from '../errors.js';
+import type { ContainerOptions } from './container-options.js';
 import { pascalCase } from './route-key.js';
-import type { ContainerOptions } from './service.js';
 
 /**
  * The services of an app with several: their names (DNS labels in the Cloud Map namespace), which

@@ -4,7 +4,7 @@
  */
 
 import { describe, expect, it } from 'vitest';
-import { normalizeContainerOptions } from '../../src/constructs/service.js';
+import { normalizeContainerOptions } from '../../src/constructs/container-options.js';
 import {
   checkServiceName,
   parseInitPattern,
