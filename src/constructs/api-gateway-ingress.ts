@@ -8,9 +8,9 @@ import {
   CfnStage,
   CfnVpcLink,
 } from 'aws-cdk-lib/aws-apigatewayv2';
-import type { CfnRecordSet } from 'aws-cdk-lib/aws-route53';
 import { CfnSecurityGroup, CfnSecurityGroupIngress } from 'aws-cdk-lib/aws-ec2';
 import { CfnLogGroup } from 'aws-cdk-lib/aws-logs';
+import type { CfnRecordSet } from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { PropsValidationError } from '../errors.js';
 import {

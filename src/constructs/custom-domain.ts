@@ -153,7 +153,10 @@ export function normalizeDomain(
     throw new PropsValidationError(pathOf(owner), key ? `${prop}.${key}` : prop, reason);
   };
   if (typeof domain !== 'object' || domain === null || Array.isArray(domain)) {
-    fail('', `allowed: { name, hostedZone?, certificate?${ingress === 'api-gateway' ? ', disableExecuteApiEndpoint?' : ''} }.`);
+    fail(
+      '',
+      `allowed: { name, hostedZone?, certificate?${ingress === 'api-gateway' ? ', disableExecuteApiEndpoint?' : ''} }.`,
+    );
   }
   for (const key of Object.keys(domain)) {
     if (KEYS[ingress].includes(key)) continue;
@@ -166,8 +169,13 @@ export function normalizeDomain(
     fail(key, `is not a domain option; allowed: ${KEYS[ingress].join(', ')}.`);
   }
   const { name, hostedZone, certificate } = domain;
-  if (typeof name !== 'string') fail('name', `got ${JSON.stringify(name)}; allowed: a domain name such as 'api.example.com'.`);
-  if (Token.isUnresolved(name)) fail('name', 'must be known at synth (a literal string): the URL output and the hosted zone are derived from it.');
+  if (typeof name !== 'string')
+    fail('name', `got ${JSON.stringify(name)}; allowed: a domain name such as 'api.example.com'.`);
+  if (Token.isUnresolved(name))
+    fail(
+      'name',
+      'must be known at synth (a literal string): the URL output and the hosted zone are derived from it.',
+    );
   const problem = domainNameProblem(name);
   if (problem) fail('name', `'${name}' ${problem}.`);
 
@@ -175,7 +183,10 @@ export function normalizeDomain(
   if (hostedZone === undefined) {
     zone = { name: defaultHostedZoneName(name.replace(/^\*\./, '')) };
   } else if (typeof hostedZone !== 'string' || hostedZone.length === 0) {
-    fail('hostedZone', `got ${JSON.stringify(hostedZone)}; allowed: a hosted zone id ('Z…') or name ('example.com').`);
+    fail(
+      'hostedZone',
+      `got ${JSON.stringify(hostedZone)}; allowed: a hosted zone id ('Z…') or name ('example.com').`,
+    );
   } else if (Token.isUnresolved(hostedZone)) {
     zone = { id: hostedZone };
   } else if (hostedZone.startsWith('/hostedzone/')) {
@@ -192,11 +203,17 @@ export function normalizeDomain(
     const zoneName = hostedZone.replace(/\.$/, '');
     const zoneProblem = domainNameProblem(zoneName);
     if (zoneProblem || zoneName.includes('*')) {
-      fail('hostedZone', `'${hostedZone}' ${zoneProblem ?? 'is a wildcard'}; allowed: a hosted zone id ('Z…') or name ('example.com').`);
+      fail(
+        'hostedZone',
+        `'${hostedZone}' ${zoneProblem ?? 'is a wildcard'}; allowed: a hosted zone id ('Z…') or name ('example.com').`,
+      );
     }
     const bare = name.replace(/^\*\./, '');
     if (bare !== zoneName && !name.endsWith(`.${zoneName}`)) {
-      fail('name', `'${name}' is outside its hosted zone '${zoneName}'; allowed: '${zoneName}' or a name ending in '.${zoneName}'.`);
+      fail(
+        'name',
+        `'${name}' is outside its hosted zone '${zoneName}'; allowed: '${zoneName}' or a name ending in '.${zoneName}'.`,
+      );
     }
     zone = { name: zoneName };
   }

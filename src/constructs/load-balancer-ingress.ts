@@ -6,8 +6,8 @@ import {
   CfnLoadBalancer,
   CfnTargetGroup,
 } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import { Construct } from 'constructs';
 import type { CfnRecordSet } from 'aws-cdk-lib/aws-route53';
+import { Construct } from 'constructs';
 import { PropsValidationError } from '../errors.js';
 import {
   type DomainOptions,
