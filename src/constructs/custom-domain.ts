@@ -29,8 +29,9 @@ export interface DomainOptions {
   /**
    * The name clients use: lower case, labels of letters, digits and `-` (not at either end of a
    * label, at most 63 characters each), at least two labels, at most 253 characters, no trailing
-   * dot. A wildcard `*.` may be the whole first label (`*.example.com`, §2.1; the certificate
-   * then covers one level of subdomains).
+   * dot. A wildcard `*.` may be the whole first label (`*.example.com`, §2.1, §3.5; the
+   * certificate then covers one level of subdomains, and the URL output stays the default
+   * endpoint's, since a wildcard has no one URL).
    * @example 'api.example.com'
    */
   readonly name: string;
@@ -68,13 +69,15 @@ export interface ApiGatewayDomainOptions extends DomainOptions {
 
 /** {@link DomainOptions}, checked, with the hosted zone resolved. */
 export interface NormalizedDomain {
+  /** The checked name. @example 'api.example.com' */
   readonly name: string;
   /** True for a `*.` name: it has no single URL. */
   readonly wildcard: boolean;
-  /** The zone by id, or by name (without a trailing dot). */
+  /** The zone by id, or by name (without a trailing dot). @example { id: 'Z0123456789ABCDEFGHIJ' } */
   readonly hostedZone: { readonly id: string } | { readonly name: string };
-  /** The certificate given, if any. */
+  /** The certificate given. @default - none: one is created */
   readonly certificate?: string;
+  /** Whether the `execute-api` endpoint is turned off. @default false */
   readonly disableExecuteApiEndpoint: boolean;
 }
 
@@ -88,7 +91,7 @@ const KEYS: Record<DomainIngress, readonly string[]> = {
 
 /** A label: 1-63 letters, digits and `-`, not starting or ending with `-`. */
 const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-/** A Route 53 hosted zone id, as `CreateHostedZone` returns it without `/hostedzone/`. */
+/** A Route 53 hosted zone id, as `CreateHostedZone` returns it without `/hostedzone/` (≤ 32 characters, §3.5). */
 const ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
 /** An ACM certificate ARN: partition, Region, account, `certificate/<id>`. */
 const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z]{2}(-[a-z]+)+-\d):\d{12}:certificate\/[A-Za-z0-9-]{1,64}$/;
@@ -290,7 +293,7 @@ export function domainAliasRecord(
   return new CfnRecordSet(scope, 'AliasRecord', {
     ...('id' in domain.hostedZone
       ? { hostedZoneId: domain.hostedZone.id }
-      : // HostedZoneName takes the trailing dot (CFN-UG aws-resource-route53-recordset.md).
+      : // HostedZoneName takes the trailing dot (docs/reference/aws-behavior-2.md §3.5).
         { hostedZoneName: `${domain.hostedZone.name}.` }),
     name: domain.name,
     type: 'A',

@@ -356,6 +356,31 @@ describe('domain on the load balancer pattern, one service', () => {
   });
 });
 
+describe('a wildcard domain', () => {
+  it('certifies and aliases *.example.com, and keeps the load balancer URL, since a wildcard has no one URL', () => {
+    const service = nestedTemplate(
+      templatesOf(
+        loadBalancerPattern({
+          service: { image: IMAGE },
+          domain: { name: '*.example.com', hostedZone: ZONE },
+        }).pattern,
+      ),
+      'ServiceStack',
+    );
+    expectResource(
+      service,
+      'Certificate',
+      'AWS::CertificateManager::Certificate',
+      certificate('*.example.com'),
+    );
+    expectResource(service, 'AliasRecord', 'AWS::Route53::RecordSet', { Name: '*.example.com', Type: 'A' });
+    service.hasOutput('LoadBalancerUri', {
+      Value: { 'Fn::Join': ['', ['https://', getAtt('PublicLoadBalancer', 'DNSName')]] },
+    });
+    service.hasOutput('DomainName', { Value: '*.example.com' });
+  });
+});
+
 describe('domain on the load balancer pattern, several services', () => {
   const templates = templatesOf(
     loadBalancerPattern({
