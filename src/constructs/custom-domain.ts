@@ -100,6 +100,12 @@ function pathOf(owner: PropsOwner): string {
   return typeof owner === 'string' ? owner : owner.node.path;
 }
 
+/** A value as errors quote it: JSON, cut after 100 characters. */
+function quoted(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 100 ? `${text.slice(0, 100)}…` : text;
+}
+
 /**
  * Why `name` is not a domain name Wharf accepts, or `undefined` when it is; pure.
  *
@@ -173,7 +179,7 @@ export function normalizeDomain(
   }
   const { name, hostedZone, certificate } = domain;
   if (typeof name !== 'string')
-    fail('name', `got ${JSON.stringify(name)}; allowed: a domain name such as 'api.example.com'.`);
+    fail('name', `got ${quoted(name)}; allowed: a domain name such as 'api.example.com'.`);
   if (Token.isUnresolved(name))
     fail(
       'name',
@@ -188,17 +194,20 @@ export function normalizeDomain(
   } else if (typeof hostedZone !== 'string' || hostedZone.length === 0) {
     fail(
       'hostedZone',
-      `got ${JSON.stringify(hostedZone)}; allowed: a hosted zone id ('Z…') or name ('example.com').`,
+      `got ${quoted(hostedZone)}; allowed: a hosted zone id ('Z…') or name ('example.com').`,
     );
   } else if (Token.isUnresolved(hostedZone)) {
     zone = { id: hostedZone };
   } else if (hostedZone.startsWith('/hostedzone/')) {
-    fail('hostedZone', `'${hostedZone}': give the id without '/hostedzone/' ('${hostedZone.slice(12)}').`);
+    fail(
+      'hostedZone',
+      `${quoted(hostedZone)}: give the id without '/hostedzone/' (${quoted(hostedZone.slice(12))}).`,
+    );
   } else if (!hostedZone.includes('.')) {
     if (!ZONE_ID.test(hostedZone)) {
       fail(
         'hostedZone',
-        `'${hostedZone}' is neither a hosted zone id nor a name; allowed: an id, 'Z' and 1-31 upper-case letters or digits ('Z0123456789ABCDEFGHIJ'), or a zone name ('example.com').`,
+        `${quoted(hostedZone)} is neither a hosted zone id nor a name; allowed: an id, 'Z' and 1-31 upper-case letters or digits ('Z0123456789ABCDEFGHIJ'), or a zone name ('example.com').`,
       );
     }
     zone = { id: hostedZone };
@@ -226,7 +235,7 @@ export function normalizeDomain(
     if (!match) {
       fail(
         'certificate',
-        `got ${JSON.stringify(certificate)}; allowed: an ACM certificate ARN, arn:aws:acm:<region>:<account>:certificate/<id>.`,
+        `got ${quoted(certificate)}; allowed: an ACM certificate ARN, arn:aws:acm:<region>:<account>:certificate/<id>.`,
       );
     }
     const certificateRegion = match?.[1];
@@ -245,7 +254,7 @@ export function normalizeDomain(
   }
   const disable = domain.disableExecuteApiEndpoint;
   if (disable !== undefined && typeof disable !== 'boolean') {
-    fail('disableExecuteApiEndpoint', `got ${JSON.stringify(disable)}; allowed: true or false.`);
+    fail('disableExecuteApiEndpoint', `got ${quoted(disable)}; allowed: true or false.`);
   }
   return {
     name,

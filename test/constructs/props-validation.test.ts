@@ -235,7 +235,7 @@ const CASES: readonly Case[] = [
   },
   {
     when: 'domain.name is longer than 253 characters',
-    build: api({ domain: { name: `${'a'.repeat(60)}.`.repeat(4) + 'example.com', hostedZone: ZONE } }),
+    build: api({ domain: { name: `${'a'.repeat(60)}.`.repeat(4).concat('example.com'), hostedZone: ZONE } }),
     path: 'Test/Api',
     prop: 'domain.name',
     says: ['has 255 characters; at most 253'],
@@ -252,14 +252,14 @@ const CASES: readonly Case[] = [
     build: api({ domain: { name: 'api.example.com', hostedZone: `/hostedzone/${ZONE}` } }),
     path: 'Test/Api',
     prop: 'domain.hostedZone',
-    says: [`give the id without '/hostedzone/' ('${ZONE}')`],
+    says: [`give the id without '/hostedzone/' ("${ZONE}")`],
   },
   {
     when: 'domain.hostedZone is neither a zone id nor a name',
     build: alb({ domain: { name: 'api.example.com', hostedZone: 'z-123' } }),
     path: 'Test/Web',
     prop: 'domain.hostedZone',
-    says: ["'z-123' is neither a hosted zone id nor a name", "'Z' and 1-31 upper-case letters or digits"],
+    says: ['"z-123" is neither a hosted zone id nor a name', "'Z' and 1-31 upper-case letters or digits"],
   },
   {
     when: 'domain.name is outside the hosted zone named',
