@@ -7,6 +7,7 @@ import {
 } from './api-gateway-ingress.js';
 import type { Cluster } from './cluster.js';
 import { normalizeContainerOptions, SEED_HEALTH_CHECK } from './container-options.js';
+import { type ApiGatewayDomainOptions, knownRegion, normalizeDomain } from './custom-domain.js';
 import type { Network } from './network.js';
 import {
   type BuiltService,
@@ -18,6 +19,7 @@ import { parseRouteKey } from './route-key.js';
 import type { Service } from './service.js';
 import { rejectRequestScaling } from './service-scaling.js';
 import { type PlannedService, planServices, type SeveralServicesEntry } from './several-services.js';
+import type { StackLayoutPlan } from './stack-layout.js';
 import { requireThrottledRoutesExist } from './stage-throttle.js';
 import { withPropPrefix } from './validate.js';
 
@@ -62,7 +64,24 @@ export interface ApiGatewayFargateServiceProps extends FargatePatternProps {
    * }
    */
   readonly services?: Readonly<Record<string, ApiGatewayServiceOptions>>;
+  /**
+   * HTTPS on a domain of your own, in `ApiGatewayStack`: a regional custom domain name (TLS 1.2)
+   * mapping the `$default` stage, a Route 53 alias record in the hosted zone, and a new ACM
+   * certificate validated by DNS unless you give `certificate`. The parent's `ApiGatewayUri`
+   * becomes `https://<name>`, and a `DomainName` output names the domain. With
+   * `disableExecuteApiEndpoint` the default `execute-api` endpoint is off.
+   * @default - the default `execute-api` endpoint only
+   * @example { name: 'api.example.com', hostedZone: 'Z0123456789ABCDEFGHIJ' }
+   * @example { name: 'api.example.com', hostedZone: 'example.com', certificate: 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789', disableExecuteApiEndpoint: true }
+   * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-custom-domain-names.html
+   */
+  readonly domain?: ApiGatewayDomainOptions;
 }
+
+const API_OUTPUTS = {
+  ApiGatewayUri: 'The URL of the API',
+  DomainName: 'The custom domain name of the API',
+};
 
 /**
  * Seed pattern 1: API Gateway HTTP API → VPC link → Cloud Map (SRV records) → ECS service on
@@ -110,8 +129,13 @@ export class ApiGatewayFargateService extends FargatePatternBase {
   /** Every service by name (the one service under its `serviceName`). */
   readonly services: Readonly<Record<string, Service>>;
   readonly apiGateway: ApiGatewayIngress;
-  /** The public URL of the API (`ApiGatewayUri`), as the parent stack sees it. */
+  /**
+   * The public URL of the API (`ApiGatewayUri`), as the parent stack sees it: `https://<name>`
+   * with a `domain`.
+   */
   readonly apiGatewayUri: string;
+  /** With a `domain`: its name (the `DomainName` output), as the parent stack sees it. */
+  readonly domainName?: string;
 
   constructor(scope: Construct, id: string, props: ApiGatewayFargateServiceProps = {}) {
     super(scope, id);
@@ -122,6 +146,9 @@ export class ApiGatewayFargateService extends FargatePatternBase {
         ? ['$default']
         : Object.values(props.services).flatMap((s) => s.routes ?? []);
     requireThrottledRoutesExist(apiOwner, 'throttle', api.throttle, routeKeys);
+    if (props.domain !== undefined) {
+      normalizeDomain(this, 'domain', props.domain, 'api-gateway', knownRegion(this));
+    }
     const variant: PatternVariant = {
       defaultNetwork: { profile: 'low-cost' },
       tasksInPrivateSubnets: false,
@@ -148,6 +175,7 @@ export class ApiGatewayFargateService extends FargatePatternBase {
         ...props.apiGateway,
         vpcId: plan.importValue(part, vpcPart, 'VpcId', 'The VPC of the VPC link'),
         subnetIds: plan.importList(part, vpcPart, 'PublicSubnetIds', 'Subnets for the VPC link'),
+        domain: props.domain,
       });
       for (const service of planned.filter((s) => s.isPublic)) {
         const { part: servicePart, service: ecs } = built.get(service.name) as BuiltService;
@@ -172,7 +200,7 @@ export class ApiGatewayFargateService extends FargatePatternBase {
           routeKeys: service.options.routes ?? [],
         });
       }
-      plan.publish(part, this.apiGateway.outputs, { ApiGatewayUri: 'The URL of the API' });
+      plan.publish(part, this.apiGateway.outputs, API_OUTPUTS);
       this.network = foundation.network;
       this.cluster = foundation.cluster;
       this.services = Object.fromEntries(
@@ -184,6 +212,7 @@ export class ApiGatewayFargateService extends FargatePatternBase {
         'ApiGatewayUri',
         'The URL at which the public services receive traffic',
       );
+      this.domainName = this.domainOutput(plan, part, props);
       return;
     }
     rejectRequestScaling(this.node.path, 'service', props.service?.scaling, API_GATEWAY_NO_LB);
@@ -210,8 +239,9 @@ export class ApiGatewayFargateService extends FargatePatternBase {
         'ARN of the Cloud Map service',
       ),
       containerPort: core.service.settings.containerPort,
+      domain: props.domain,
     });
-    plan.publish(part, this.apiGateway.outputs, { ApiGatewayUri: 'The URL of the API' });
+    plan.publish(part, this.apiGateway.outputs, API_OUTPUTS);
     this.network = core.network;
     this.cluster = core.cluster;
     this.service = core.service;
@@ -221,6 +251,17 @@ export class ApiGatewayFargateService extends FargatePatternBase {
       'ApiGatewayUri',
       'The URL at which the Fargate service receives traffic',
     );
+    this.domainName = this.domainOutput(plan, part, props);
+  }
+
+  /** The parent's `DomainName` output, with a domain. */
+  private domainOutput(
+    plan: StackLayoutPlan,
+    part: Construct,
+    props: ApiGatewayFargateServiceProps,
+  ): string | undefined {
+    if (props.domain === undefined) return undefined;
+    return plan.outputInParent(part, 'DomainName', 'The custom domain name clients use');
   }
 }
 

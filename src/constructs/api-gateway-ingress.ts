@@ -1,9 +1,27 @@
 import { createHash } from 'node:crypto';
-import { CfnApi, CfnIntegration, CfnRoute, CfnStage, CfnVpcLink } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  CfnApi,
+  CfnApiMapping,
+  CfnDomainName,
+  CfnIntegration,
+  CfnRoute,
+  CfnStage,
+  CfnVpcLink,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { CfnSecurityGroup, CfnSecurityGroupIngress } from 'aws-cdk-lib/aws-ec2';
 import { CfnLogGroup } from 'aws-cdk-lib/aws-logs';
+import type { CfnRecordSet } from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { PropsValidationError } from '../errors.js';
+import {
+  type ApiGatewayDomainOptions,
+  domainAliasRecord,
+  domainCertificate,
+  domainUrl,
+  knownRegion,
+  type NormalizedDomain,
+  normalizeDomain,
+} from './custom-domain.js';
 import { acknowledgeNag } from './nag.js';
 import { parseRouteKey, routeLogicalId } from './route-key.js';
 import {
@@ -105,6 +123,14 @@ export interface ApiGatewayIngressProps extends ApiGatewayOptions {
    * @example service.cloudMapServiceArn
    */
   readonly cloudMapServiceArn?: string;
+  /**
+   * A domain of your own for the API: a regional `ApiDomain` (TLS 1.2) with an `ApiMapping` of
+   * the `$default` stage, a Route 53 alias `AliasRecord`, and a `Certificate` unless you give one.
+   * `ApiGatewayUri` becomes `https://<name>`. See {@link ApiGatewayDomainOptions}.
+   * @default - the default endpoint only
+   * @example { name: 'api.example.com', hostedZone: 'Z0123456789ABCDEFGHIJ' }
+   */
+  readonly domain?: ApiGatewayDomainOptions;
 }
 
 /** A service with routes of its own on an HTTP API; see {@link ApiGatewayIngress.addService}. */
@@ -215,7 +241,16 @@ export class ApiGatewayIngress extends Construct {
   /** The seed's `$default` route (absent when services are added with {@link addService}). */
   readonly route?: CfnRoute;
   readonly logGroup: CfnLogGroup;
-  /** Values to publish as stack outputs, named as in the seeds: `ApiGatewayUri`. */
+  /** With a `domain`: the custom domain name, its API mapping and alias record. */
+  readonly domain?: {
+    readonly domainName: CfnDomainName;
+    readonly apiMapping: CfnApiMapping;
+    readonly record: CfnRecordSet;
+  };
+  /**
+   * Values to publish as stack outputs, named as in the seeds: `ApiGatewayUri` (`https://<name>`
+   * with a domain) and, with a domain, `DomainName`.
+   */
   readonly outputs: Readonly<Record<string, string>>;
   private readonly timeoutInMillis: number;
   private readonly throttle: NormalizedStageThrottle;
@@ -235,8 +270,17 @@ export class ApiGatewayIngress extends Construct {
     if (props.containerPort !== undefined) {
       requireIntegerInRange(this, 'containerPort', props.containerPort, 1, 65535);
     }
+    const domain =
+      props.domain === undefined
+        ? undefined
+        : normalizeDomain(this, 'domain', props.domain, 'api-gateway', knownRegion(this));
 
-    this.api = new CfnApi(this, 'ApiGateway', { name: o.apiName, protocolType: 'HTTP' });
+    this.api = new CfnApi(this, 'ApiGateway', {
+      name: o.apiName,
+      protocolType: 'HTTP',
+      // Applies to every stage; the $default stage auto-deploys, so it takes effect (§2.4).
+      disableExecuteApiEndpoint: domain?.disableExecuteApiEndpoint ? true : undefined,
+    });
     const securityGroup = new CfnSecurityGroup(this, 'ApiGatewaySecurityGroup', {
       groupDescription: 'VPC link of the API Gateway: the only way in to the service',
       vpcId: props.vpcId,
@@ -289,7 +333,44 @@ export class ApiGatewayIngress extends Construct {
       });
     }
     this.apiEndpoint = this.api.attrApiEndpoint;
-    this.outputs = { ApiGatewayUri: this.apiEndpoint };
+    if (domain) {
+      this.domain = this.createDomain(domain);
+      this.outputs = {
+        ApiGatewayUri: domainUrl(domain, this.domain.record, this.apiEndpoint),
+        DomainName: domain.name,
+      };
+    } else {
+      this.outputs = { ApiGatewayUri: this.apiEndpoint };
+    }
+  }
+
+  /**
+   * The custom domain (docs/reference/aws-behavior-2.md §2.1-2.3): `ApiDomain`, REGIONAL with
+   * `TLS_1_2` ("the only supported TLS version" for HTTP APIs), the `$default` stage mapped at the
+   * root (no `ApiMappingKey`, so the URL has no stage segment), and the alias record to the
+   * domain's regional name.
+   */
+  private createDomain(domain: NormalizedDomain) {
+    const domainName = new CfnDomainName(this, 'ApiDomain', {
+      domainName: domain.name,
+      domainNameConfigurations: [
+        {
+          certificateArn: domainCertificate(this, domain),
+          endpointType: 'REGIONAL',
+          securityPolicy: 'TLS_1_2',
+        },
+      ],
+    });
+    const apiMapping = new CfnApiMapping(this, 'ApiMapping', {
+      apiId: this.api.ref,
+      domainName: domainName.ref,
+      stage: this.stage.ref,
+    });
+    const record = domainAliasRecord(this, domain, {
+      dnsName: domainName.attrRegionalDomainName,
+      hostedZoneId: domainName.attrRegionalHostedZoneId,
+    });
+    return { domainName, apiMapping, record };
   }
 
   /**

@@ -3,6 +3,7 @@ export * from './api-gateway-ingress.js';
 export * from './cluster.js';
 export * from './container-image.js';
 export * from './container-options.js';
+export * from './custom-domain.js';
 export * from './listener-action.js';
 export * from './listener-rule.js';
 export * from './load-balanced-fargate-service.js';

@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { PropsValidationError } from '../errors.js';
 import type { Cluster } from './cluster.js';
 import { normalizeContainerOptions } from './container-options.js';
+import { type DomainOptions, knownRegion, normalizeDomain } from './custom-domain.js';
 import {
   type FixedResponseOptions,
   fixedResponseAction,
@@ -54,9 +55,23 @@ export interface LoadBalancedFargateServiceProps extends FargatePatternProps {
    * The public Application Load Balancer.
    * @default - the seed's ALB: HTTP on 80, idle timeout 30 s, health check '/' every 6 s,
    * deregistration delay 0
-   * @example { certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abcd' }
+   * @example { idleTimeoutSeconds: 60, healthCheck: { path: '/health' } }
    */
   readonly loadBalancer?: LoadBalancerOptions;
+  /**
+   * HTTPS on a domain of your own, next to the load balancer (`ServiceStack`, or
+   * `LoadBalancerStack` with several services): an HTTPS listener on 443 with AWS's recommended
+   * TLS policy (`ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09`) that the listener rules attach to,
+   * port 80 redirecting to it (301), a Route 53 alias record in the hosted zone, and a new ACM
+   * certificate validated by DNS unless you give `certificate`. The parent's `LoadBalancerUri`
+   * becomes `https://<name>`, and a `DomainName` output names the domain. It replaces
+   * `loadBalancer.certificateArn`, which stays for a name whose DNS is outside Route 53; not both.
+   * @default - HTTP on the load balancer's own name
+   * @example { name: 'api.example.com', hostedZone: 'Z0123456789ABCDEFGHIJ' }
+   * @example { name: 'www.example.com', hostedZone: 'example.com', certificate: 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789' }
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/create-https-listener.html
+   */
+  readonly domain?: DomainOptions;
   /**
    * Several services behind the one load balancer, by name (instead of `service`). Each has its
    * own container, size, count, health check, environment and image, its own nested stack
@@ -91,6 +106,11 @@ export interface LoadBalancedFargateServiceProps extends FargatePatternProps {
    */
   readonly listenerRules?: ListenerActionRule[];
 }
+
+const LOAD_BALANCER_OUTPUTS = {
+  LoadBalancerUri: 'The URL of the public load balancer',
+  DomainName: 'The custom domain name of the load balancer',
+};
 
 /** The default answer of a listener with several services and no `defaultService`. */
 export const DEFAULT_NOT_FOUND: FixedResponseOptions = {
@@ -160,12 +180,27 @@ export class LoadBalancedFargateService extends FargatePatternBase {
   /** Every service by name (the one service under its `serviceName`). */
   readonly services: Readonly<Record<string, Service>>;
   readonly loadBalancer: LoadBalancerIngress;
-  /** The public URL of the load balancer (`LoadBalancerUri`), as the parent stack sees it. */
+  /**
+   * The public URL of the load balancer (`LoadBalancerUri`), as the parent stack sees it:
+   * `https://<name>` with a `domain`.
+   */
   readonly loadBalancerUri: string;
+  /** With a `domain`: its name (the `DomainName` output), as the parent stack sees it. */
+  readonly domainName?: string;
 
   constructor(scope: Construct, id: string, props: LoadBalancedFargateServiceProps = {}) {
     super(scope, id);
     normalizeLoadBalancerOptions(`${this.node.path}/LoadBalancer`, props.loadBalancer);
+    if (props.domain !== undefined) {
+      normalizeDomain(this, 'domain', props.domain, 'load-balancer', knownRegion(this));
+      if (props.loadBalancer?.certificateArn !== undefined) {
+        throw new PropsValidationError(
+          this.node.path,
+          'loadBalancer.certificateArn',
+          'is given next to domain; give the certificate once, as domain.certificate (loadBalancer.certificateArn is for a name whose DNS is outside Route 53).',
+        );
+      }
+    }
     if (props.services !== undefined) {
       const built = this.buildSeveral(props, props.services);
       this.loadBalancer = built.loadBalancer;
@@ -174,6 +209,7 @@ export class LoadBalancedFargateService extends FargatePatternBase {
       this.cluster = built.cluster;
       this.service = Object.values(built.services)[0] as Service;
       this.loadBalancerUri = built.uri;
+      this.domainName = built.domainName;
       return;
     }
     for (const prop of ['defaultService', 'defaultResponse', 'listenerRules'] as const) {
@@ -198,15 +234,14 @@ export class LoadBalancedFargateService extends FargatePatternBase {
           subnetIds: subnets.publicSubnetIds,
           serviceSecurityGroupId: service.securityGroupId,
           containerPort: service.settings.containerPort,
+          domain: props.domain,
         });
         service.addLoadBalancerTarget(ingress.target);
       },
     });
     if (!ingress) throw new Error('internal: load balancer was not created');
     this.loadBalancer = ingress;
-    core.plan.publish(core.servicePart, ingress.outputs, {
-      LoadBalancerUri: 'The URL of the public load balancer',
-    });
+    core.plan.publish(core.servicePart, ingress.outputs, LOAD_BALANCER_OUTPUTS);
     this.network = core.network;
     this.cluster = core.cluster;
     this.service = core.service;
@@ -216,6 +251,13 @@ export class LoadBalancedFargateService extends FargatePatternBase {
       'LoadBalancerUri',
       'The URL at which the Fargate service receives traffic',
     );
+    if (props.domain !== undefined) {
+      this.domainName = core.plan.outputInParent(
+        core.servicePart,
+        'DomainName',
+        'The custom domain name clients use',
+      );
+    }
   }
 
   private buildSeveral(
@@ -227,6 +269,7 @@ export class LoadBalancedFargateService extends FargatePatternBase {
     network: Network;
     cluster: Cluster;
     uri: string;
+    domainName?: string;
   } {
     if (props.service !== undefined) {
       throw new PropsValidationError(
@@ -253,10 +296,11 @@ export class LoadBalancedFargateService extends FargatePatternBase {
       ...props.loadBalancer,
       vpcId: plan.importValue(part, vpcPart, 'VpcId', 'The VPC of the load balancer'),
       subnetIds: plan.importList(part, vpcPart, 'PublicSubnetIds', 'Public subnets for the load balancer'),
+      domain: props.domain,
     });
     const targetGroups = new Map<string, CfnTargetGroup>();
     const published: Record<string, string> = {
-      LoadBalancerUri: ingress.url,
+      ...ingress.outputs,
       LoadBalancerSecurityGroup: ingress.securityGroup.ref,
     };
     for (const service of planned.services.filter((s) => s.isPublic)) {
@@ -276,7 +320,7 @@ export class LoadBalancedFargateService extends FargatePatternBase {
     for (const rule of planned.rules) ingress.addRule(rule.priority, rule.conditions, actionOf(rule.target));
     ingress.setDefaultAction(actionOf(planned.defaultTarget));
     plan.publish(part, published, {
-      LoadBalancerUri: 'The URL of the public load balancer',
+      ...LOAD_BALANCER_OUTPUTS,
       LoadBalancerSecurityGroup: "The load balancer's security group",
       ...Object.fromEntries(
         planned.services.map((s) => [`${s.id}TargetGroupArn`, `The target group of ${s.name}`]),
@@ -330,7 +374,12 @@ export class LoadBalancedFargateService extends FargatePatternBase {
       'LoadBalancerUri',
       'The URL at which the public services receive traffic',
     );
+    const domainName =
+      props.domain === undefined
+        ? undefined
+        : plan.outputInParent(part, 'DomainName', 'The custom domain name clients use');
     return {
+      domainName,
       loadBalancer: ingress,
       services: Object.fromEntries(
         Object.keys(services).map((name) => [name, built.get(name)?.service as Service]),

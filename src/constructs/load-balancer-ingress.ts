@@ -6,8 +6,17 @@ import {
   CfnLoadBalancer,
   CfnTargetGroup,
 } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import type { CfnRecordSet } from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { PropsValidationError } from '../errors.js';
+import {
+  type DomainOptions,
+  domainAliasRecord,
+  domainCertificate,
+  domainUrl,
+  knownRegion,
+  normalizeDomain,
+} from './custom-domain.js';
 import { acknowledgeNag } from './nag.js';
 import { type PropsOwner, requireIntegerInRange, requireListLength, requireName } from './validate.js';
 
@@ -27,6 +36,14 @@ export interface TargetHealthCheckOptions {
   readonly healthyHttpCodes?: string;
 }
 
+/**
+ * The TLS policy of Wharf's HTTPS listeners: the one AWS recommends today, TLS 1.3 and 1.2 with
+ * hybrid post-quantum key exchange (docs/reference/aws-behavior-2.md §3.2; "AWS recommends …
+ * ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09", https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html).
+ * A listener without `SslPolicy` would get `ELBSecurityPolicy-2016-08`, which allows TLS 1.0.
+ */
+export const RECOMMENDED_SSL_POLICY = 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09';
+
 /** Options of the load balancer ingress that a pattern user may set. */
 export interface LoadBalancerOptions {
   /**
@@ -35,9 +52,12 @@ export interface LoadBalancerOptions {
    */
   readonly idleTimeoutSeconds?: number;
   /**
-   * ACM certificate ARN: adds an HTTPS listener on 443 (TLS policy
-   * `ELBSecurityPolicy-TLS13-1-2-2021-06`) and turns the port 80 listener into a redirect to it.
-   * @default - HTTP on port 80 only
+   * ACM certificate ARN for HTTPS on a name whose DNS you manage outside Route 53 (you point it
+   * at the load balancer yourself): adds an HTTPS listener on 443 (TLS policy
+   * {@link RECOMMENDED_SSL_POLICY}) and turns the port 80 listener into a redirect to it. For a
+   * name in a Route 53 hosted zone use the pattern's `domain` instead (it also writes the alias
+   * record and can create the certificate); not both.
+   * @default - HTTP on port 80 only (HTTPS with `domain`)
    * @example 'arn:aws:acm:us-east-1:123456789012:certificate/abcd-1234'
    */
   readonly certificateArn?: string;
@@ -72,6 +92,14 @@ export interface LoadBalancerIngressProps extends LoadBalancerOptions {
   readonly serviceSecurityGroupId?: string;
   /** The container port (the target group's port). @default - with serviceSecurityGroupId only @example 80 */
   readonly containerPort?: number;
+  /**
+   * A domain of your own: HTTPS on 443 with its certificate (a new ACM `Certificate` validated
+   * by DNS unless you give one), port 80 redirecting to it, and a Route 53 alias `AliasRecord`
+   * to the load balancer; `LoadBalancerUri` becomes `https://<name>`. Not with `certificateArn`.
+   * @default - no domain
+   * @example { name: 'api.example.com', hostedZone: 'Z0123456789ABCDEFGHIJ' }
+   */
+  readonly domain?: DomainOptions;
 }
 
 /** {@link LoadBalancerOptions} with defaults applied. */
@@ -153,7 +181,8 @@ export function normalizeLoadBalancerOptions(
  * accepts traffic from the ALB on the container port only.
  *
  * Resources: `PublicLoadBalancerSG`, `PublicLoadBalancer`, `PublicLoadBalancerListener`,
- * (`PublicLoadBalancerHttpsListener`), `ServiceTargetGroup`, `ServiceIngressfromLoadBalancer`.
+ * (`PublicLoadBalancerHttpsListener`), `ServiceTargetGroup`, `ServiceIngressfromLoadBalancer` and,
+ * with a domain, `AliasRecord` (and `Certificate` when none is given).
  * Connect the service with `service.addLoadBalancerTarget(ingress.target)`.
  *
  * **Cost** (us-east-1): $0.0225 per ALB-hour (~$16.43/month) plus $0.008 per LCU-hour, and each
@@ -172,14 +201,21 @@ export function normalizeLoadBalancerOptions(
  * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/introduction.html
  */
 export class LoadBalancerIngress extends Construct {
-  /** The URL clients use: `http://<dns>` or, with a certificate, `https://<dns>`. */
+  /**
+   * The URL clients use: `http://<dns>`; with a certificate `https://<dns>`; with a domain
+   * `https://<name>`.
+   */
   readonly url: string;
   /** Escape hatches. */
   readonly loadBalancer: CfnLoadBalancer;
   /** The seed's one target group (absent when target groups are added with {@link addTargetGroup}). */
   readonly targetGroup?: CfnTargetGroup;
   readonly listener: CfnListener;
+  /** The HTTPS listener on 443, with a certificate or a domain. */
+  readonly httpsListener?: CfnListener;
   readonly securityGroup: CfnSecurityGroup;
+  /** With a `domain`: its Route 53 alias record. */
+  readonly aliasRecord?: CfnRecordSet;
   /**
    * What the ECS service registers in: pass to {@link Service.addLoadBalancerTarget}. With
    * target groups of your own, pass their ARN with these `dependsOn` (the listeners and rules).
@@ -190,7 +226,7 @@ export class LoadBalancerIngress extends Construct {
     /** The seed target group's request count label (see {@link resourceLabelOf}). */
     readonly resourceLabel?: string;
   };
-  /** Values to publish as stack outputs: `LoadBalancerUri`. */
+  /** Values to publish as stack outputs: `LoadBalancerUri` and, with a domain, `DomainName`. */
   readonly outputs: Readonly<Record<string, string>>;
   private readonly options: NormalizedLoadBalancerOptions;
   private readonly vpcId: string;
@@ -215,7 +251,18 @@ export class LoadBalancerIngress extends Construct {
         ? { port: props.containerPort, groupId: props.serviceSecurityGroupId }
         : undefined;
     if (single) requireIntegerInRange(this, 'containerPort', single.port, 1, 65535);
-    const https = o.certificateArn !== undefined;
+    const domain =
+      props.domain === undefined
+        ? undefined
+        : normalizeDomain(this, 'domain', props.domain, 'load-balancer', knownRegion(this));
+    if (domain && o.certificateArn !== undefined) {
+      throw new PropsValidationError(
+        this.node.path,
+        'certificateArn',
+        'is given next to domain; give the certificate once, as domain.certificate (certificateArn is for a name whose DNS is outside Route 53).',
+      );
+    }
+    const https = o.certificateArn !== undefined || domain !== undefined;
     const ports = https ? [80, 443] : [80];
     this.vpcId = props.vpcId;
 
@@ -267,22 +314,23 @@ export class LoadBalancerIngress extends Construct {
       loadBalancerArn: this.loadBalancer.ref,
       port: 80,
       protocol: 'HTTP',
-      defaultActions: https
-        ? [{ type: 'redirect', redirectConfig: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } }]
-        : defaultActions,
+      defaultActions: https ? [HTTPS_REDIRECT] : defaultActions,
     });
     const dependsOn: CfnResource[] = [this.listener];
     this.rulesListener = this.listener;
     if (https) {
-      this.rulesListener = new CfnListener(this, 'PublicLoadBalancerHttpsListener', {
+      this.httpsListener = new CfnListener(this, 'PublicLoadBalancerHttpsListener', {
         loadBalancerArn: this.loadBalancer.ref,
         port: 443,
         protocol: 'HTTPS',
-        sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
-        certificates: [{ certificateArn: o.certificateArn }],
+        sslPolicy: RECOMMENDED_SSL_POLICY,
+        certificates: [
+          { certificateArn: domain ? domainCertificate(this, domain) : (o.certificateArn as string) },
+        ],
         defaultActions,
       });
-      dependsOn.push(this.rulesListener);
+      this.rulesListener = this.httpsListener;
+      dependsOn.push(this.httpsListener);
     }
     if (single) {
       new CfnSecurityGroupIngress(this, 'ServiceIngressfromLoadBalancer', {
@@ -299,8 +347,19 @@ export class LoadBalancerIngress extends Construct {
       dependsOn,
       resourceLabel: this.targetGroup && this.resourceLabelOf(this.targetGroup),
     };
-    this.url = `${https ? 'https' : 'http'}://${this.loadBalancer.attrDnsName}`;
-    this.outputs = { LoadBalancerUri: this.url };
+    const defaultUrl = `${https ? 'https' : 'http'}://${this.loadBalancer.attrDnsName}`;
+    if (domain) {
+      // §3.5: the alias names the load balancer's DNS name and canonical hosted zone.
+      this.aliasRecord = domainAliasRecord(this, domain, {
+        dnsName: this.loadBalancer.attrDnsName,
+        hostedZoneId: this.loadBalancer.attrCanonicalHostedZoneId,
+      });
+      this.url = domainUrl(domain, this.aliasRecord, defaultUrl);
+      this.outputs = { LoadBalancerUri: this.url, DomainName: domain.name };
+    } else {
+      this.url = defaultUrl;
+      this.outputs = { LoadBalancerUri: this.url };
+    }
   }
 
   /**
@@ -371,6 +430,22 @@ export class LoadBalancerIngress extends Construct {
     return this.defaultAction;
   }
 }
+
+/**
+ * Port 80's answer once there is HTTPS: a permanent redirect to the same host, path and query on
+ * HTTPS:443, as AWS's CloudFormation example writes it (docs/reference/aws-behavior-2.md §3.3).
+ */
+export const HTTPS_REDIRECT: CfnListener.ActionProperty = {
+  type: 'redirect',
+  redirectConfig: {
+    protocol: 'HTTPS',
+    port: '443',
+    host: '#{host}',
+    path: '/#{path}',
+    query: '#{query}',
+    statusCode: 'HTTP_301',
+  },
+};
 
 /** A forward of every request to one target group (weight 100). */
 export function forwardTo(targetGroup: CfnTargetGroup): CfnListener.ActionProperty {

@@ -335,6 +335,8 @@ describe('options that change the shape', () => {
         {
           Port: 443,
           Protocol: 'HTTPS',
+          // AWS's current recommendation (docs/reference/aws-behavior-2.md §3.2)
+          SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09',
           Certificates: [{ CertificateArn: certificateArn }],
           DefaultActions: [
             {
@@ -346,14 +348,30 @@ describe('options that change the shape', () => {
       );
     });
 
-    it('turns the port 80 listener into a permanent redirect to HTTPS', () => {
-      expectResource(httpsService, 'PublicLoadBalancerListener', 'AWS::ElasticLoadBalancingV2::Listener', {
+    it('turns the port 80 listener into a permanent redirect to HTTPS, keeping host, path and query', () => {
+      expect(resourceOf(httpsService, 'PublicLoadBalancerListener').Properties).toEqual({
+        LoadBalancerArn: ref('PublicLoadBalancer'),
         Port: 80,
         Protocol: 'HTTP',
         DefaultActions: [
-          { Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' } },
+          {
+            Type: 'redirect',
+            RedirectConfig: {
+              Protocol: 'HTTPS',
+              Port: '443',
+              Host: '#{host}',
+              Path: '/#{path}',
+              Query: '#{query}',
+              StatusCode: 'HTTP_301',
+            },
+          },
         ],
       });
+    });
+
+    it('creates no certificate and no DNS record: the DNS of that name is managed elsewhere', () => {
+      httpsService.resourceCountIs('AWS::CertificateManager::Certificate', 0);
+      httpsService.resourceCountIs('AWS::Route53::RecordSet', 0);
     });
 
     it('opens tcp/80 and tcp/443 to the internet, nothing else', () => {

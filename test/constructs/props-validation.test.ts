@@ -43,6 +43,10 @@ const alb = (props: LoadBalancedFargateServiceProps) => (stack: Stack) => {
   new LoadBalancedFargateService(stack, 'Web', props);
 };
 
+/** A hosted zone id and a certificate ARN in the shapes Route 53 and ACM give them. */
+const ZONE = 'Z0123456789ABCDEFGHIJ';
+const CERT = 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789';
+
 const CASES: readonly Case[] = [
   {
     when: 'cpu is 300 (not a Fargate CPU value)',
@@ -200,6 +204,129 @@ const CASES: readonly Case[] = [
     path: 'Test/Web/LoadBalancer',
     prop: 'certificateArn',
     says: ["'nope' is not allowed", 'an ACM certificate ARN'],
+  },
+  {
+    when: "domain.name has upper-case letters ('API.example.com')",
+    build: api({ domain: { name: 'API.example.com', hostedZone: ZONE } }),
+    path: 'Test/Api',
+    prop: 'domain.name',
+    says: ["'API.example.com' has upper-case letters", "'api.example.com'"],
+  },
+  {
+    when: 'domain.name ends with a dot',
+    build: alb({ domain: { name: 'api.example.com.', hostedZone: ZONE } }),
+    path: 'Test/Web',
+    prop: 'domain.name',
+    says: ['ends with a dot', "write it without ('api.example.com')"],
+  },
+  {
+    when: 'domain.name has a wildcard that is not the whole first label',
+    build: api({ domain: { name: 'api.*.example.com', hostedZone: ZONE } }),
+    path: 'Test/Api',
+    prop: 'domain.name',
+    says: ["has '*' in the label '*'", 'only be the whole first label (*.example.com)'],
+  },
+  {
+    when: 'domain.name has a label starting with a hyphen',
+    build: api({ domain: { name: '-api.example.com', hostedZone: ZONE } }),
+    path: 'Test/Api',
+    prop: 'domain.name',
+    says: ["the label '-api'", "not starting or ending with '-'"],
+  },
+  {
+    when: 'domain.name is longer than 253 characters',
+    build: api({ domain: { name: `${'a'.repeat(60)}.`.repeat(4).concat('example.com'), hostedZone: ZONE } }),
+    path: 'Test/Api',
+    prop: 'domain.name',
+    says: ['has 255 characters; at most 253'],
+  },
+  {
+    when: 'domain.name is a single label',
+    build: alb({ domain: { name: 'localhost', hostedZone: ZONE } }),
+    path: 'Test/Web',
+    prop: 'domain.name',
+    says: ['has one label'],
+  },
+  {
+    when: "domain.hostedZone is given as '/hostedzone/Z…'",
+    build: api({ domain: { name: 'api.example.com', hostedZone: `/hostedzone/${ZONE}` } }),
+    path: 'Test/Api',
+    prop: 'domain.hostedZone',
+    says: [`give the id without '/hostedzone/' ("${ZONE}")`],
+  },
+  {
+    when: 'domain.hostedZone is neither a zone id nor a name',
+    build: alb({ domain: { name: 'api.example.com', hostedZone: 'z-123' } }),
+    path: 'Test/Web',
+    prop: 'domain.hostedZone',
+    says: ['"z-123" is neither a hosted zone id nor a name', "'Z' and 1-31 upper-case letters or digits"],
+  },
+  {
+    when: 'domain.name is outside the hosted zone named',
+    build: api({ domain: { name: 'api.example.org', hostedZone: 'example.com', certificate: CERT } }),
+    path: 'Test/Api',
+    prop: 'domain.name',
+    says: ["'api.example.org' is outside its hosted zone 'example.com'", "ending in '.example.com'"],
+  },
+  {
+    when: 'domain has no certificate and its zone is only named (DNS validation needs the id)',
+    build: api({ domain: { name: 'api.example.com', hostedZone: 'example.com' } }),
+    path: 'Test/Api',
+    prop: 'domain.hostedZone',
+    says: [
+      "'example.com' is a zone name",
+      'list-hosted-zones-by-name --dns-name example.com',
+      'domain.certificate',
+    ],
+  },
+  {
+    when: 'domain has neither a certificate nor a hosted zone',
+    build: alb({ domain: { name: 'api.example.com' } }),
+    path: 'Test/Web',
+    prop: 'domain.hostedZone',
+    says: ["is not given (so it is the zone named 'example.com')", "the id ('Z…'"],
+  },
+  {
+    when: 'domain.certificate is not an ACM ARN',
+    build: alb({
+      domain: {
+        name: 'api.example.com',
+        hostedZone: ZONE,
+        certificate: 'arn:aws:iam::123456789012:server-certificate/api',
+      },
+    }),
+    path: 'Test/Web',
+    prop: 'domain.certificate',
+    says: [
+      'got "arn:aws:iam::123456789012:server-certificate/api"',
+      'arn:aws:acm:<region>:<account>:certificate/<id>',
+    ],
+  },
+  {
+    when: 'domain.disableExecuteApiEndpoint is given on the load balancer pattern',
+    build: alb({
+      domain: { name: 'api.example.com', hostedZone: ZONE, disableExecuteApiEndpoint: true } as never,
+    }),
+    path: 'Test/Web',
+    prop: 'domain.disableExecuteApiEndpoint',
+    says: ['applies to the API Gateway pattern only'],
+  },
+  {
+    when: 'domain has a key it does not know (certificateArn)',
+    build: api({ domain: { name: 'api.example.com', certificateArn: CERT } as never }),
+    path: 'Test/Api',
+    prop: 'domain.certificateArn',
+    says: ['is not a domain option', 'name, hostedZone, certificate, disableExecuteApiEndpoint'],
+  },
+  {
+    when: 'loadBalancer.certificateArn is given next to domain',
+    build: alb({
+      loadBalancer: { certificateArn: CERT },
+      domain: { name: 'api.example.com', hostedZone: ZONE },
+    }),
+    path: 'Test/Web',
+    prop: 'loadBalancer.certificateArn',
+    says: ['give the certificate once, as domain.certificate'],
   },
   {
     when: 'a secret is not an ARN',
