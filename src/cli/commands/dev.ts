@@ -268,6 +268,8 @@ function renderOutputs(cloud: LocalCloud): string {
     lines.push(
       `  ${endpoint.kind === 'cloud-map' ? 'Cloud Map API' : `${endpoint.kind} ${endpoint.name}`}${endpoint.listener ? ` (${endpoint.listener})` : ''}: ${endpoint.url}`,
     );
+    // HTTPS on a name only this run serves: how to reach it (the CA was printed once above).
+    if (endpoint.https) lines.push(`    ${endpoint.https.curl}`);
   }
   lines.push(`Logs: ${relative(process.cwd(), cloud.logDir) || '.'}`, '');
   return lines.join('\n');
