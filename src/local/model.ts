@@ -112,7 +112,7 @@ export const EMULATED_WITH_LIMITS: Readonly<Record<string, EmulationLimit>> = {
   // Its names are what the local CA signs for; ownership is not validated, and only clients that
   // trust the local CA accept the certificate.
   'AWS::CertificateManager::Certificate': {
-    note: "its names get a certificate from Wharf's local certificate authority instead (no DNS validation; clients must trust that CA, as `wharf dev` prints)",
+    note: "its names get a certificate from Wharf's local certificate authority instead (no DNS validation; clients must trust that CA, as wharf dev prints)",
   },
 };
 
