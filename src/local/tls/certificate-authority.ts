@@ -79,11 +79,16 @@ export class LocalCertificateAuthority {
   static openOrCreate(dir: string = caDirectory(), now: Date = new Date()): LocalCertificateAuthority {
     let created = false;
     if (!exists(join(dir, CA_FILES.key))) {
-      mkdirSync(dirname(dir), { recursive: true, mode: 0o700 });
-      const staging = mkdtempSync(`${dir}.tmp-`);
-      const made = makeCa(now);
-      writeFileSync(join(staging, CA_FILES.key), made.keyPem, { mode: 0o600, flag: 'wx' });
-      writeFileSync(join(staging, CA_FILES.certificate), made.certificatePem, { mode: 0o644, flag: 'wx' });
+      let staging: string;
+      try {
+        mkdirSync(dirname(dir), { recursive: true, mode: 0o700 });
+        staging = mkdtempSync(`${dir}.tmp-`);
+        const made = makeCa(now);
+        writeFileSync(join(staging, CA_FILES.key), made.keyPem, { mode: 0o600, flag: 'wx' });
+        writeFileSync(join(staging, CA_FILES.certificate), made.certificatePem, { mode: 0o644, flag: 'wx' });
+      } catch (error) {
+        throw unusable(dir, `it cannot be created: ${(error as Error).message}`, error);
+      }
       try {
         renameSync(staging, dir);
         created = true;

@@ -88,3 +88,15 @@ describe('LocalCertificateAuthority', () => {
     );
   });
 });
+
+describe('LocalCertificateAuthority where it cannot be made', () => {
+  it('says which folder could not be created and how to choose another', () => {
+    const root = mkdtempSync(join(tmpdir(), 'wharf-ca-test-'));
+    roots.push(root);
+    // A file where the CA's parent folder should be.
+    writeFileSync(join(root, 'not-a-folder'), '');
+    expect(() => LocalCertificateAuthority.openOrCreate(join(root, 'not-a-folder', 'ca'))).toThrow(
+      /cannot be created: .*set WHARF_CA_DIR to another folder/,
+    );
+  });
+});
