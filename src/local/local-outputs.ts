@@ -21,7 +21,8 @@ export function localOutputs(
   const addDomain = (name: string, port: string) => {
     if (name.startsWith('*.')) return;
     const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    domains.push([new RegExp(`https://${escaped}(?![\\w.:-])`, 'gi'), `https://${name}:${port}`]);
+    // A record's `Ref` keeps a trailing dot as written (`https://api.example.com./x`): same name.
+    domains.push([new RegExp(`https://${escaped}\\.?(?![\\w.:-])`, 'gi'), `https://${name}:${port}`]);
   };
   for (const endpoint of endpoints) {
     if (endpoint.kind === 'custom-domain') addDomain(endpoint.name, new URL(endpoint.url).port);

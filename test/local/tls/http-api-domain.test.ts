@@ -145,6 +145,8 @@ describe('local HTTP API custom domain (aws-behavior-2.md §2)', () => {
     const outputs = localOutputs(model, endpoints);
     expect(outputs.ApiUrl).toBe(`https://api.example.com:${port}`);
     expect(outputs.OrdersUrl).toBe(`https://api.example.com:${port}/orders/v1`);
+    // Ref of a record named with a trailing dot keeps it; the URL is the same name.
+    expect(outputs.AliasUrl).toBe(`https://api.example.com:${port}/health`);
     expect(outputs.ExecuteApiUrl).toBe(apis.get('shop')?.url);
     const endpoint = endpoints.find((e) => e.kind === 'custom-domain' && e.name === 'api.example.com');
     expect(endpoint?.https?.curl).toBe(
