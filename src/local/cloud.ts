@@ -63,8 +63,8 @@ export interface LocalCloudOptions extends TemplateSource {
    */
   readonly passEnv?: readonly string[];
   /**
-   * First local port for the ingresses (HTTP APIs, then ALB listeners, in template order); each
-   * further ingress takes the next port. @default - free ports
+   * First local port for the ingresses (ALB listeners, then HTTP APIs, then custom domains, in
+   * template order); each further ingress takes the next port. @default - free ports
    */
   readonly port?: number;
   /** Folder for log files, one sub-folder per log group. @default '<app folder>/.wharf/logs' */
