@@ -17,7 +17,7 @@ import { WharfError } from '../errors.js';
 import { type IoHost, SILENT_IO } from '../io/io-host.js';
 import { resolveApp } from '../template/evaluate.js';
 import type { PlainValue } from '../template/resolved.js';
-import { startHttpApi } from './apigateway/server.js';
+import { type HttpApiEmulator, startHttpApi } from './apigateway/server.js';
 import { startAutoscaling } from './autoscaling/local-autoscaling.js';
 import { type Clock, SYSTEM_CLOCK } from './clock.js';
 import { CloudMapRegistry } from './cloudmap/registry.js';
@@ -31,6 +31,7 @@ import type { EcsServiceConfig, TaskDefinitionConfig } from './ecs/types.js';
 import { processRuntimeVolumeWarnings } from './ecs/volume-warnings.js';
 import { startLoadBalancer } from './elb/load-balancer.js';
 import { TargetGroup } from './elb/target-group.js';
+import { httpsAccess, openLocalCa, startCustomDomains } from './https-wiring.js';
 import { LocalImageBuilds } from './image-builds.js';
 import { localOutputs } from './local-outputs.js';
 import { LogFiles } from './log-files.js';
@@ -62,8 +63,8 @@ export interface LocalCloudOptions extends TemplateSource {
    */
   readonly passEnv?: readonly string[];
   /**
-   * First local port for the ingresses (HTTP APIs, then ALB listeners, in template order); each
-   * further ingress takes the next port. @default - free ports
+   * First local port for the ingresses (ALB listeners, then HTTP APIs, then custom domains, in
+   * template order); each further ingress takes the next port. @default - free ports
    */
   readonly port?: number;
   /** Folder for log files, one sub-folder per log group. @default '<app folder>/.wharf/logs' */
@@ -92,6 +93,8 @@ export interface LocalCloudOptions extends TemplateSource {
    * @default 1
    */
   readonly clockSpeed?: number;
+  /** The local certificate authority's folder (HTTPS). @default - `$WHARF_CA_DIR`, else `~/.local/share/wharf/ca` */
+  readonly caDir?: string;
   /**
    * How many times faster than `clock` target tracking's alarm periods and cooldowns run
    * (`--scaling-speed`): at 60, a 60 s datapoint takes a second and a 300 s cooldown 5 s.
@@ -102,7 +105,7 @@ export interface LocalCloudOptions extends TemplateSource {
 
 /** One ingress URL, in place of a stack output on AWS. */
 export interface LocalEndpoint {
-  readonly kind: 'api-gateway' | 'load-balancer' | 'cloud-map';
+  readonly kind: 'api-gateway' | 'load-balancer' | 'cloud-map' | 'custom-domain';
   /** The API or load balancer name. */
   readonly name: string;
   readonly url: string;
@@ -110,6 +113,15 @@ export interface LocalEndpoint {
   readonly awsValue?: string;
   /** A load balancer's listener on AWS, protocol and port (`HTTP:80`), served locally at `url`. */
   readonly listener?: string;
+  /**
+   * HTTPS endpoints: the local CA to trust, the name to ask for (SNI and `Host`; it resolves to
+   * 127.0.0.1 only when the client is told so) and a curl line that does both. @default - plain HTTP
+   */
+  readonly https?: { readonly caFile: string; readonly serverName: string; readonly curl: string };
+  /** The path `--once` probes. @default '/' */
+  readonly probePath?: string;
+  /** False for an endpoint that answers 404 by design (`DisableExecuteApiEndpoint`). @default true */
+  readonly probe?: boolean;
 }
 
 /** A running local cloud. */
@@ -273,6 +285,8 @@ async function startModel(
   let nextPort = options.port;
   const takePort = () => (nextPort === undefined ? 0 : nextPort++);
 
+  // The local CA, when something serves HTTPS (printed once with how to trust it).
+  const ca = openLocalCa(model, io, options.caDir);
   // Target groups, and the load balancers in front of them.
   const targetGroups = new Map(
     model.targetGroups.map((config) => [config.arn, new TargetGroup(config, { clock })]),
@@ -290,6 +304,7 @@ async function startModel(
         onBlocked,
         accessLog: (line: string) =>
           logFiles.append(join(logDir, 'elb', logGroupFolder(config.name), 'access.log'), line),
+        issueCertificate: ca && ((names) => ca.issue(names)),
       },
       { ports, sourceIp: eni.privateIp },
     );
@@ -301,11 +316,13 @@ async function startModel(
         url: listener.url,
         awsValue: config.dnsName,
         listener: `${listener.protocol}:${listener.awsPort}`,
+        ...(ca && listener.certificateNames ? { https: httpsAccess(ca, listener.url) } : {}),
       });
     }
   }
 
   // HTTP APIs, reaching tasks through their VPC links.
+  const emulators = new Map<string, HttpApiEmulator>();
   for (const config of model.httpApis) {
     const vpcLinkSourceIps: Record<string, string> = {};
     for (const link of config.vpcLinks) {
@@ -328,13 +345,19 @@ async function startModel(
       { port: takePort(), vpcLinkSourceIps, discoveryCacheMs: options.discoveryCacheMs ?? 0 },
     );
     cleanups.push(() => running.close());
+    emulators.set(config.id, running.emulator);
     endpoints.push({
       kind: 'api-gateway',
       name: config.name,
       url: running.url,
       awsValue: config.awsEndpoint,
+      ...(config.disableExecuteApiEndpoint ? { probe: false } : {}),
     });
   }
+  // Their custom domains, over HTTPS, each on the next port.
+  await startCustomDomains(model, emulators, ca, takePort, endpoints, (domain) =>
+    cleanups.push(() => domain.close()),
+  );
 
   // Task-to-task: Docker networks per VPC and security group, and the Cloud Map DNS server.
   const dns = await startTaskDns(model, runtime, { runId, vpc, registry, io, onBlocked });

@@ -7,9 +7,10 @@
 
 import { TemplateError } from '../errors.js';
 import type { ResolvedApp, ResolvedResource } from '../template/resolved.js';
+import { resolveDomainNames } from './apigateway/domain-names.js';
 import { parseCloudMapServiceArn } from './apigateway/integration-target.js';
 import { resolveHttpApis } from './apigateway/resolve.js';
-import type { HttpApiConfig } from './apigateway/types.js';
+import type { DomainNameConfig, HttpApiConfig } from './apigateway/types.js';
 import { resolveScalableTargets } from './autoscaling/resolve.js';
 import type { ScalableTargetConfig } from './autoscaling/types.js';
 import { resolveDiscoveryServices, resolveNamespaces } from './cloudmap/resolve.js';
@@ -42,8 +43,14 @@ export const EMULATED_TYPES: ReadonlySet<string> = new Set([
   'AWS::ApiGatewayV2::Route',
   'AWS::ApiGatewayV2::Integration',
   'AWS::ApiGatewayV2::VpcLink',
+  // Custom domains: HTTPS on a loopback port of their own, API mappings by longest key.
+  'AWS::ApiGatewayV2::DomainName',
+  'AWS::ApiGatewayV2::ApiMapping',
   'AWS::ElasticLoadBalancingV2::LoadBalancer',
+  // HTTPS listeners serve TLS with certificates from Wharf's local CA (tls/).
   'AWS::ElasticLoadBalancingV2::Listener',
+  'AWS::ElasticLoadBalancingV2::ListenerCertificate',
+  'AWS::CertificateManager::Certificate',
   // Evaluated per request before the listener's default action (elb/listener-rules.ts).
   'AWS::ElasticLoadBalancingV2::ListenerRule',
   'AWS::ElasticLoadBalancingV2::TargetGroup',
@@ -65,8 +72,6 @@ export const EMULATED_TYPES: ReadonlySet<string> = new Set([
 /** Types that change request handling on AWS but are not emulated: a warning each (and a README line). */
 export const NOT_EMULATED: Readonly<Record<string, string>> = {
   'AWS::ApiGatewayV2::Authorizer': 'requests are not authorized locally',
-  'AWS::ApiGatewayV2::DomainName': 'the local API answers on 127.0.0.1 only',
-  'AWS::ApiGatewayV2::ApiMapping': 'the local API answers on 127.0.0.1 only',
   'AWS::WAFv2::WebACLAssociation': 'requests are not filtered by WAF locally',
   'AWS::Scheduler::Schedule':
     'EventBridge Scheduler is not emulated, its target never runs locally (AWS::Events::Rule schedules are)',
@@ -104,10 +109,10 @@ export const EMULATED_WITH_LIMITS: Readonly<Record<string, EmulationLimit>> = {
       );
     },
   },
-  'AWS::ElasticLoadBalancingV2::Listener': {
-    when: 'with `Protocol: HTTPS`',
-    note: 'served as plain HTTP locally, without TLS, Certificates or SslPolicy: clients use http://',
-    applies: (resource) => resource.properties.Protocol === 'HTTPS',
+  // Its names are what the local CA signs for; ownership is not validated, and only clients that
+  // trust the local CA accept the certificate.
+  'AWS::CertificateManager::Certificate': {
+    note: "its names get a certificate from Wharf's local certificate authority instead (no DNS validation; clients must trust that CA, as wharf dev prints)",
   },
 };
 
@@ -125,6 +130,8 @@ export interface LocalModel {
   readonly namespaces: readonly NamespaceConfig[];
   readonly discoveryServices: readonly DiscoveryServiceConfig[];
   readonly httpApis: readonly HttpApiConfig[];
+  /** HTTP API custom domains with their API mappings. */
+  readonly domainNames: readonly DomainNameConfig[];
   readonly loadBalancers: readonly LoadBalancerConfig[];
   readonly targetGroups: readonly TargetGroupConfig[];
   readonly services: readonly EcsServiceConfig[];
@@ -167,6 +174,8 @@ export function buildLocalModel(app: ResolvedApp, overrides: ContainerOverrides 
   const services = resolveEcsServices(app, overrides, taskDefinitions);
   const scheduled = resolveScheduledRules(app, taskDefinitions);
   const scaling = resolveScalableTargets(app, services, loadBalancing.targetGroups);
+  const httpApis = resolveHttpApis(app);
+  const domains = resolveDomainNames(app, httpApis);
   if (scheduled.inertRuleCount > 0) counts.set('AWS::Events::Rule', scheduled.inertRuleCount);
   const model: LocalModel = {
     app,
@@ -174,7 +183,8 @@ export function buildLocalModel(app: ResolvedApp, overrides: ContainerOverrides 
     securityGroups: resolveSecurityGroups(app),
     namespaces: resolveNamespaces(app),
     discoveryServices: resolveDiscoveryServices(app),
-    httpApis: resolveHttpApis(app),
+    httpApis,
+    domainNames: domains.domainNames,
     loadBalancers: loadBalancing.loadBalancers,
     targetGroups: loadBalancing.targetGroups,
     services,
@@ -187,6 +197,7 @@ export function buildLocalModel(app: ResolvedApp, overrides: ContainerOverrides 
     warnings: [
       ...warnings,
       ...loadBalancing.warnings,
+      ...domains.warnings,
       ...instanceTargetGroupWarnings(services, loadBalancing.targetGroups),
       ...scheduled.warnings,
       ...scaling.warnings,

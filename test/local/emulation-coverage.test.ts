@@ -135,7 +135,7 @@ describe('the README list of what wharf dev emulates', () => {
     }
   });
 
-  it('tells the truth about listener rules (emulated), private DNS namespaces and HTTPS listeners', () => {
+  it('tells the truth about listener rules (emulated), private DNS namespaces, HTTPS listeners and custom domains (emulated)', () => {
     const block = renderEmulationCoverage();
     expect(EMULATED_TYPES.has('AWS::ElasticLoadBalancingV2::ListenerRule')).toBe(true);
     expect(NOT_EMULATED['AWS::ElasticLoadBalancingV2::ListenerRule']).toBeUndefined();
@@ -146,9 +146,12 @@ describe('the README list of what wharf dev emulates', () => {
       expect(block).toContain(`\`${type}\` (`);
       expect(block).toContain(limit.note);
     }
-    expect(block).toContain(
-      '`AWS::ElasticLoadBalancingV2::Listener` (with `Protocol: HTTPS`: served as plain HTTP',
-    );
+    expect(block).not.toContain('served as plain HTTP');
+    for (const type of ['AWS::ApiGatewayV2::DomainName', 'AWS::ApiGatewayV2::ApiMapping']) {
+      expect(EMULATED_TYPES.has(type), type).toBe(true);
+      expect(NOT_EMULATED[type], type).toBeUndefined();
+    }
+    expect(block).toContain('`AWS::CertificateManager::Certificate` (');
   });
 
   it('refuses to rewrite a README without the markers', () => {
@@ -162,7 +165,7 @@ describe('the README list of what wharf dev emulates', () => {
 describe('warnings for emulated types with limits, and types that are not emulated', () => {
   const FIXTURE = join(ROOT, 'test/fixtures/any-ecs/partly-emulated.yml');
 
-  it('warns once per private DNS namespace and once per HTTPS listener, not for the HTTP listener or the listener rule (emulated)', () => {
+  it('warns once per private DNS namespace, not for the HTTP or HTTPS listener (served over TLS) or the listener rule (emulated)', () => {
     const model = buildLocalModel(resolveApp(loadTemplateFile(FIXTURE)));
     const about = (logicalId: string) =>
       model.warnings.filter((w) => w.startsWith(`${FIXTURE}: ${logicalId}: `));
@@ -170,15 +173,15 @@ describe('warnings for emulated types with limits, and types that are not emulat
     expect(about('Namespace')).toEqual([
       `${FIXTURE}: Namespace: AWS::ServiceDiscovery::PrivateDnsNamespace is partly emulated: its names resolve only inside Docker tasks (the local Cloud Map DNS server; process tasks cannot resolve them); the Cloud Map API and API Gateway's discovery work on both runtimes`,
     ]);
-    expect(about('HttpsListener')).toEqual([
-      `${FIXTURE}: HttpsListener: AWS::ElasticLoadBalancingV2::Listener with Protocol: HTTPS is partly emulated: served as plain HTTP locally, without TLS, Certificates or SslPolicy: clients use http://`,
-    ]);
+    expect(about('HttpsListener')).toEqual([]);
     expect(about('HttpListener')).toEqual([]);
-    expect(model.warnings).toHaveLength(2);
-    // Both listeners still serve, the HTTPS one as plain HTTP.
-    expect(model.loadBalancers[0]?.listeners.map((l) => [l.port, l.protocol])).toEqual([
-      [80, 'HTTP'],
-      [443, 'HTTPS'],
+    expect(model.warnings).toHaveLength(1);
+    // Both listeners serve; the HTTPS one's certificate is an ARN from elsewhere, so it covers the
+    // load balancer's DNS name (no alias record points at it).
+    const [lb] = model.loadBalancers;
+    expect(lb?.listeners.map((l) => [l.port, l.protocol, l.tls?.certificates[0]?.names])).toEqual([
+      [80, 'HTTP', undefined],
+      [443, 'HTTPS', [lb?.dnsName.toLowerCase()]],
     ]);
   });
 });

@@ -70,6 +70,11 @@ credentials. --pass-env NAME gives one more variable to every task (Docker too);
 read from AWS, pass them the same way. --process-command paths resolve from the current folder;
 a template's wharf:local:command runs in the template's (or the CDK app's) folder.
 
+HTTPS listeners and HTTP API custom domains are served over TLS on 127.0.0.1 with certificates
+from a local certificate authority made once per user ($WHARF_CA_DIR, else
+$XDG_DATA_HOME/wharf/ca or ~/.local/share/wharf/ca); the run prints where it is, how to trust it,
+and a curl --cacert … --resolve … line per HTTPS endpoint.
+
 A task that fails within 10 s of its launch is relaunched no sooner than 5 s after that launch
 (locally a launch takes milliseconds, on Fargate 20-90 s). --once exits 0 when every ingress
 answered below 400, 1 when one did not, a deployment failed (circuit breaker) or the services
@@ -268,6 +273,8 @@ function renderOutputs(cloud: LocalCloud): string {
     lines.push(
       `  ${endpoint.kind === 'cloud-map' ? 'Cloud Map API' : `${endpoint.kind} ${endpoint.name}`}${endpoint.listener ? ` (${endpoint.listener})` : ''}: ${endpoint.url}`,
     );
+    // HTTPS on a name only this run serves: how to reach it (the CA was printed once above).
+    if (endpoint.https) lines.push(`    ${endpoint.https.curl}`);
   }
   lines.push(`Logs: ${relative(process.cwd(), cloud.logDir) || '.'}`, '');
   return lines.join('\n');

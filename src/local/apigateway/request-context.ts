@@ -44,6 +44,12 @@ export class RequestContext implements AccessLogRecord {
   readonly sourceIp: string;
 
   stage: StageConfig | undefined;
+  /**
+   * Set for a request that came through a custom domain: the stage its API mapping names and the
+   * path with the mapping key removed (`api-mapping-selector.ts`). @default - none: the
+   * `execute-api` endpoint, whose path selects the stage
+   */
+  mapped: { readonly stage: StageConfig; readonly routePath: string } | undefined = undefined;
   /** The path routes are matched on (stage segment removed). */
   routePath = '';
   match: RouteMatch | undefined;

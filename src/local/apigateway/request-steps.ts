@@ -12,7 +12,8 @@
  *    the request line plus every header name and value (AWS says "request line and header
  *    values"; names are counted too, which is the stricter reading);
  * 2. stage selection, then route matching → 404 `Not Found` [DOC]; a route with no target also
- *    gets 404 [UNCONFIRMED];
+ *    gets 404 [UNCONFIRMED]; through a custom domain the API mapping already chose the stage and
+ *    the path routes see (aws-behavior-2.md §2.3, custom-domain.ts);
  * 3. throttling → 429 (see throttle.ts);
  * 4. a declared `Content-Length` over 10 MB (10,485,760 bytes) → 413 at once [UNCONFIRMED status];
  *    chunked bodies are counted while streaming (proxy.ts);
@@ -64,7 +65,7 @@ export const checkHeaderSize: RequestStep = (ctx) => {
 
 /** Picks the stage; 404 when none matches. */
 export const selectStage: RequestStep = (ctx, api) => {
-  const selection = api.stages.select(ctx.path);
+  const selection = ctx.mapped ?? api.stages.select(ctx.path);
   if (!selection) return GATEWAY_ERRORS.NOT_FOUND;
   ctx.stage = selection.stage;
   ctx.routePath = selection.routePath;

@@ -179,6 +179,7 @@ export function resolveHttpApis(app: ResolvedApp): HttpApiConfig[] {
       routes: routes.filter((r) => belongsTo(r, id)).map(resolveRoute),
       integrations: apiIntegrations,
       vpcLinks: vpcLinks.filter((link) => linkIds.has(link.id)),
+      disableExecuteApiEndpoint: props.boolean('DisableExecuteApiEndpoint', false),
       origin: originOf(resource),
     };
   });

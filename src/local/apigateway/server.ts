@@ -14,8 +14,11 @@
  * forwarded [status UNCONFIRMED]. Headers that do not arrive within node's `headersTimeout`
  * (60 s) get 408 the same way. Absolute-form targets are made origin-form before anything else
  * (`../http/request-target.ts`); any other form is a 400. node:http also sends
- * `Keep-Alive: timeout=5`, which AWS does not. CORS, authorizers, parameter mapping, custom
- * domains and mutual TLS are not emulated.
+ * `Keep-Alive: timeout=5`, which AWS does not. An API with `DisableExecuteApiEndpoint` answers
+ * every request here with 404 `{"message":"Not Found"}` (aws-behavior-2.md §2.4: HTTP APIs answer
+ * 404, body shape [UNCONFIRMED]) and is served only through its custom domains
+ * (custom-domain.ts, which hands requests to {@link HttpApiEmulator.handleMapped}). CORS,
+ * authorizers, header and query parameter mapping and mutual TLS are not emulated.
  */
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -106,19 +109,39 @@ export class HttpApiEmulator {
     return this.closing;
   }
 
+  /**
+   * Serves a request that came through a custom domain: its API mapping chose the stage, and
+   * routes match `routePath` (the path without the mapping key). The request's target must be
+   * origin-form already.
+   */
+  handleMapped(req: IncomingMessage, res: ServerResponse, mapped: RequestContext['mapped']): void {
+    this.serve(req, res, mapped);
+  }
+
   private readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
+    this.serve(req, res, undefined);
+  };
+
+  private serve(req: IncomingMessage, res: ServerResponse, mapped: RequestContext['mapped']): void {
     this.requests++;
     const target = classifyRequestTarget(req.url);
     if (target.form === 'absolute') applyOriginForm(req, target);
     const ctx = new RequestContext(this.api.identity, req, res, this.api.clock.now(), performance.now());
+    ctx.mapped = mapped;
     res.once('close', () => this.finish(ctx));
-    const error = target.form === 'invalid' ? GATEWAY_ERRORS.BAD_REQUEST : runRequestSteps(ctx, this.api);
+    const disabled = !mapped && this.api.config.disableExecuteApiEndpoint === true;
+    const error =
+      target.form === 'invalid'
+        ? GATEWAY_ERRORS.BAD_REQUEST
+        : disabled
+          ? GATEWAY_ERRORS.NOT_FOUND
+          : runRequestSteps(ctx, this.api);
     if (error) {
       fail(ctx, error);
       return;
     }
     forward(ctx, this.api);
-  };
+  }
 
   /** Runs when the response is done (or the client left): stats and the access log line. */
   private finish(ctx: RequestContext): void {
@@ -142,7 +165,7 @@ export class HttpApiEmulator {
  * gateway-shaped error, then closes the socket: 431 for headers over 64 KiB, 408 for headers not
  * received within `headersTimeout`, 400 for everything else.
  */
-function onClientError(error: Error & { code?: string }, socket: Socket): void {
+export function onClientError(error: Error & { code?: string }, socket: Socket): void {
   if (!socket.writable || error.code === 'ECONNRESET') {
     socket.destroy();
     return;

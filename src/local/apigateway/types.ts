@@ -82,5 +82,34 @@ export interface HttpApiConfig {
   readonly routes: readonly RouteConfig[];
   readonly integrations: readonly IntegrationConfig[];
   readonly vpcLinks: readonly VpcLinkConfig[];
+  /**
+   * `DisableExecuteApiEndpoint`: the `execute-api` endpoint answers 404 and only custom domains
+   * serve the API (aws-behavior-2.md §2.4). @default false
+   */
+  readonly disableExecuteApiEndpoint?: boolean;
+  readonly origin?: Origin;
+}
+
+/** `AWS::ApiGatewayV2::ApiMapping`: a path of a custom domain served by a stage of an API. */
+export interface ApiMappingConfig {
+  /** `ApiMappingKey`: `''` for the empty `(none)` mapping, else `orders` or `orders/v1/items`. */
+  readonly key: string;
+  readonly apiId: string;
+  /** The stage's name (`$default` or a named stage of the API). */
+  readonly stage: string;
+  readonly origin?: Origin;
+}
+
+/** `AWS::ApiGatewayV2::DomainName` with the API mappings that name it. */
+export interface DomainNameConfig {
+  /** `DomainName`, lower case: `api.example.com` or `*.example.com`. */
+  readonly name: string;
+  /** `DomainNameConfigurations[0].CertificateArn`. @default - none given */
+  readonly certificateArn?: string;
+  /** `DomainNameConfigurations[0].SecurityPolicy`. @default 'TLS_1_2' */
+  readonly securityPolicy: string;
+  /** What `RegionalDomainName` returns on AWS (`d-<id>.execute-api.<region>.amazonaws.com`). */
+  readonly regionalDomainName: string;
+  readonly mappings: readonly ApiMappingConfig[];
   readonly origin?: Origin;
 }

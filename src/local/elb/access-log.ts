@@ -8,8 +8,8 @@
  * `matched_rule_priority` the priority of the listener rule that matched, 0 when the default action
  * served, `-` for a request refused before the rules were evaluated (a malformed request: "for any
  * other error, it is set to -", aws-behavior-2.md §4.3). Health checks are not logged. For HTTPS
- * listeners (plain HTTP locally) the TLS fields show a typical
- * `ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2`. Not emulated: batching into 5-minute files in S3, the
+ * listeners the TLS fields show the connection's OpenSSL cipher name and protocol
+ * (`ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2`, `TLS_AES_256_GCM_SHA384 TLSv1.3`). Not emulated: batching into 5-minute files in S3, the
  * fields AWS added after `classification_reason` (`conn_trace_id`, …), `error_reason` values.
  */
 
@@ -20,6 +20,8 @@ export type AccessLogSink = (line: string) => void;
 export interface AccessLogEntry {
   /** `http` or `https` (the listener protocol). */
   readonly type: string;
+  /** HTTPS: the negotiated cipher (OpenSSL name) and protocol. @default - a typical TLS 1.2 pair */
+  readonly tls?: { readonly cipher: string; readonly protocol: string };
   /** When the response was sent (ms since the epoch; fractions give microseconds). */
   readonly timeMs: number;
   /** `app/<name>/<id>`, see {@link elbLogName}. */
@@ -78,7 +80,12 @@ function quoted(value: string | undefined): string {
 
 /** Formats one access log line in the ALB field order. */
 export function formatAccessLogLine(entry: AccessLogEntry): string {
-  const tls = entry.type === 'https' ? 'ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2' : '- -';
+  const tls =
+    entry.type !== 'https'
+      ? '- -'
+      : entry.tls
+        ? `${entry.tls.cipher} ${entry.tls.protocol}`
+        : 'ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2';
   const target = entry.target ?? '-';
   const targetStatus = entry.targetStatusCode === undefined ? '-' : String(entry.targetStatusCode);
   return [

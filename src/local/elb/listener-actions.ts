@@ -5,8 +5,12 @@
  * configured parts (defaults `#{protocol}`, `#{host}`, `#{port}`, `/#{path}`, `#{query}`), lower-cases
  * the protocol, always writes the port (`https://example.com:443/a?b=1`, as ALBs do) and leaves out
  * `?` when the query is empty; the response is `HTTP_301`/`HTTP_302` with the ALB HTML page
- * (`301 Moved Permanently`) and `Location`. `#{port}` and `#{protocol}` are the AWS listener's, so
- * the Location points where it would on AWS, not at a local port. A fixed response sends the
+ * (`301 Moved Permanently`) and `Location`. `#{port}` and `#{protocol}` are the AWS listener's; a
+ * Location back to the same load balancer (the request's own host, on a port one of its listeners
+ * has on AWS) then gets the local port of that listener in place of the AWS one
+ * ({@link localRedirectLocation}: `https://shop.example.com:443/a` → `https://shop.example.com:8443/a`),
+ * so a client that follows it reaches the local HTTPS listener; any other Location is sent as on
+ * AWS. A fixed response sends the
  * configured status, `Content-Type` (default `text/plain`, `; charset=utf-8` added, inferred) and
  * body. Which action serves a request is listener-rules.ts; `authenticate-*` actions are not
  * emulated.
@@ -50,6 +54,30 @@ export function redirectLocation(action: RedirectAction, source: RedirectSource)
   return `${protocol}://${host}:${port}${path}${query ? `?${query}` : ''}`;
 }
 
+/**
+ * The Location a local client gets: `location` (as AWS would send it) with its port replaced by
+ * the local port of this load balancer's listener on that AWS port, when the Location names the
+ * request's own host and such a listener exists; otherwise `location` unchanged.
+ *
+ * @example
+ * localRedirectLocation('https://shop.example.com:443/a?b=1', 'shop.example.com', new Map([[80, 8080], [443, 8443]]));
+ * // 'https://shop.example.com:8443/a?b=1'
+ * localRedirectLocation('https://other.example.org:443/', 'shop.example.com', new Map([[443, 8443]]));
+ * // 'https://other.example.org:443/' (another host: as on AWS)
+ */
+export function localRedirectLocation(
+  location: string,
+  requestHost: string,
+  localPorts: ReadonlyMap<number, number>,
+): string {
+  const parts = /^([a-z][a-z0-9+.-]*:\/\/)([^/:?#]+):(\d+)(.*)$/is.exec(location);
+  if (!parts) return location;
+  const [, scheme, host, port, rest] = parts as unknown as [string, string, string, string, string];
+  if (host.toLowerCase() !== requestHost.toLowerCase()) return location;
+  const local = localPorts.get(Number(port));
+  return local === undefined ? location : `${scheme}${host}:${local}${rest}`;
+}
+
 /** The status code of a redirect action (`HTTP_301` → 301; anything else → 302). */
 export function redirectStatus(action: RedirectAction): number {
   return action.statusCode === 'HTTP_301' ? 301 : 302;
@@ -61,8 +89,9 @@ export function writeRedirect(
   action: RedirectAction,
   source: RedirectSource,
   nowMs: number,
+  localPorts: ReadonlyMap<number, number> = new Map(),
 ): string {
-  const location = redirectLocation(action, source);
+  const location = localRedirectLocation(redirectLocation(action, source), source.host, localPorts);
   const status = redirectStatus(action);
   writeElbResponse(res, status, nowMs, 'text/html', elbErrorPage(status), ['Location', location]);
   return location;

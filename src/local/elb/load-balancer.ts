@@ -16,14 +16,16 @@
  * with 400 (request-checks.ts). Absolute-form targets (`GET http://host/x`) are routed and
  * forwarded in origin-form with the target's host as `Host` (RFC 9112 §3.2.2); other forms
  * (`OPTIONS *`) get 400. `CONNECT` is not served: node:http closes the connection. HTTPS
- * listeners are served as plain HTTP on loopback (no certificates); targets still see
- * `X-Forwarded-Proto: https`.
+ * listeners are served over TLS on loopback with certificates from Wharf's local CA, SNI and the
+ * TLS versions of their `SslPolicy` (listener-server.ts); a redirect back to this load balancer
+ * points at the local port of the listener it names (listener-actions.ts).
  * Not emulated: authentication actions, rule transforms, HTTP/2 and gRPC, WebSocket upgrades,
  * 463 for more than 30 `X-Forwarded-For` addresses, 501 for unknown transfer encodings (Node's
  * parser answers 400), cross-zone and DNS behaviour.
  */
 
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Server as TlsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
@@ -31,12 +33,14 @@ import { WharfError } from '../../errors.js';
 import { type Clock, SYSTEM_CLOCK } from '../clock.js';
 import { applyOriginForm, classifyRequestTarget } from '../http/request-target.js';
 import type { ConnectionSource, NetworkPath } from '../network/types.js';
+import type { CertificateIssuer } from '../tls/certificate-authority.js';
 import { type AccessLogSink, elbLogName } from './access-log.js';
 import { groupStickinessCookies, selectTargetGroup, stickyTargetGroup } from './balancer.js';
 import { ELB_STATUS_TEXT, elbErrorPage } from './errors.js';
 import { stripPort } from './forwarded-headers.js';
 import { writeFixedResponse, writeRedirect } from './listener-actions.js';
 import { ListenerRules, ruleRequestOf } from './listener-rules.js';
+import { createListenerServer } from './listener-server.js';
 import {
   answerFromLoadBalancer,
   forwardRequest,
@@ -60,6 +64,11 @@ export interface LoadBalancerDeps {
   readonly onBlocked?: (message: string) => void;
   /** For weighted target groups; returns [0, 1). @default Math.random */
   readonly random?: () => number;
+  /**
+   * Issues the certificates of HTTPS listeners (the local CA's `issue`). @default - none: a
+   * load balancer with an HTTPS listener does not start
+   */
+  readonly issueCertificate?: CertificateIssuer;
 }
 
 /** How to run a load balancer locally. */
@@ -84,10 +93,15 @@ export interface RunningListener {
   /** The listener port on AWS (80, 443). */
   readonly awsPort: number;
   readonly protocol: 'HTTP' | 'HTTPS';
-  /** `http://127.0.0.1:<port>` (always plain HTTP locally). */
+  /**
+   * `http://127.0.0.1:<port>`, or for HTTPS `https://<name>:<port>` with the first name of its
+   * default certificate (which resolves to the loopback only when the client is told so).
+   */
   readonly url: string;
   /** The local port. */
   readonly port: number;
+  /** HTTPS: the names of each certificate it serves, default first. @default - none */
+  readonly certificateNames?: readonly (readonly string[])[];
 }
 
 /** A running load balancer. */
@@ -133,7 +147,9 @@ export async function startLoadBalancer(
     };
   });
   const pendingTimers = new Set<{ cancel(): void }>();
-  const servers: Server[] = [];
+  const servers: Array<Server | TlsServer> = [];
+  // AWS listener port → local port, filled as listeners bind (redirects read it per request).
+  const localPorts = new Map<number, number>();
   const listeners: RunningListener[] = [];
   const close = async (): Promise<void> => {
     for (const detach of detachers.splice(0)) detach();
@@ -160,31 +176,25 @@ export async function startLoadBalancer(
         poolFor: (target, targetHost, targetPort) => pools.get(target, targetHost, targetPort),
         pendingTimers,
       };
-      const handle = listenerHandler(listener, context, targetGroups, deps.random ?? Math.random);
-      const server = createServer(
-        {
-          keepAliveTimeout: idleTimeoutMs,
-          headersTimeout: idleTimeoutMs,
-          // node:http checks headersTimeout on this period (30 s by default), so a client that
-          // never finishes its headers would otherwise wait up to 30 s past the idle timeout.
-          connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(idleTimeoutMs / 4))),
-          // The idle timeout, not a total: a slow upload that keeps sending is not cut (proxy.ts
-          // closes one whose body stops arriving).
-          requestTimeout: 0,
-          maxHeaderSize: 64 * 1024,
-          // request-checks.ts answers a missing Host with the ALB's page.
-          requireHostHeader: false,
-        },
+      const handle = listenerHandler(listener, context, targetGroups, deps.random ?? Math.random, localPorts);
+      const { server, certificates } = createListenerServer(
+        listener,
+        idleTimeoutMs,
         handle,
+        deps.issueCertificate,
+        config.name,
       );
       server.on('clientError', (error, socket) => answerClientError(error, socket as Socket, clock));
       servers.push(server);
       const port = await listen(server, host, options.ports?.[listener.port] ?? 0, config.name, listener);
+      localPorts.set(listener.port, port);
+      const serverName = certificates?.[0]?.names.find((name) => !name.startsWith('*.'));
       listeners.push({
         awsPort: listener.port,
         protocol: listener.protocol,
-        url: `http://${host}:${port}`,
+        url: certificates ? `https://${serverName ?? host}:${port}` : `http://${host}:${port}`,
         port,
+        ...(certificates ? { certificateNames: certificates.map((c) => c.names) } : {}),
       });
     }
   } catch (error) {
@@ -232,6 +242,7 @@ function listenerHandler(
   context: ListenerContext,
   targetGroups: ReadonlyMap<string, TargetGroup>,
   random: () => number,
+  localPorts: ReadonlyMap<number, number>,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const rules = new ListenerRules(listener.rules ?? [], listener.defaultActions[0]);
   return (req, res) => {
@@ -285,6 +296,7 @@ function listenerHandler(
             query: q < 0 ? '' : url.slice(q + 1),
           },
           context.clock.now(),
+          localPorts,
         );
         logRequest(context, req, record, res.statusCode);
         return;
@@ -313,7 +325,7 @@ function answerClientError(error: Error & { code?: string }, socket: Socket, clo
 }
 
 function listen(
-  server: Server,
+  server: Server | TlsServer,
   host: string,
   port: number,
   name: string,
@@ -337,7 +349,7 @@ function listen(
   });
 }
 
-function closeServer(server: Server): Promise<void> {
+function closeServer(server: Server | TlsServer): Promise<void> {
   return new Promise((resolve) => {
     if (!server.listening) {
       resolve();

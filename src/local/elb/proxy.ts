@@ -27,6 +27,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { TLSSocket } from 'node:tls';
 import type { Dispatcher, Pool } from 'undici';
 import type { Clock } from '../clock.js';
 import { watchRequestBody } from '../http/body-idle.js';
@@ -110,9 +111,13 @@ export function logRequest(
   const dispatched = record.sentPerf !== undefined;
   const answered = record.answeredPerf !== undefined;
   const host = req.headers.host ? stripPort(req.headers.host) : context.dnsName;
+  const secure = req.socket instanceof TLSSocket ? req.socket : undefined;
+  const cipher = secure?.getCipher()?.name;
+  const protocol = secure?.getProtocol();
   sink(
     formatAccessLogLine({
       type: context.proto,
+      ...(cipher && protocol ? { tls: { cipher, protocol } } : {}),
       timeMs: record.startMs + (endPerf - record.startPerf),
       elb: context.elbLogName,
       client: `${clientAddress(req)}:${req.socket.remotePort ?? 0}`,

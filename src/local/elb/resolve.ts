@@ -10,16 +10,28 @@
  * for it as AWS does with no registered targets (aws-behavior.md §2.5). A service that registers
  * its tasks in an `instance` group (an EC2 service on AWS, registering container instances) has
  * its tasks registered by IP locally, one warning ({@link instanceTargetGroupWarnings}). An HTTPS
- * listener is served as plain HTTP (`model.ts`, `EMULATED_WITH_LIMITS`: one warning per listener).
+ * listener needs at least one certificate (`Certificates`, as on AWS: exactly one default), and
+ * gets the further ones of `AWS::ElasticLoadBalancingV2::ListenerCertificate` resources as its SNI
+ * list; each is served locally as a certificate from Wharf's CA for the names
+ * `../tls/certificate-names.ts` finds. An `SslPolicy` Wharf does not know is warned about once and
+ * served with the default policy's versions.
  */
 
 import type { ResolvedApp, ResolvedResource } from '../../template/resolved.js';
 import type { EcsServiceConfig } from '../ecs/types.js';
 import { resourcesOfType } from '../network/resolve.js';
 import { originOf, PropertyReader } from '../props.js';
+import { CertificateNames } from '../tls/certificate-names.js';
+import { sslPolicyVersions } from '../tls/tls-policy.js';
 import { readAction } from './read-action.js';
 import { resolveListenerRules } from './resolve-rules.js';
-import type { ListenerConfig, ListenerRuleConfig, LoadBalancerConfig, TargetGroupConfig } from './types.js';
+import type {
+  ListenerConfig,
+  ListenerRuleConfig,
+  ListenerTlsConfig,
+  LoadBalancerConfig,
+  TargetGroupConfig,
+} from './types.js';
 
 /** The ALB side of the templates. */
 export interface ResolvedLoadBalancing {
@@ -28,9 +40,42 @@ export interface ResolvedLoadBalancing {
   readonly warnings: string[];
 }
 
+/** What an HTTPS listener's TLS needs from the rest of the templates. */
+interface TlsSources {
+  readonly names: CertificateNames;
+  /** Certificate ARNs of `ListenerCertificate` resources, by listener ARN. */
+  readonly extra: ReadonlyMap<string, string[]>;
+  readonly warnings: string[];
+}
+
+function resolveListenerTls(
+  props: PropertyReader,
+  listenerArn: string,
+  dnsName: string,
+  sources: TlsSources,
+): ListenerTlsConfig {
+  const arns = props.list('Certificates').map((path) => props.string(`${path}.CertificateArn`));
+  if (arns.length === 0)
+    props.fail('Certificates', 'an HTTPS listener needs its default certificate here (one CertificateArn)');
+  const all = [...new Set([...arns, ...(sources.extra.get(listenerArn) ?? [])])];
+  const sslPolicy = props.optionalString('SslPolicy');
+  if (sslPolicy !== undefined && !sslPolicyVersions(sslPolicy)) {
+    const resource = props.resource;
+    sources.warnings.push(
+      `${resource.stack.loaded.file}: ${resource.logicalId}: SslPolicy '${sslPolicy}' is not a policy Wharf knows: served locally with the TLS versions of ELBSecurityPolicy-2016-08 (TLS 1.0 to 1.2)`,
+    );
+  }
+  return {
+    certificates: all.map((arn) => ({ arn, names: sources.names.forLoadBalancer(arn, dnsName) })),
+    ...(sslPolicy === undefined ? {} : { sslPolicy }),
+  };
+}
+
 function resolveListener(
   resource: ResolvedResource,
   rules: ReadonlyMap<string, ListenerRuleConfig[]>,
+  dnsName: string,
+  tls: TlsSources,
 ): ListenerConfig {
   const props: PropertyReader = new PropertyReader(resource);
   const protocol = props.optionalString('Protocol') ?? 'HTTP';
@@ -41,6 +86,7 @@ function resolveListener(
     arn: resource.ref,
     port: props.number('Port'),
     protocol,
+    ...(protocol === 'HTTPS' ? { tls: resolveListenerTls(props, resource.ref, dnsName, tls) } : {}),
     defaultActions: props.list('DefaultActions').map((path) => readAction(props, path)),
     rules: rules.get(resource.ref) ?? [],
     origin: originOf(resource),
@@ -149,6 +195,14 @@ export function resolveLoadBalancing(app: ResolvedApp): ResolvedLoadBalancing {
   const rules = resolveListenerRules(app);
   warnings.push(...rules.warnings);
   const subnets = new Map(resourcesOfType(app, 'AWS::EC2::Subnet').map((s) => [s.ref, s]));
+  const extra = new Map<string, string[]>();
+  for (const resource of resourcesOfType(app, 'AWS::ElasticLoadBalancingV2::ListenerCertificate')) {
+    const props: PropertyReader = new PropertyReader(resource);
+    const listenerArn = props.string('ListenerArn');
+    const arns = props.list('Certificates').map((path) => props.string(`${path}.CertificateArn`));
+    extra.set(listenerArn, [...(extra.get(listenerArn) ?? []), ...arns]);
+  }
+  const tls: TlsSources = { names: new CertificateNames(app), extra, warnings };
   const loadBalancers = resourcesOfType(app, 'AWS::ElasticLoadBalancingV2::LoadBalancer').map((resource) => {
     const props: PropertyReader = new PropertyReader(resource);
     const type = props.optionalString('Type') ?? 'application';
@@ -159,10 +213,11 @@ export function resolveLoadBalancing(app: ResolvedApp): ResolvedLoadBalancing {
     if (!IP_ADDRESS_TYPES.includes(ipAddressType))
       props.fail('IpAddressType', `got '${ipAddressType}'; allowed: ${IP_ADDRESS_TYPES.join(', ')}`);
     if (ipAddressType !== 'ipv4') requireIpv6Subnets(props, ipAddressType, subnets);
+    const dnsName = String(resource.attributes.DNSName);
     return {
       arn: resource.ref,
       name: String(resource.attributes.LoadBalancerName ?? resource.logicalId),
-      dnsName: String(resource.attributes.DNSName),
+      dnsName,
       scheme: (props.optionalString('Scheme') ?? 'internet-facing') as 'internet-facing' | 'internal',
       ipAddressType: ipAddressType as NonNullable<LoadBalancerConfig['ipAddressType']>,
       securityGroupIds: props.strings('SecurityGroups'),
@@ -171,7 +226,7 @@ export function resolveLoadBalancing(app: ResolvedApp): ResolvedLoadBalancing {
       dropInvalidHeaderFields: attributes['routing.http.drop_invalid_header_fields.enabled'] === 'true',
       listeners: listeners
         .filter((listener) => new PropertyReader(listener).optionalString('LoadBalancerArn') === resource.ref)
-        .map((listener) => resolveListener(listener, rules.byListener)),
+        .map((listener) => resolveListener(listener, rules.byListener, dnsName, tls)),
       origin: originOf(resource),
     } satisfies LoadBalancerConfig;
   });

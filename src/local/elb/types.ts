@@ -71,13 +71,35 @@ export interface ListenerRuleConfig {
   readonly origin?: Origin;
 }
 
+/** One certificate of an HTTPS listener, with the names a local certificate for it covers. */
+export interface ListenerCertificateConfig {
+  /** `CertificateArn` as the template gives it. */
+  readonly arn: string;
+  /**
+   * The DNS names it covers locally: an ACM certificate's `DomainName` and
+   * `SubjectAlternativeNames` when the templates declare it, else the Route 53 alias names
+   * pointing at the load balancer, else its DNS name (`../tls/certificate-names.ts`).
+   */
+  readonly names: readonly string[];
+}
+
+/** The TLS side of an HTTPS listener. */
+export interface ListenerTlsConfig {
+  /** The default certificate first (`Certificates`), then the SNI list (`ListenerCertificate`s). */
+  readonly certificates: readonly ListenerCertificateConfig[];
+  /** `SslPolicy`. @default - ELBSecurityPolicy-2016-08, as CloudFormation sets it */
+  readonly sslPolicy?: string;
+}
+
 /** `AWS::ElasticLoadBalancingV2::Listener`: its rules, then its default actions. */
 export interface ListenerConfig {
   readonly arn: string;
   /** The port on AWS (80, 443); locally the listener gets a free loopback port. */
   readonly port: number;
-  /** `HTTP` or `HTTPS` (HTTPS is served as plain HTTP locally; `X-Forwarded-Proto` still says `https`). */
+  /** `HTTP` or `HTTPS` (served over TLS locally with certificates from Wharf's local CA). */
   readonly protocol: 'HTTP' | 'HTTPS';
+  /** HTTPS listeners: certificates and policy. @default - none (HTTP) */
+  readonly tls?: ListenerTlsConfig;
   readonly defaultActions: readonly ListenerAction[];
   /** The listener's rules, in priority order (lowest first). @default - none */
   readonly rules?: readonly ListenerRuleConfig[];

@@ -4,12 +4,16 @@
  * (invented values, one warning for the variable); a dual-stack VPC with an Amazon-provided IPv6
  * block, subnets cut with Fn::Cidr and a dual-stack ALB, whose tasks get IPv6 addresses while the
  * ingress serves on the loopback; an unused instance target group, a listener rule (emulated, no
- * warning), an HTTPS listener and a private DNS namespace, run with exactly one warning each for
- * what differs locally.
+ * warning), an HTTPS listener (served over TLS with a certificate from a local CA made in a temp
+ * folder, which `--once` probes trusting that CA) and a private DNS namespace, run with exactly one
+ * warning for what differs locally (the namespace).
  */
 
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CA_DIR_VARIABLE } from '../../../src/local/tls/ca-location.js';
 import {
   devOnceOnProcesses,
   get,
@@ -25,6 +29,18 @@ const COMMAND = { commands: { web: 'node examples/local-server.mjs' }, commandDi
 
 describe('wharf dev on templates others write (issue 16)', () => {
   let started: StartedCloud | undefined;
+  // The HTTPS listener's local CA: in a temp folder, never the user's.
+  let caRoot: string;
+  const previousCaDir = process.env[CA_DIR_VARIABLE];
+  beforeAll(() => {
+    caRoot = mkdtempSync(join(tmpdir(), 'wharf-ca-'));
+    process.env[CA_DIR_VARIABLE] = join(caRoot, 'ca');
+  });
+  afterAll(() => {
+    if (previousCaDir === undefined) delete process.env[CA_DIR_VARIABLE];
+    else process.env[CA_DIR_VARIABLE] = previousCaDir;
+    rmSync(caRoot, { recursive: true, force: true });
+  });
   afterEach(async () => {
     await started?.cloud.stop();
     started = undefined;
@@ -82,17 +98,23 @@ describe('wharf dev on templates others write (issue 16)', () => {
     expect(new Set(tasks.map((t) => t.subnetId)).size).toBe(2);
   });
 
-  it('wharf dev --template partly-emulated.yml --once exits 0 with exactly one warning each for the HTTPS listener and the private DNS namespace, none for the listener rule', async () => {
+  it('wharf dev --template partly-emulated.yml --once exits 0 with exactly one warning, for the private DNS namespace, and probes the HTTPS listener over TLS', async () => {
     const file = join(FIXTURES, 'partly-emulated.yml');
     const run = await devOnceOnProcesses([file], { web: LOCAL_SERVER });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('All ingresses answered.');
     const warnings = run.stderr.split('\n').filter((line) => line.startsWith('warning:'));
-    expect(warnings).toEqual(
-      [
-        'HttpsListener: AWS::ElasticLoadBalancingV2::Listener with Protocol: HTTPS is partly emulated: served as plain HTTP locally, without TLS, Certificates or SslPolicy: clients use http://',
-        "Namespace: AWS::ServiceDiscovery::PrivateDnsNamespace is partly emulated: its names resolve only inside Docker tasks (the local Cloud Map DNS server; process tasks cannot resolve them); the Cloud Map API and API Gateway's discovery work on both runtimes",
-      ].map((text) => `warning: ${file}: ${text}`),
+    expect(warnings).toEqual([
+      `warning: ${file}: Namespace: AWS::ServiceDiscovery::PrivateDnsNamespace is partly emulated: its names resolve only inside Docker tasks (the local Cloud Map DNS server; process tasks cannot resolve them); the Cloud Map API and API Gateway's discovery work on both runtimes`,
+    ]);
+    const caFile = join(caRoot, 'ca', 'ca.pem');
+    // Where the CA is and how to trust it: printed once.
+    expect(run.stderr.split(`Created the local certificate authority ${caFile}`)).toHaveLength(2);
+    expect(run.stdout).toMatch(/GET https:\/\/[a-z0-9.-]+\.elb\.amazonaws\.com:\d+\/ → 200 /);
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `curl --cacert ${caFile.replaceAll('.', '\\.')} --resolve [a-z0-9.-]+:\\d+:127\\.0\\.0\\.1 https://`,
+      ),
     );
   });
 

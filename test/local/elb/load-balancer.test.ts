@@ -1,11 +1,16 @@
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../../src/local/clock.js';
 import { type RunningLoadBalancer, startLoadBalancer } from '../../../src/local/elb/load-balancer.js';
 import { TargetGroup, type TargetStateChange } from '../../../src/local/elb/target-group.js';
 import type { ListenerAction, LoadBalancerConfig } from '../../../src/local/elb/types.js';
+import { LocalCertificateAuthority } from '../../../src/local/tls/certificate-authority.js';
+import { getOverTls } from '../tls/support.js';
 import { type Backend, send, startBackend, TestNetwork, targetGroupConfig } from './support.js';
 
 const LB_ARN =
@@ -503,7 +508,10 @@ describe('Application Load Balancer end to end over real sockets (aws-behavior.m
     expect(a.requests).toHaveLength(0);
   });
 
-  it('HTTPS listener pattern: port 80 redirects, port 443 forwards with X-Forwarded-Proto https and Port 443', async () => {
+  it('HTTPS listener pattern: port 80 redirects to the local HTTPS port, port 443 forwards over TLS with X-Forwarded-Proto https and Port 443', async () => {
+    const caRoot = mkdtempSync(join(tmpdir(), 'wharf-ca-'));
+    cleanups.push(() => rmSync(caRoot, { recursive: true, force: true }));
+    const ca = LocalCertificateAuthority.openOrCreate(join(caRoot, 'ca'));
     clock = new ManualClock();
     network = new TestNetwork();
     logLines = [];
@@ -526,12 +534,26 @@ describe('Application Load Balancer end to end over real sockets (aws-behavior.m
             arn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/app-alb/50dc6c495c0c9188/443',
             port: 443,
             protocol: 'HTTPS',
+            tls: {
+              certificates: [
+                {
+                  arn: 'arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000',
+                  names: ['shop.example.com'],
+                },
+              ],
+              sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+            },
             defaultActions: [{ type: 'forward', targetGroups: [{ targetGroupArn: group.arn, weight: 1 }] }],
           },
         ],
       },
       new Map([[group.arn, group]]),
-      { network, clock, accessLog: (line) => logLines.push(line) },
+      {
+        network,
+        clock,
+        accessLog: (line) => logLines.push(line),
+        issueCertificate: (names) => ca.issue(names),
+      },
     );
     cleanups.push(() => lb.close());
     expect(lb.listeners.map((listener) => [listener.awsPort, listener.protocol])).toEqual([
@@ -542,11 +564,14 @@ describe('Application Load Balancer end to end over real sockets (aws-behavior.m
       path: '/a?b=1',
       headers: { Host: 'shop.example.com' },
     });
-    expect(redirect.headers.location).toBe('https://shop.example.com:443/a?b=1');
-    const response = await send(lb.listeners[1].url, {
-      path: '/a?b=1',
-      headers: { Host: 'shop.example.com' },
-    });
+    expect(redirect.headers.location).toBe(`https://shop.example.com:${lb.listeners[1].port}/a?b=1`);
+    expect(lb.listeners[1].url).toBe(`https://shop.example.com:${lb.listeners[1].port}`);
+    const response = await getOverTls(
+      `https://shop.example.com:${lb.listeners[1].port}/a?b=1`,
+      ca.certificatePem,
+      { maxVersion: 'TLSv1.2' },
+    );
+    expect(response.authorized).toBe(true);
     const seen = JSON.parse(response.body).headers;
     expect([seen.host, seen['x-forwarded-proto'], seen['x-forwarded-port']]).toEqual([
       'shop.example.com',
@@ -554,7 +579,7 @@ describe('Application Load Balancer end to end over real sockets (aws-behavior.m
       '443',
     ]);
     expect(logLines[1]).toMatch(
-      /^https .* "GET https:\/\/shop\.example\.com:443\/a\?b=1 HTTP\/1\.1" "-" ECDHE-RSA-AES128-GCM-SHA256 TLSv1\.2 /,
+      /^https .* "GET https:\/\/shop\.example\.com:443\/a\?b=1 HTTP\/1\.1" "-" ECDHE-RSA-AES\d+-GCM-SHA\d+ TLSv1\.2 /,
     );
   });
 
