@@ -13,6 +13,7 @@ export default defineConfig({
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     reporters: ['default', './test/support/summary-reporter.ts'],
     // Tests that spawn the built CLI, and the CDK examples, run dist/: stop when it is stale.
-    globalSetup: ['./test/support/dist-freshness.ts'],
+    // Tests that serve HTTPS locally share one temporary CA folder, never the user's.
+    globalSetup: ['./test/support/dist-freshness.ts', './test/support/test-ca-dir.ts'],
   },
 });
