@@ -76,8 +76,17 @@ describe('a public ALB on its own domain', () => {
       ALB,
       ['      SslPolicy: ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09\n', ''],
       [
-        '        - Type: redirect\n          RedirectConfig: { Protocol: HTTPS, Port: "443", Host: "#{host}", Path: "/#{path}", Query: "#{query}", StatusCode: HTTP_301 }',
-        '        - Type: forward\n          TargetGroupArn: !Ref WebTargets',
+        [
+          '        - Type: redirect',
+          '          RedirectConfig:',
+          '            Protocol: HTTPS',
+          '            Port: "443"',
+          '            Host: "#{host}"',
+          '            Path: "/#{path}"',
+          '            Query: "#{query}"',
+          '            StatusCode: HTTP_301\n',
+        ].join('\n'),
+        '        - Type: forward\n          TargetGroupArn: !Ref WebTargets\n',
       ],
     );
     const plain = await loadDiagramModel({ template: file });
