@@ -24,6 +24,12 @@ export interface CheckOptions {
    * @default - none
    */
   readonly allowPaths?: readonly string[];
+  /**
+   * The region the app will be deployed to, for the traps that compare regions (a certificate
+   * must be in the region of the API or load balancer that serves it).
+   * @default - unknown: compared with the region the templates pin, if any
+   */
+  readonly region?: string;
   readonly io?: IoHost;
 }
 
@@ -74,7 +80,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
     const apps = options.templates.map((file) =>
       loadTemplateFile(resolve(file), { allowPaths: options.allowPaths }),
     );
-    return checkLoaded({ apps, io });
+    return checkLoaded({ apps, io, region: options.region });
   }
   if (options.dir === undefined)
     throw new UsageError('wharf check: give a CDK app folder or --template <file>.');
@@ -88,7 +94,12 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
     env: { ...process.env, ...CHECK_SYNTH_ENV },
   });
   try {
-    return checkLoaded({ apps: synthesized.apps, assemblyDir: synthesized.assemblyDir, io });
+    return checkLoaded({
+      apps: synthesized.apps,
+      assemblyDir: synthesized.assemblyDir,
+      io,
+      region: options.region,
+    });
   } finally {
     synthesized.dispose();
   }
@@ -103,6 +114,8 @@ export interface CheckLoadedOptions {
    * report is read. @default - no cdk-nag (hand-written templates)
    */
   readonly assemblyDir?: string;
+  /** See {@link CheckOptions.region}. @default - unknown */
+  readonly region?: string;
   readonly io?: IoHost;
 }
 
@@ -119,7 +132,10 @@ export function checkLoaded(options: CheckLoadedOptions): CheckResult {
       code: 'WHARF_CHECK_APP',
       message: `Checking ${app.name} (${app.stacks.length} templates)…`,
     });
-    findings.push(...validateWithCfnValidator(app), ...runTrapRules(app));
+    findings.push(
+      ...validateWithCfnValidator(app),
+      ...runTrapRules(app, undefined, { region: options.region }),
+    );
     for (const unloaded of app.unloaded ?? []) {
       findings.push({
         ruleId: 'nested-stack-not-loaded',

@@ -11,8 +11,10 @@
  * 300 M tier), VPC links (assumption), detailed route metrics, ALB hours and LCUs (four
  * dimensions, the highest billed), NAT gateway hours and GB processed, public IPv4 addresses
  * (tasks with `AssignPublicIp: ENABLED`, Elastic IPs, internet-facing ALB nodes), Cloud Map
- * instances and private/public DNS namespaces (Route 53 hosted zones), CloudWatch Logs ingestion
- * and storage, Container Insights, CloudWatch alarms. Every other resource is either in the list
+ * instances and private/public DNS namespaces (Route 53 hosted zones), Route 53 hosted zones of
+ * custom domains (`route53.ts`: records, certificates and custom domain names are free or noted),
+ * CloudWatch Logs ingestion and storage, Container Insights, CloudWatch alarms. A scaled service
+ * is priced at the task count its target tracking holds at the traffic (`scaling.ts`). Every other resource is either in the list
  * of known free types or reported as "not priced", never counted as zero silently.
  *
  * This file reads the templates into the model and sums the bill; the lines of each priced AWS
@@ -37,10 +39,18 @@ import {
   type RegionPrices,
 } from './prices.js';
 import { fmt, ipv4Line, line, type PricingContext, pricingContext, usd } from './pricing-line.js';
+import {
+  type CostNote,
+  createdZoneLine,
+  DOMAIN_TYPES,
+  domainInventory,
+  type HostedZoneInfo,
+} from './route53.js';
+import { type ServiceScaling, serviceScalingOf, type TasksAtTraffic, tasksAtTraffic } from './scaling.js';
 import { type ServiceCost, serviceBreakdown } from './service-breakdown.js';
 import type { TrafficProfile } from './traffic.js';
 
-export type { LcuDimensions, PricingContext };
+export type { CostNote, LcuDimensions, PricingContext };
 export {
   albLines,
   apiGatewayUnitsPerRequest,
@@ -113,6 +123,8 @@ export interface CostEstimate {
    * Map registrations and log group), one entry per service; the rest is shared.
    */
   readonly byService: readonly ServiceCost[];
+  /** What the bill depends on beyond its lines, e.g. a hosted zone named by id and billed to its owner. */
+  readonly notes: readonly CostNote[];
   /** Billable-looking resources left out of the total. */
   readonly notPriced: readonly NotPriced[];
   /** Resource types known to cost nothing by themselves, with how many the templates have. */
@@ -224,10 +236,18 @@ export interface ServiceInfo {
   readonly id: ResourceId;
   /** The `ServiceName` property, when it is known. */
   readonly name?: string;
-  /** With a scalable target: `tasks` is its `min` (the service priced idle). */
+  /**
+   * With a scalable target: its `min` in the model (the service idle); {@link priceCostModel}
+   * replaces it with the count the policies hold at the traffic priced (see `scaling.ts`).
+   */
   readonly tasks: number;
-  /** The range of the service's ECS scalable target, when it has one. */
-  readonly scaling?: { readonly min: number; readonly max: number };
+  /** The service's ECS scalable target (range and target tracking policies), when it has one. */
+  readonly scaling?: ServiceScaling;
+  /**
+   * Set by {@link priceCostModel} on a scaled service: the count at the traffic priced, why, and
+   * what its own lines (Fargate, its tasks' public IPv4) would cost idle at the minimum.
+   */
+  readonly atTraffic?: TasksAtTraffic & { readonly idleMonthlyUsd: number };
   readonly vcpu: number;
   readonly memoryGb: number;
   readonly arm: boolean;
@@ -306,6 +326,10 @@ export interface CostModel {
   readonly logGroups: readonly LogGroupInfo[];
   readonly clusters: readonly ClusterInfo[];
   readonly alarms: readonly ResourceId[];
+  /** Route 53 hosted zones the templates create (custom domains). */
+  readonly hostedZones: readonly HostedZoneInfo[];
+  /** What the bill depends on beyond its lines (zones created elsewhere). */
+  readonly notes: readonly CostNote[];
   readonly notPriced: readonly NotPriced[];
   readonly free: readonly { readonly type: string; readonly count: number }[];
 }
@@ -351,31 +375,6 @@ function at(value: PlainValue | undefined, path: string): PlainValue | undefined
   return current;
 }
 
-/**
- * The `[MinCapacity, MaxCapacity]` of the ECS scalable target (`ecs:service:DesiredCount`,
- * `service/<cluster>/<service>`) of the service named `name` in `cluster` (a name or an ARN).
- */
-function scalingRangeOf(
-  app: ResolvedApp,
-  name: string | undefined,
-  cluster: string | undefined,
-): { min: number; max: number } | undefined {
-  if (name === undefined) return undefined;
-  const clusterName = cluster?.split('/').pop();
-  for (const target of resourcesOf(app, 'AWS::ApplicationAutoScaling::ScalableTarget')) {
-    const p = target.properties;
-    if (str(p.ServiceNamespace) !== 'ecs' || str(p.ScalableDimension) !== 'ecs:service:DesiredCount')
-      continue;
-    const [, targetCluster, targetService] =
-      /^service\/([^/]+)\/([^/]+)$/.exec(str(p.ResourceId) ?? '') ?? [];
-    if (targetService !== name || (clusterName !== undefined && targetCluster !== clusterName)) continue;
-    const min = num(p.MinCapacity);
-    const max = num(p.MaxCapacity);
-    if (min !== undefined && max !== undefined) return { min, max };
-  }
-  return undefined;
-}
-
 function resourcesOf(app: ResolvedApp, type: string): ResolvedResource[] {
   return app.stacks.flatMap((stack) => [...stack.resources.values()].filter((r) => r.type === type));
 }
@@ -410,7 +409,7 @@ export function buildCostModel(app: LoadedApp, options: CostOptions = {}): CostM
 
   for (const stack of resolved.stacks) {
     for (const resource of stack.resources.values()) {
-      if (PRICED_TYPES.has(resource.type)) continue;
+      if (PRICED_TYPES.has(resource.type) || DOMAIN_TYPES.has(resource.type)) continue;
       if (FREE_TYPES.has(resource.type)) {
         if (resource.type === 'AWS::SSM::Parameter' && str(resource.properties.Tier) === 'Advanced') {
           notPriced.push({
@@ -497,7 +496,7 @@ export function buildCostModel(app: LoadedApp, options: CostOptions = {}): CostM
       notPriced.push({ resource: id, reason: `Fargate ${os} tasks (OS license charge) are not modelled` });
       continue;
     }
-    const scaling = scalingRangeOf(
+    const scaling = serviceScalingOf(
       resolved,
       str(service.attributes.Name) ?? str(p.ServiceName),
       str(p.Cluster),
@@ -670,6 +669,11 @@ export function buildCostModel(app: LoadedApp, options: CostOptions = {}): CostM
     }
   }
 
+  const domains = domainInventory(resolved, idOf, prices.route53.hostedZoneMonth.value);
+  notPriced.push(...domains.notPriced);
+  for (const resource of domains.free)
+    freeCounts.set(resource.type, (freeCounts.get(resource.type) ?? 0) + 1);
+
   const hasApiGateway = httpApis.length > 0;
   const hasAlb = loadBalancers.length > 0;
   const pattern = hasApiGateway && hasAlb ? 'both' : hasApiGateway ? 'api-gateway' : hasAlb ? 'alb' : 'none';
@@ -695,10 +699,27 @@ export function buildCostModel(app: LoadedApp, options: CostOptions = {}): CostM
     logGroups,
     clusters,
     alarms: resourcesOf(resolved, 'AWS::CloudWatch::Alarm').map(idOf),
+    hostedZones: domains.zones,
+    notes: domains.notes,
     notPriced,
     free: [...freeCounts]
       .map(([type, count]) => ({ type, count }))
       .sort((a, b) => a.type.localeCompare(b.type)),
+  };
+}
+
+/**
+ * A scaled service at the traffic of `ctx`: `tasks` becomes the count its target tracking holds
+ * (`scaling.ts`), with the idle price of its own lines at the minimum beside it.
+ */
+function scaledAtTraffic(ctx: PricingContext, service: ServiceInfo): ServiceInfo {
+  if (!service.scaling) return service;
+  const held = tasksAtTraffic(service.scaling, service.vcpu, ctx.traffic, ctx.assumptions);
+  const idle = fargateLines(ctx, { ...service, tasks: service.scaling.min });
+  return {
+    ...service,
+    tasks: held.tasks,
+    atTraffic: { ...held, idleMonthlyUsd: idle.reduce((sum, l) => sum + l.monthlyUsd, 0) },
   };
 }
 
@@ -712,9 +733,10 @@ export function priceCostModel(model: CostModel, traffic: TrafficProfile): CostE
   const hours = assumptions.hoursPerMonth;
   const R = traffic.requestsPerMonth;
   const lines: CostLine[] = [];
+  const services = model.services.map((service) => scaledAtTraffic(ctx, service));
 
   // Compute.
-  for (const service of model.services) lines.push(...fargateLines(ctx, service));
+  for (const service of services) lines.push(...fargateLines(ctx, service));
 
   // Ingress: HTTP APIs, their VPC links, stages, Cloud Map.
   for (const api of model.httpApis) lines.push(...httpApiRequestLines(ctx, api.id));
@@ -732,19 +754,22 @@ export function priceCostModel(model: CostModel, traffic: TrafficProfile): CostE
     lines.push(hostedZoneLine(ctx, ns.id, apiNamespaces.has(ns.ref) ? 'api-gateway' : undefined));
   }
   for (const discovery of model.discoveryServices) {
-    const instances = model.services
+    const instances = services
       .filter((s) => s.registryArns.includes(discovery.arn))
       .reduce((sum, s) => sum + s.tasks, 0);
     const forApi = apiTargets.has(discovery.arn);
     lines.push(...cloudMapLines(ctx, discovery.id, instances, forApi, forApi ? 'api-gateway' : undefined));
   }
 
+  // Custom domains: the hosted zones the templates create.
+  for (const zone of model.hostedZones) lines.push(createdZoneLine(ctx, zone));
+
   // Ingress: load balancers.
   for (const alb of model.loadBalancers) lines.push(...albLines(ctx, alb.id, alb));
 
   // Network: NAT gateways and Elastic IPs.
   if (model.natGateways.length > 0) {
-    const behindNat = model.services.filter((s) => !s.publicIp);
+    const behindNat = services.filter((s) => !s.publicIp);
     const taskCount = behindNat.reduce((sum, s) => sum + s.tasks, 0);
     const logBytes = behindNat.reduce(
       (sum, s) => sum + (s.logGroupNames.length > 0 ? R * traffic.logBytesPerRequest : 0),
@@ -785,7 +810,7 @@ export function priceCostModel(model: CostModel, traffic: TrafficProfile): CostE
   // Logs.
   const accessLogStages = model.stages.filter((s) => s.accessLogArn);
   for (const group of model.logGroups) {
-    const writers = model.services.filter((s) => s.logGroupNames.includes(group.name));
+    const writers = services.filter((s) => s.logGroupNames.includes(group.name));
     const stagesHere = accessLogStages.filter(
       (s) => s.accessLogArn === group.arn || s.accessLogArn === group.name,
     );
@@ -850,9 +875,7 @@ export function priceCostModel(model: CostModel, traffic: TrafficProfile): CostE
   // Container Insights.
   for (const cluster of model.clusters) {
     if (cluster.insights === 'off') continue;
-    const inCluster = model.services.filter(
-      (s) => s.clusterRef === cluster.ref || s.clusterRef === cluster.arn,
-    );
+    const inCluster = services.filter((s) => s.clusterRef === cluster.ref || s.clusterRef === cluster.arn);
     const tasks = inCluster.reduce((sum, s) => sum + s.tasks, 0);
     const { perCluster, perService } = assumptions.containerInsightsMetrics;
     const metrics = tasks > 0 ? perCluster + perService * inCluster.length : 0;
@@ -915,7 +938,8 @@ export function priceCostModel(model: CostModel, traffic: TrafficProfile): CostE
       alb: sum((l) => l.ingress === 'alb'),
       shared: sum((l) => l.ingress === undefined),
     },
-    byService: serviceBreakdown(model, lines),
+    byService: serviceBreakdown({ ...model, services }, lines),
+    notes: model.notes,
     notPriced: model.notPriced,
     free: model.free,
   };

@@ -1,6 +1,7 @@
 /**
  * Fargate pricing for `wharf cost`: vCPU and GB hours per service by its own size and count (x86
  * or ARM, on-demand or Spot), ephemeral storage above 20 GB, and its tasks' public IPv4 addresses.
+ * A scaled service's count is the one its target tracking holds at the traffic (`scaling.ts`).
  */
 
 import type { CostLine, ServiceInfo } from './estimate.js';
@@ -12,9 +13,12 @@ export function fargateLines(ctx: PricingContext, service: ServiceInfo): CostLin
   const hours = ctx.assumptions.hoursPerMonth;
   const arch = service.arm ? 'ARM' : 'x86';
   const lines: CostLine[] = [];
-  // A scaled service is priced idle at its minimum; say so where the task count appears.
+  // A scaled service is priced at the count its policies hold at this traffic (priceCostModel
+  // sets atTraffic; scaling.ts); say so, with the range, where the task count appears.
   const range = service.scaling
-    ? ` (idle: scaling min ${fmt(service.scaling.min)}, up to ${fmt(service.scaling.max)} under load)`
+    ? service.atTraffic
+      ? ` (held by target tracking at this traffic, range ${fmt(service.scaling.min)}–${fmt(service.scaling.max)}: ${service.atTraffic.basis})`
+      : ` (idle: scaling min ${fmt(service.scaling.min)}, up to ${fmt(service.scaling.max)} under load)`
     : '';
   const options: [string, number, { vcpuHour: PriceFact; gbHour: PriceFact }][] = [
     ['on-demand', service.tasks * (1 - service.spotShare), service.arm ? fargate.arm : fargate.x86],

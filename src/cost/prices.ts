@@ -403,6 +403,13 @@ export interface PricingAssumptions {
    * @default 6
    */
   readonly detailedMetricsPerRoute: number;
+  /**
+   * Milliseconds of vCPU time one request costs a task, for the task count a CPU target tracking
+   * policy holds at the given traffic (`--cpu-per-request`; see `scaling.ts`). Not in any template:
+   * measure yours (a `wharf dev` load run shows the CPU per task) and pass it. Confidence U.
+   * @default 10
+   */
+  readonly cpuMsPerRequest: number;
 }
 
 /** The defaults of {@link PricingAssumptions}. */
@@ -420,6 +427,7 @@ export const DEFAULT_ASSUMPTIONS: PricingAssumptions = {
   containerInsightsMetrics: { perCluster: 8, perService: 12 },
   containerInsightsLogBytesPerTaskMinute: 2048,
   detailedMetricsPerRoute: 6,
+  cpuMsPerRequest: 10,
 };
 
 /** The defaults with `overrides` applied. */
@@ -442,6 +450,7 @@ export function describeAssumptions(assumptions: PricingAssumptions): string[] {
     `log groups without retention: storage shown ${a.logHorizonMonths} months in; log storage uncompressed (conservative)`,
     `Container Insights: ${a.containerInsightsMetrics.perCluster} metrics per cluster + ${a.containerInsightsMetrics.perService} per service, ${a.containerInsightsLogBytesPerTaskMinute} B of performance events per task-minute`,
     `API Gateway detailed metrics: ${a.detailedMetricsPerRoute} metrics per route, billed only when traffic flows`,
+    `scaled services: the task count their target tracking holds at this traffic, each service receiving the whole profile; CPU targets at ${a.cpuMsPerRequest} ms of vCPU per request and no CPU at idle (--cpu-per-request), memory targets flat with traffic (they hold the minimum)`,
     'each ingress carries the whole traffic profile; data transfer out to the internet is the same for both patterns and is not included',
   ];
 }

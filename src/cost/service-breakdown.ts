@@ -18,8 +18,19 @@ export interface ServiceCost {
   readonly resource: ResourceId;
   /** Its `ServiceName` when the template gives one, else its logical id. */
   readonly name: string;
-  /** Desired count. */
+  /** Desired count; for a scaled service, the count its policies hold at the traffic priced. */
   readonly tasks: number;
+  /**
+   * A scaled service's range, the count at the traffic priced with its arithmetic, and its own
+   * lines' monthly cost idle at the minimum.
+   */
+  readonly scaling?: {
+    readonly min: number;
+    readonly max: number;
+    readonly tasksAtTraffic: number;
+    readonly basis: string;
+    readonly idleMonthlyUsd: number;
+  };
   /** Task size. */
   readonly vcpu: number;
   readonly memoryGb: number;
@@ -62,6 +73,17 @@ export function serviceBreakdown(model: CostModel, lines: readonly CostLine[]): 
       resource: service.id,
       name: service.name ?? service.id.logicalId,
       tasks: service.tasks,
+      ...(service.scaling && service.atTraffic
+        ? {
+            scaling: {
+              min: service.scaling.min,
+              max: service.scaling.max,
+              tasksAtTraffic: service.atTraffic.tasks,
+              basis: service.atTraffic.basis,
+              idleMonthlyUsd: service.atTraffic.idleMonthlyUsd,
+            },
+          }
+        : {}),
       vcpu: service.vcpu,
       memoryGb: service.memoryGb,
       monthlyUsd: own.reduce((sum, line) => sum + line.monthlyUsd, 0),

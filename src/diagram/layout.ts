@@ -127,7 +127,11 @@ export function layoutDiagram(model: DiagramModel): DiagramLayout {
 
   const inSubnet = (n: DiagramNode) => n.group !== undefined && groupById.get(n.group)?.kind === 'subnet';
   const internet = model.nodes.filter((n) => n.kind === 'internet');
-  const regional = model.nodes.filter((n) => n.group === undefined && n.kind !== 'internet');
+  // Custom domains get a column of their own between the internet and the regional services.
+  const domains = model.nodes.filter((n) => n.kind === 'domain');
+  const regional = model.nodes.filter(
+    (n) => n.group === undefined && n.kind !== 'internet' && n.kind !== 'domain',
+  );
   const strip = model.nodes
     .filter((n) => n.group !== undefined && !inSubnet(n))
     .sort((a, b) => Number(a.kind === 'internet-gateway') - Number(b.kind === 'internet-gateway'));
@@ -139,7 +143,9 @@ export function layoutDiagram(model: DiagramModel): DiagramLayout {
     Math.max(0, ...model.edges.filter(test).map((e) => labelSize(e.labels).w));
   const regionalIds = new Set(regional.map((n) => n.id));
   const stripIds = new Set(strip.map((n) => n.id));
+  const domainIds = new Set(domains.map((n) => n.id));
   const gap1 = Math.max(GAP_MIN, edgeLabelWidth((e) => e.from === INTERNET_NODE_ID) + 40);
+  const gapDomain = Math.max(GAP_MIN, edgeLabelWidth((e) => domainIds.has(e.from)) + 40);
   const gap2 = Math.max(
     GAP_MIN,
     edgeLabelWidth((e) => (regionalIds.has(e.from) || regionalIds.has(e.to)) && e.from !== INTERNET_NODE_ID) +
@@ -152,6 +158,9 @@ export function layoutDiagram(model: DiagramModel): DiagramLayout {
   const internetX = x;
   const internetW = Math.max(0, ...internet.map((n) => sizeOf(n.id).w));
   if (internet.length > 0) x += internetW + gap1;
+  const domainX = x;
+  const domainW = Math.max(0, ...domains.map((n) => sizeOf(n.id).w));
+  if (domains.length > 0) x += domainW + gapDomain;
   const regionalX = x;
   const regionalW = Math.max(0, ...regional.map((n) => sizeOf(n.id).w));
   if (regional.length > 0) x += regionalW + gap2;
@@ -321,6 +330,15 @@ export function layoutDiagram(model: DiagramModel): DiagramLayout {
     const s = sizeOf(n.id);
     placed.set(n.id, { x: regionalX, y: ry, w: regionalW, h: s.h });
     ry += s.h + STACK_GAP;
+  }
+  // Each domain centred on the ingress it fronts, below the one before it.
+  let dy = top;
+  for (const n of domains) {
+    const s = sizeOf(n.id);
+    const center = centerOf(model.edges.filter((e) => e.from === n.id).map((e) => e.to)) ?? dy + s.h / 2;
+    const y = Math.max(dy, center - s.h / 2);
+    placed.set(n.id, { x: domainX, y, w: domainW, h: s.h });
+    dy = y + s.h + STACK_GAP;
   }
   for (const n of internet) {
     const s = sizeOf(n.id);

@@ -1,7 +1,7 @@
 /**
  * The architecture graph `wharf diagram` draws, built from the evaluated templates: nodes (the
- * internet, the HTTP API, VPC links, load balancers, Cloud Map services, the tasks of each ECS
- * service per subnet, NAT and internet gateways), groups (the VPC, its availability zones and
+ * internet, custom domains, the HTTP API, VPC links, load balancers, Cloud Map services, the tasks
+ * of each ECS service per subnet with its scaling range, NAT and internet gateways), groups (the VPC, its availability zones and
  * subnets) and labelled edges (requests with their ports and the security-group rule that lets
  * them in, service discovery, egress through NAT).
  *
@@ -16,6 +16,8 @@ import { type IoHost, SILENT_IO } from '../io/io-host.js';
 import { parseCloudMapServiceArn } from '../local/apigateway/integration-target.js';
 import { resolveHttpApis } from '../local/apigateway/resolve.js';
 import type { HttpApiConfig } from '../local/apigateway/types.js';
+import { resolveScalableTargets } from '../local/autoscaling/resolve.js';
+import type { ScalableTargetConfig } from '../local/autoscaling/types.js';
 import { resolveDiscoveryServices, resolveNamespaces } from '../local/cloudmap/resolve.js';
 import type { DiscoveryServiceConfig, NamespaceConfig } from '../local/cloudmap/types.js';
 import { resolveEcsServices } from '../local/ecs/resolve.js';
@@ -27,12 +29,15 @@ import type { SecurityGroupConfig, SubnetConfig } from '../local/network/types.j
 import { loadSource, type TemplateSource } from '../local/source.js';
 import { resolveApp } from '../template/evaluate.js';
 import type { PlainValue, ResolvedApp } from '../template/resolved.js';
+import { ingressDomains, scalingLine } from './domains.js';
 import { readListenerRules } from './listener-rules.js';
 import { privateServiceEdges } from './private-services.js';
 
 /** What a node stands for. */
 export type DiagramNodeKind =
   | 'internet'
+  /** A custom domain (`https://api.example.com`) in front of an HTTP API or load balancer. */
+  | 'domain'
   | 'http-api'
   | 'load-balancer'
   | 'vpc-link'
@@ -222,6 +227,12 @@ export function buildDiagramModel(app: ResolvedApp): DiagramModel {
   );
   const services = attempt<EcsServiceConfig[]>(notes, 'ECS services', () => resolveEcsServices(app), []);
   const listenerRules = attempt(notes, 'Listener rules', () => readListenerRules(app), []);
+  const scalableTargets = attempt<readonly ScalableTargetConfig[]>(
+    notes,
+    'Scaling',
+    () => resolveScalableTargets(app, services, balancing.targetGroups).targets,
+    [],
+  );
 
   const nodes: DiagramNode[] = [];
   const groups: DiagramGroup[] = [];
@@ -354,6 +365,7 @@ export function buildDiagramModel(app: ResolvedApp): DiagramModel {
     ]
       .filter(Boolean)
       .join(' / ');
+    const scaled = scalableTargets.find((t) => t.serviceName === service.name);
     const list: DiagramNode[] = [];
     const targets = subnetIds.length > 0 ? subnetIds : [undefined];
     targets.forEach((subnetId, index) => {
@@ -364,6 +376,7 @@ export function buildDiagramModel(app: ResolvedApp): DiagramModel {
         label: `Fargate: ${service.name} ×${count}`,
         details: [
           size || 'size not set',
+          ...(scaled ? [scalingLine(scaled)] : []),
           service.assignPublicIp ? 'public IP' : 'private IP only',
           `SG ${service.securityGroupIds.map((id) => groupName(securityGroups, id)).join(', ') || 'none'}`,
           ...(container ? [] : ['no container']),
@@ -573,6 +586,32 @@ export function buildDiagramModel(app: ResolvedApp): DiagramModel {
           });
         }
       }
+    }
+  }
+
+  // Custom domains in front of the ingress: the internet reaches the domain, the domain the ingress.
+  const domains = attempt(
+    notes,
+    'Custom domains',
+    () => ingressDomains(app, apis, balancing.loadBalancers),
+    [],
+  );
+  for (const domain of domains) {
+    if (nodes.some((n) => n.id === domain.node.id)) continue;
+    nodes.push(domain.node);
+    const direct = edges.findIndex((e) => e.from === INTERNET_NODE_ID && e.to === domain.ingressId);
+    edges.push({ from: INTERNET_NODE_ID, to: domain.node.id, kind: 'request', labels: domain.fromInternet });
+    if (domain.toIngress) {
+      edges.push({ from: domain.node.id, to: domain.ingressId, kind: 'request', labels: domain.toIngress });
+      // One way in is drawn: the domain. The API box says whether its execute-api URL still answers.
+      if (direct >= 0) edges.splice(direct, 1);
+      const api = nodes.find((n) => n.id === domain.ingressId);
+      if (api && !domain.defaultEndpointDisabled)
+        (api.details as string[]).push('execute-api endpoint also open');
+    } else if (direct >= 0) {
+      edges[direct] = { ...(edges[direct] as DiagramEdge), from: domain.node.id };
+    } else {
+      edges.push({ from: domain.node.id, to: domain.ingressId, kind: 'request', labels: ['HTTPS'] });
     }
   }
 

@@ -19,6 +19,7 @@ export function escapeXml(text: string): string {
 
 const NODE_COLORS: Record<DiagramNodeKind, { stroke: string; fill: string }> = {
   internet: { stroke: '#545B64', fill: '#F2F3F3' },
+  domain: { stroke: '#8C4FFF', fill: '#FFFFFF' },
   'http-api': { stroke: '#E7157B', fill: '#FDEDF5' },
   'cloud-map': { stroke: '#C925D1', fill: '#FAEEFB' },
   'vpc-link': { stroke: '#8C4FFF', fill: '#F3EEFF' },

@@ -26,7 +26,97 @@ interface Expected {
   readonly severity?: 'error' | 'warning';
 }
 
-const CASES: Record<string, { readonly when: string; readonly findings: readonly Expected[] }> = {
+/**
+ * Each rule's case: what trips it, the findings expected, and (for the custom-domain rules, whose
+ * fixtures live in `test/fixtures/domain/`) the trips and passes root templates.
+ */
+const CASES: Record<
+  string,
+  {
+    readonly when: string;
+    readonly findings: readonly Expected[];
+    readonly trips?: string;
+    readonly passes?: string;
+  }
+> = {
+  'certificate-region-mismatch': {
+    when: 'the custom domain (nested, ARN passed as a parameter) and the HTTPS listener use eu-west-1 certificates while the subnets pin us-east-1',
+    trips: 'domain/insight-certificate-region-trips.yml',
+    passes: 'domain/insight-certificate-region-passes.yml',
+    findings: [
+      {
+        stack: 'ApiStack',
+        logicalId: 'ApiDomain',
+        propertyPath: 'Properties.DomainNameConfigurations.0.CertificateArn',
+      },
+      {
+        stack: 'insight-certificate-region-trips.yml',
+        logicalId: 'HttpsListener',
+        propertyPath: 'Properties.Certificates.0.CertificateArn',
+      },
+    ],
+  },
+  'tls-policy-outdated': {
+    when: 'a listener has no SslPolicy, one a TLS 1.1 policy, and an HTTP API is mapped to a TLS_1_0 domain',
+    trips: 'domain/insight-tls-policy-trips.yml',
+    passes: 'domain/insight-tls-policy-passes.yml',
+    findings: [
+      {
+        stack: 'insight-tls-policy-trips.yml',
+        logicalId: 'HttpsListener',
+        propertyPath: 'Properties.SslPolicy',
+      },
+      {
+        stack: 'insight-tls-policy-trips.yml',
+        logicalId: 'LegacyListener',
+        propertyPath: 'Properties.SslPolicy',
+      },
+      {
+        stack: 'insight-tls-policy-trips.yml',
+        logicalId: 'ApiDomain',
+        propertyPath: 'Properties.DomainNameConfigurations.0.SecurityPolicy',
+        severity: 'error',
+      },
+    ],
+  },
+  'domain-outside-hosted-zone': {
+    when: 'records are named outside example.com and the nested certificates validate names they do not cover or outside the zone',
+    trips: 'domain/insight-domain-zone-trips.yml',
+    passes: 'domain/insight-domain-zone-passes.yml',
+    findings: [
+      { stack: 'insight-domain-zone-trips.yml', logicalId: 'StrayRecord', propertyPath: 'Properties.Name' },
+      {
+        stack: 'insight-domain-zone-trips.yml',
+        logicalId: 'Records',
+        propertyPath: 'Properties.RecordSets.1.Name',
+      },
+      {
+        stack: 'CertStack',
+        logicalId: 'SiteCertificate',
+        propertyPath: 'Properties.DomainValidationOptions.1.HostedZoneId',
+      },
+      { stack: 'CertStack', logicalId: 'ApiCertificate', propertyPath: 'Properties.DomainValidationOptions' },
+      {
+        stack: 'CertStack',
+        logicalId: 'ApiCertificate',
+        propertyPath: 'Properties.DomainValidationOptions.0.DomainName',
+      },
+    ],
+  },
+  'custom-domain-no-alias': {
+    when: "the alias record to api.example.com's regional name is named www.example.com and nothing points at admin.example.com",
+    trips: 'domain/insight-custom-domain-no-alias-trips.yml',
+    passes: 'domain/insight-custom-domain-no-alias-passes.yml',
+    findings: [
+      {
+        stack: 'insight-custom-domain-no-alias-trips.yml',
+        logicalId: 'AliasRecord',
+        propertyPath: 'Properties.Name',
+        severity: 'error',
+      },
+      { stack: 'DomainStack', logicalId: 'AdminDomain', propertyPath: 'Properties.DomainName' },
+    ],
+  },
   'scaling-min-above-max': {
     when: 'the scalable target has MinCapacity 6 and MaxCapacity 2 through parameter defaults',
     findings: [
@@ -205,10 +295,10 @@ describe('trap rules', () => {
   });
 
   describe.each(ALL_TRAP_RULES.map((rule) => [rule.id, rule] as const))('%s', (id, rule) => {
-    const { when, findings: expected } = CASES[id];
+    const { when, findings: expected, trips, passes } = CASES[id];
 
     it(`trips when ${when}`, () => {
-      const app = loadSet(`traps/${id}/trips`);
+      const app = trips ? loadTemplateFile(fixture(trips)) : loadSet(`traps/${id}/trips`);
       const findings = runTrapRules(app);
       expect(findings.map((f) => f.ruleId)).toEqual(expected.map(() => id));
       expect(
@@ -225,7 +315,8 @@ describe('trap rules', () => {
     });
 
     it('does not trip on the passing variant (which trips no rule at all)', () => {
-      expect(runTrapRules(loadSet(`traps/${id}/passes`))).toEqual([]);
+      const app = passes ? loadTemplateFile(fixture(passes)) : loadSet(`traps/${id}/passes`);
+      expect(runTrapRules(app)).toEqual([]);
     });
   });
 });

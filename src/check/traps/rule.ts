@@ -5,6 +5,17 @@
 import type { LoadedApp } from '../../template/model.js';
 import type { Finding, Severity } from '../finding.js';
 
+/** What a rule may know besides the templates. */
+export interface TrapContext {
+  /**
+   * The region the templates will be deployed to (`wharf check --region`, else `AWS_REGION` /
+   * `AWS_DEFAULT_REGION`). Templates alone do not say it: `AWS::Region` is unknown offline.
+   * @default - unknown: rules that need it compare with what the templates pin (see
+   *   `certificate-region-mismatch`)
+   */
+  readonly region?: string;
+}
+
 /** One known-trap rule. Rules read templates only, never constructs, and never throw on odd input. */
 export interface TrapRule {
   /** Stable kebab-case id, e.g. `apigw-cloudmap-not-srv`; also the rule's file name. */
@@ -16,5 +27,5 @@ export interface TrapRule {
   /** What it catches and why it matters on AWS. */
   readonly description: string;
   /** Returns one finding per offending resource or property; `[]` when the app is clean. */
-  check(app: LoadedApp): Finding[];
+  check(app: LoadedApp, context?: TrapContext): Finding[];
 }

@@ -1,7 +1,20 @@
 import { check } from '../../check/check.js';
 import { renderCheckReport } from '../../check/report.js';
+import { UsageError } from '../../errors.js';
 import { ALLOW_PATH_OPTION, appSourceArgs } from '../app-source.js';
 import { CDK_APP_OPTIONS, type Command, EXIT } from '../command.js';
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+
+/** The region to check against: `undefined` when none is given (an empty variable counts as none). */
+function regionOption(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!REGION.test(value))
+    throw new UsageError(
+      `wharf check: --region '${value}' (or AWS_REGION) is not a region name; allowed: e.g. us-east-1, eu-west-1.`,
+    );
+  return value;
+}
 
 /** `wharf check`: validation, security and known traps, before deploy. */
 export const checkCommand: Command = {
@@ -23,6 +36,11 @@ parent.yml does); repeat it for several files. A template file given in place of
 same as --template. Nested templates must lie inside the root template's folder (--allow-path
 widens that).
 
+--region names the region the app will be deployed to (default: AWS_REGION, then
+AWS_DEFAULT_REGION); a certificate in another region than the HTTP API or load balancer that
+serves it is an error. Without a region, certificates are compared with the region the templates
+pin (literal ARNs and availability zones), when they pin exactly one.
+
 Exit code 1 when any finding is an error, 2 on bad input.
 
 Examples:
@@ -39,17 +57,27 @@ Examples:
     },
     ...CDK_APP_OPTIONS,
     ...ALLOW_PATH_OPTION,
+    region: {
+      type: 'string',
+      value: '<region>',
+      description:
+        'Region the app will be deployed to, for the certificate-region trap (default: AWS_REGION, AWS_DEFAULT_REGION)',
+    },
     json: { type: 'boolean', description: 'Print the full result as JSON' },
     verbose: { type: 'boolean', description: 'Also show info-level findings and acknowledgments' },
   },
   async run({ positionals, options, io, stdout }) {
     const source = appSourceArgs('check', positionals, options);
+    const region = regionOption(
+      (options.region as string | undefined) ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION,
+    );
     const result = await check({
       dir: source.dir ?? '.',
       templates: source.templates,
       allowPaths: source.allowPaths,
       app: options.app as string | undefined,
       stack: options.stack as string | undefined,
+      ...(region === undefined ? {} : { region }),
       io,
     });
     if (options.json) stdout(`${JSON.stringify(result, null, 2)}\n`);

@@ -5,6 +5,7 @@ import { renderLineChart } from '../../chart/line-chart.js';
 import { adviceFor, costCurves, findCrossover } from '../../cost/crossover.js';
 import { buildCostModel, type CostEstimate, priceCostModel } from '../../cost/estimate.js';
 import { describeAssumptions, type PricingAssumptions, pricingAssumptions } from '../../cost/prices.js';
+import { FREE_DOMAIN_LABELS } from '../../cost/route53.js';
 import {
   describeDefaults,
   parseTraffic,
@@ -37,6 +38,16 @@ Container Insights. Each line shows its formula. Resource types Wharf cannot pri
 Then it models the other ingress pattern for the same tasks and network (API Gateway + VPC link +
 Cloud Map, or a public ALB) and reports the crossover: the traffic at which the other becomes
 cheaper, with advice, plus advice where money is obviously wasted.
+
+A scaled service (an ECS scalable target) is priced at the task count its target tracking
+policies would hold at the traffic, within [min, max]: requests per target for
+ALBRequestCountPerTarget; for a CPU target, --cpu-per-request milliseconds of vCPU per request
+(default 10); memory targets hold the minimum. The per-service table shows the range, the count
+and the idle cost at the minimum.
+
+Route 53 hosted zones the templates create are priced; a zone named only by id or name (not
+created here) is listed as billed to its owner anyway. Alias queries to AWS resources, ACM public
+certificates and API Gateway custom domain names cost nothing.
 
 Traffic defaults (state yours with the flags or a --traffic file of the same keys):
   ${describeDefaults().join('\n  ')}
@@ -90,6 +101,12 @@ Examples:
     'count-response-bytes': {
       type: 'boolean',
       description: 'Count response bytes toward the 512 KB API Gateway unit (default: requests only)',
+    },
+    'cpu-per-request': {
+      type: 'string',
+      value: '<ms>',
+      description:
+        'vCPU milliseconds one request costs, for the tasks a CPU scaling target holds at the traffic (default 10)',
     },
     'free-tier': { type: 'boolean', description: 'Apply the legacy 12-month free tier' },
     'no-ipv4-charge': {
@@ -192,6 +209,16 @@ function assumptionsFrom(options: Record<string, unknown>): PricingAssumptions {
     }
     overrides.vpcLinkMonthlyUsd = usd;
   }
+  if (options['cpu-per-request'] !== undefined) {
+    const text = String(options['cpu-per-request']);
+    const ms = Number(text.replace(/\s*ms$/, ''));
+    if (text.trim() === '' || !Number.isFinite(ms) || ms <= 0 || ms > 60_000) {
+      throw new UsageError(
+        `wharf cost: --cpu-per-request '${text.slice(0, 40)}' is not allowed; allowed: milliseconds of vCPU time per request, more than 0 and at most 60000, e.g. 10 or 2.5ms.`,
+      );
+    }
+    overrides.cpuMsPerRequest = ms;
+  }
   if (options['bill-cloud-map-lookups']) overrides.cloudMapLookupsBilled = true;
   if (options['count-response-bytes']) overrides.responseBytesCountTowardApiGatewayUnits = true;
   if (options['free-tier']) overrides.freeTier = true;
@@ -288,13 +315,25 @@ export function renderEstimate(estimate: CostEstimate): string {
   out.push(
     `  ${'TOTAL'.padEnd(w.where)}  ${''.padEnd(w.what)}  ${money(estimate.totalMonthlyUsd).padStart(w.usd)}`,
   );
-  if (estimate.byService.length > 1) out.push('', ...renderByService(estimate));
+  if (estimate.byService.length > 1 || estimate.byService.some((s) => s.scaling))
+    out.push('', ...renderByService(estimate));
   if (estimate.lines.length === 0) {
     const free = estimate.free.map((f) => `${f.type} ×${f.count}`).join(', ');
     out.push(
       '',
       `Nothing billable found: the templates declare no resource Wharf prices${free ? ` (free by themselves: ${free})` : ''}${estimate.notPriced.length > 0 ? '; the ones it cannot price follow' : ''}.`,
     );
+  }
+  const freeDomains = estimate.free.filter((f) => FREE_DOMAIN_LABELS[f.type] !== undefined);
+  if (freeDomains.length > 0)
+    out.push(
+      '',
+      `Free (no charge by themselves): ${freeDomains.map((f) => `${FREE_DOMAIN_LABELS[f.type]} ×${f.count}`).join(', ')}.`,
+    );
+  if (estimate.notes.length > 0) {
+    out.push('', 'Notes:');
+    for (const n of estimate.notes)
+      out.push(`  - ${[n.resource.stack, n.resource.logicalId].filter(Boolean).join('/')}: ${n.message}`);
   }
   if (estimate.notPriced.length > 0) {
     out.push('', 'Not priced (not in the total):');
@@ -313,8 +352,11 @@ const SHARED = 'shared (ingress, network, DNS zone)';
 function renderByService(estimate: CostEstimate): string[] {
   const rows = estimate.byService.map((s) => ({
     name: `${s.name} (${[s.resource.stack, s.resource.logicalId].filter(Boolean).join('/')})`,
-    size: `${fmtNumber(s.tasks)} task${s.tasks === 1 ? '' : 's'} × ${fmtNumber(s.vcpu)} vCPU / ${fmtNumber(s.memoryGb)} GB`,
+    size: `${s.scaling ? `${fmtNumber(s.scaling.min)}–${fmtNumber(s.scaling.max)} tasks, ${fmtNumber(s.tasks)} at this traffic` : `${fmtNumber(s.tasks)} task${s.tasks === 1 ? '' : 's'}`} × ${fmtNumber(s.vcpu)} vCPU / ${fmtNumber(s.memoryGb)} GB`,
     usd: money(s.monthlyUsd),
+    idle: s.scaling
+      ? `(idle at ${fmtNumber(s.scaling.min)}: ${money(s.scaling.idleMonthlyUsd)} for its tasks)`
+      : '',
   }));
   const own = estimate.byService.reduce((sum, s) => sum + s.monthlyUsd, 0);
   const w = {
@@ -324,7 +366,9 @@ function renderByService(estimate: CostEstimate): string[] {
   };
   return [
     'By service (its Fargate tasks, their public IPv4 addresses, its own Cloud Map registrations and log group; each service is assumed to log every request):',
-    ...rows.map((r) => `  ${r.name.padEnd(w.name)}  ${r.size.padEnd(w.size)}  ${r.usd.padStart(w.usd)}`),
+    ...rows.map((r) =>
+      `  ${r.name.padEnd(w.name)}  ${r.size.padEnd(w.size)}  ${r.usd.padStart(w.usd)}${r.idle ? `  ${r.idle}` : ''}`.trimEnd(),
+    ),
     `  ${SHARED.padEnd(w.name)}  ${''.padEnd(w.size)}  ${money(estimate.totalMonthlyUsd - own).padStart(w.usd)}`,
   ];
 }
