@@ -8,6 +8,7 @@ import {
 } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type { CfnRecordSet } from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
+import { RECOMMENDED_SSL_POLICY } from '../aws/elb-security-policies.js';
 import { PropsValidationError } from '../errors.js';
 import {
   type DomainOptions,
@@ -36,13 +37,8 @@ export interface TargetHealthCheckOptions {
   readonly healthyHttpCodes?: string;
 }
 
-/**
- * The TLS policy of Wharf's HTTPS listeners: the one AWS recommends today, TLS 1.3 and 1.2 with
- * hybrid post-quantum key exchange (docs/reference/aws-behavior-2.md §3.2; "AWS recommends …
- * ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09", https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html).
- * A listener without `SslPolicy` would get `ELBSecurityPolicy-2016-08`, which allows TLS 1.0.
- */
-export const RECOMMENDED_SSL_POLICY = 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09';
+/** The TLS policy of Wharf's HTTPS listeners: the one AWS recommends today (§3.2). */
+export { RECOMMENDED_SSL_POLICY };
 
 /** Options of the load balancer ingress that a pattern user may set. */
 export interface LoadBalancerOptions {

@@ -2,14 +2,14 @@
  * Catches:
  * - an ALB `HTTPS` (or NLB `TLS`) listener with no `SslPolicy`: CloudFormation, the CLI and the CDK
  *   then use `ELBSecurityPolicy-2016-08`, which accepts TLS 1.0 and 1.1;
- * - a listener whose `SslPolicy` accepts TLS 1.0 or 1.1 (the names in {@link TLS_1_0_POLICIES},
- *   {@link TLS_1_1_POLICIES}, and `ELBSecurityPolicy-TLS13-1-0-*` / `-TLS13-1-1-*`);
+ * - a listener whose `SslPolicy` accepts TLS 1.0 or 1.1 (the policy table is
+ *   `src/aws/elb-security-policies.ts`);
  * - an `AWS::ApiGatewayV2::DomainName` configuration with `SecurityPolicy: TLS_1_0`: an error when
  *   an HTTP API is mapped to the domain (HTTP APIs map only to TLS 1.2 domains, so the mapping
  *   fails), a warning otherwise.
  *
  * Why: TLS 1.0 and 1.1 are deprecated (RFC 8996); AWS recommends
- * {@link RECOMMENDED_ELB_POLICY} for new listeners and only defaults to it in the console
+ * {@link RECOMMENDED_SSL_POLICY} for new listeners and only defaults to it in the console
  * (docs/reference/aws-behavior-2.md §3.2, which lists the policies and their protocols with
  * sources; §2.1 for API Gateway).
  *
@@ -17,6 +17,11 @@
  * policy from a parameter without a value, an API Gateway domain without `SecurityPolicy`.
  */
 
+import {
+  CLOUDFORMATION_DEFAULT_SSL_POLICY,
+  RECOMMENDED_SSL_POLICY,
+  sslPolicyProtocols,
+} from '../../aws/elb-security-policies.js';
 import type { LoadedApp } from '../../template/model.js';
 import { getPath, listResources, sameResource } from '../../template/query.js';
 import { resourceOf, traceValue } from '../../template/references.js';
@@ -24,29 +29,9 @@ import type { Finding } from '../finding.js';
 import type { TrapRule } from './rule.js';
 import { type At, literalAt, trapFinding } from './support.js';
 
-/** AWS's recommended ALB policy (console default since 2025-09; §3.2). */
-export const RECOMMENDED_ELB_POLICY = 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09';
-
-/** What CloudFormation uses for an HTTPS listener without `SslPolicy` (§3.2). */
-export const CLOUDFORMATION_DEFAULT_ELB_POLICY = 'ELBSecurityPolicy-2016-08';
-
-/** ELB policies that accept TLS 1.0 (and 1.1), from the ELB user guide's policy tables (§3.2). */
-export const TLS_1_0_POLICIES: ReadonlySet<string> = new Set([
-  'ELBSecurityPolicy-2016-08',
-  'ELBSecurityPolicy-2015-05',
-  'ELBSecurityPolicy-TLS-1-0-2015-04',
-  'ELBSecurityPolicy-FS-2018-06',
-]);
-
-/** ELB policies whose oldest protocol is TLS 1.1 (§3.2). */
-export const TLS_1_1_POLICIES: ReadonlySet<string> = new Set([
-  'ELBSecurityPolicy-TLS-1-1-2017-01',
-  'ELBSecurityPolicy-FS-1-1-2019-08',
-]);
-
 /**
  * The oldest TLS version an ELB security policy accepts when it is older than 1.2, else
- * `undefined` (TLS 1.2+ policies, and names this table does not know).
+ * `undefined` (TLS 1.2+ policies, and names the policy table does not know).
  *
  * @example
  * oldestTls('ELBSecurityPolicy-2016-08')               // '1.0'
@@ -54,14 +39,11 @@ export const TLS_1_1_POLICIES: ReadonlySet<string> = new Set([
  * oldestTls('ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09') // undefined
  */
 export function oldestTls(policy: string): '1.0' | '1.1' | undefined {
-  if (TLS_1_0_POLICIES.has(policy)) return '1.0';
-  if (TLS_1_1_POLICIES.has(policy)) return '1.1';
-  // The TLS 1.3 family names its oldest protocol: ELBSecurityPolicy-TLS13-<major>-<minor>-….
-  const tls13 = /^ELBSecurityPolicy-TLS13-1-([01])-/.exec(policy)?.[1];
-  return tls13 === '0' ? '1.0' : tls13 === '1' ? '1.1' : undefined;
+  const oldest = sslPolicyProtocols(policy)?.oldest;
+  return oldest === '1.0' || oldest === '1.1' ? oldest : undefined;
 }
 
-const LISTENER_FIX = `Set SslPolicy: ${RECOMMENDED_ELB_POLICY} (AWS's recommendation: TLS 1.3 and 1.2 only, hybrid post-quantum key exchange for the clients that offer it and classic key exchange for the others). Wharf's ALB pattern sets it for domain.`;
+const LISTENER_FIX = `Set SslPolicy: ${RECOMMENDED_SSL_POLICY} (AWS's recommendation: TLS 1.3 and 1.2 only, hybrid post-quantum key exchange for the clients that offer it and classic key exchange for the others). Wharf's ALB pattern sets it for domain.`;
 
 function listenerFindings(app: LoadedApp): Finding[] {
   const findings: Finding[] = [];
@@ -72,7 +54,7 @@ function listenerFindings(app: LoadedApp): Finding[] {
       findings.push(
         trapFinding(tlsPolicyOutdated, at, {
           propertyPath: 'Properties.SslPolicy',
-          message: `${protocol} listener ${at.logicalId} sets no SslPolicy, so CloudFormation gives it ${CLOUDFORMATION_DEFAULT_ELB_POLICY}, which still accepts TLS 1.0 and 1.1 (the console would have chosen ${RECOMMENDED_ELB_POLICY}).`,
+          message: `${protocol} listener ${at.logicalId} sets no SslPolicy, so CloudFormation gives it ${CLOUDFORMATION_DEFAULT_SSL_POLICY}, which still accepts TLS 1.0 and 1.1 (the console would have chosen ${RECOMMENDED_SSL_POLICY}).`,
           fix: LISTENER_FIX,
         }),
       );
