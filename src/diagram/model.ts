@@ -357,7 +357,13 @@ export function buildDiagramModel(app: ResolvedApp): DiagramModel {
   const taskNodes = new Map<string, DiagramNode[]>();
   for (const service of services) {
     const subnetIds = service.subnetIds.length > 0 ? service.subnetIds : [];
-    const counts = spreadTasks(service.desiredCount, Math.max(1, subnetIds.length));
+    const scaled = scalableTargets.find((t) => t.serviceName === service.name);
+    // A scaled service runs its desired count clamped to the range (registering the scalable
+    // target moves it in: aws-behavior-2.md §1.1), e.g. 2 tasks for DesiredCount left out and min 2.
+    const running = scaled
+      ? Math.min(scaled.maxCapacity, Math.max(scaled.minCapacity, service.desiredCount))
+      : service.desiredCount;
+    const counts = spreadTasks(running, Math.max(1, subnetIds.length));
     const container = service.taskDefinition.containers[0];
     const size = [
       service.taskDefinition.cpu && `${service.taskDefinition.cpu} CPU`,
@@ -365,7 +371,6 @@ export function buildDiagramModel(app: ResolvedApp): DiagramModel {
     ]
       .filter(Boolean)
       .join(' / ');
-    const scaled = scalableTargets.find((t) => t.serviceName === service.name);
     const list: DiagramNode[] = [];
     const targets = subnetIds.length > 0 ? subnetIds : [undefined];
     targets.forEach((subnetId, index) => {

@@ -71,6 +71,19 @@ describe('a public ALB on its own domain', () => {
     ]);
   });
 
+  it('counts a scaled service at its desired count moved into the range, as registering the scalable target does', async () => {
+    const file = edited(
+      ALB,
+      ['      DesiredCount: 1\n', ''],
+      [
+        '  MinCapacity:\n    Type: Number\n    Default: 1\n',
+        '  MinCapacity:\n    Type: Number\n    Default: 2\n',
+      ],
+    );
+    const scaled = await loadDiagramModel({ template: file });
+    expect(node(scaled, 'tasks').map((n) => n.label)).toEqual(['Fargate: burner ×1', 'Fargate: burner ×1']);
+  });
+
   it('names the CloudFormation default when the HTTPS listener sets no SslPolicy, and drops the redirect line without one', async () => {
     const file = edited(
       ALB,
