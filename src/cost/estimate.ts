@@ -25,6 +25,7 @@
 import { parseCpuUnits, parseMemoryMiB } from '../aws/fargate-sizes.js';
 import { resolveApp } from '../template/evaluate.js';
 import type { LoadedApp } from '../template/model.js';
+import { plainNumber, plainRecord, plainText } from '../template/plain-values.js';
 import type { PlainValue, ResolvedApp, ResolvedResource } from '../template/resolved.js';
 import { albLines, type LcuDimensions, lcuDimensions } from './alb.js';
 import { cloudMapLines, hostedZoneLine } from './cloud-map.js';
@@ -345,25 +346,10 @@ function idOf(resource: ResolvedResource): ResourceId {
   };
 }
 
-function str(value: PlainValue | undefined): string | undefined {
-  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
-}
-
-function num(value: PlainValue | undefined): number | undefined {
-  if (typeof value === 'number') return value;
-  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)))
-    return Number(value);
-  return undefined;
-}
-
 function list(value: PlainValue | undefined): PlainValue[] {
   if (Array.isArray(value)) return value;
   if (typeof value === 'string' && value !== '') return value.split(',');
   return [];
-}
-
-function obj(value: PlainValue | undefined): Record<string, PlainValue> {
-  return value && typeof value === 'object' && !Array.isArray(value) ? value : {};
 }
 
 function at(value: PlainValue | undefined, path: string): PlainValue | undefined {
@@ -411,7 +397,7 @@ export function buildCostModel(app: LoadedApp, options: CostOptions = {}): CostM
     for (const resource of stack.resources.values()) {
       if (PRICED_TYPES.has(resource.type) || DOMAIN_TYPES.has(resource.type)) continue;
       if (FREE_TYPES.has(resource.type)) {
-        if (resource.type === 'AWS::SSM::Parameter' && str(resource.properties.Tier) === 'Advanced') {
+        if (resource.type === 'AWS::SSM::Parameter' && plainText(resource.properties.Tier) === 'Advanced') {
           notPriced.push({
             resource: idOf(resource),
             reason: 'advanced-tier SSM parameters are not modelled',
@@ -432,13 +418,14 @@ export function buildCostModel(app: LoadedApp, options: CostOptions = {}): CostM
 
   const subnetAz = new Map<string, string>();
   for (const subnet of resourcesOf(resolved, 'AWS::EC2::Subnet')) {
-    const az = str(subnet.properties.AvailabilityZone) ?? str(subnet.properties.AvailabilityZoneId);
+    const az =
+      plainText(subnet.properties.AvailabilityZone) ?? plainText(subnet.properties.AvailabilityZoneId);
     subnetAz.set(subnet.ref, az ?? subnet.ref);
   }
   const azsOf = (subnets: PlainValue[]) => [
     ...new Set(
       subnets
-        .map((s) => str(s))
+        .map((s) => plainText(s))
         .filter((s): s is string => !!s)
         .map((s) => subnetAz.get(s) ?? s),
     ),
@@ -449,10 +436,10 @@ export function buildCostModel(app: LoadedApp, options: CostOptions = {}): CostM
   for (const service of resourcesOf(resolved, 'AWS::ECS::Service')) {
     const p = service.properties;
     const id = idOf(service);
-    const taskDefRef = str(p.TaskDefinition);
+    const taskDefRef = plainText(p.TaskDefinition);
     const taskDef = taskDefinitions.find((td) => refersTo(taskDefRef, td));
-    const strategy = list(p.CapacityProviderStrategy).map(obj);
-    const launchType = str(p.LaunchType) ?? (strategy.length > 0 ? undefined : 'FARGATE');
+    const strategy = list(p.CapacityProviderStrategy).map(plainRecord);
+    const launchType = plainText(p.LaunchType) ?? (strategy.length > 0 ? undefined : 'FARGATE');
     if (launchType && launchType !== 'FARGATE') {
       notPriced.push({
         resource: id,
@@ -460,14 +447,14 @@ export function buildCostModel(app: LoadedApp, options: CostOptions = {}): CostM
       });
       continue;
     }
-    if (strategy.some((s) => !/^FARGATE(_SPOT)?$/.test(str(s.CapacityProvider) ?? ''))) {
+    if (strategy.some((s) => !/^FARGATE(_SPOT)?$/.test(plainText(s.CapacityProvider) ?? ''))) {
       notPriced.push({
         resource: id,
         reason: 'capacity providers other than FARGATE/FARGATE_SPOT are not modelled',
       });
       continue;
     }
-    if (str(p.SchedulingStrategy) === 'DAEMON') {
+    if (plainText(p.SchedulingStrategy) === 'DAEMON') {
       notPriced.push({
         resource: id,
         reason: 'DAEMON services run one task per instance; not modelled on Fargate',
@@ -482,8 +469,8 @@ export function buildCostModel(app: LoadedApp, options: CostOptions = {}): CostM
       continue;
     }
     const td = taskDef.properties;
-    const cpu = td.Cpu === undefined ? undefined : parseCpuUnits(str(td.Cpu) ?? '');
-    const memory = td.Memory === undefined ? undefined : parseMemoryMiB(str(td.Memory) ?? '');
+    const cpu = td.Cpu === undefined ? undefined : parseCpuUnits(plainText(td.Cpu) ?? '');
+    const memory = td.Memory === undefined ? undefined : parseMemoryMiB(plainText(td.Memory) ?? '');
     if (cpu === undefined || memory === undefined) {
       notPriced.push({
         resource: id,
@@ -491,56 +478,56 @@ export function buildCostModel(app: LoadedApp, options: CostOptions = {}): CostM
       });
       continue;
     }
-    const os = str(at(td, 'RuntimePlatform.OperatingSystemFamily')) ?? 'LINUX';
+    const os = plainText(at(td, 'RuntimePlatform.OperatingSystemFamily')) ?? 'LINUX';
     if (os !== 'LINUX') {
       notPriced.push({ resource: id, reason: `Fargate ${os} tasks (OS license charge) are not modelled` });
       continue;
     }
     const scaling = serviceScalingOf(
       resolved,
-      str(service.attributes.Name) ?? str(p.ServiceName),
-      str(p.Cluster),
+      plainText(service.attributes.Name) ?? plainText(p.ServiceName),
+      plainText(p.Cluster),
     );
     // A scaled service is priced idle, at its minimum (an assumption the formula states).
-    const tasks = scaling?.min ?? num(p.DesiredCount) ?? 1;
+    const tasks = scaling?.min ?? plainNumber(p.DesiredCount) ?? 1;
     let spotShare = 0;
     if (strategy.length > 0) {
       // Base tasks go to their provider first; the rest is split by weight.
       let remaining = tasks;
       let spotTasks = 0;
       for (const entry of strategy) {
-        const base = Math.min(remaining, num(entry.Base) ?? 0);
-        if (str(entry.CapacityProvider) === 'FARGATE_SPOT') spotTasks += base;
+        const base = Math.min(remaining, plainNumber(entry.Base) ?? 0);
+        if (plainText(entry.CapacityProvider) === 'FARGATE_SPOT') spotTasks += base;
         remaining -= base;
       }
-      const weights = strategy.map((e) => num(e.Weight) ?? 0);
+      const weights = strategy.map((e) => plainNumber(e.Weight) ?? 0);
       const total = weights.reduce((a, b) => a + b, 0);
       strategy.forEach((entry, i) => {
-        if (total > 0 && str(entry.CapacityProvider) === 'FARGATE_SPOT')
+        if (total > 0 && plainText(entry.CapacityProvider) === 'FARGATE_SPOT')
           spotTasks += (remaining * weights[i]) / total;
       });
       spotShare = tasks > 0 ? spotTasks / tasks : 0;
     }
     const logGroupNames = list(td.ContainerDefinitions)
-      .map(obj)
-      .filter((c) => str(at(c, 'LogConfiguration.LogDriver')) === 'awslogs')
-      .map((c) => str(at(c, 'LogConfiguration.Options.awslogs-group')))
+      .map(plainRecord)
+      .filter((c) => plainText(at(c, 'LogConfiguration.LogDriver')) === 'awslogs')
+      .map((c) => plainText(at(c, 'LogConfiguration.Options.awslogs-group')))
       .filter((name): name is string => !!name);
     services.push({
       id,
-      name: str(p.ServiceName),
+      name: plainText(p.ServiceName),
       tasks,
       scaling,
       vcpu: cpu / 1024,
       memoryGb: memory / 1024,
-      arm: str(at(td, 'RuntimePlatform.CpuArchitecture')) === 'ARM64',
+      arm: plainText(at(td, 'RuntimePlatform.CpuArchitecture')) === 'ARM64',
       spotShare,
-      ephemeralGb: num(at(td, 'EphemeralStorage.SizeInGiB')) ?? 20,
-      publicIp: str(at(p, 'NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp')) === 'ENABLED',
-      clusterRef: str(p.Cluster) ?? 'default',
+      ephemeralGb: plainNumber(at(td, 'EphemeralStorage.SizeInGiB')) ?? 20,
+      publicIp: plainText(at(p, 'NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp')) === 'ENABLED',
+      clusterRef: plainText(p.Cluster) ?? 'default',
       logGroupNames: [...new Set(logGroupNames)],
       registryArns: list(p.ServiceRegistries)
-        .map((r) => str(obj(r).RegistryArn))
+        .map((r) => plainText(plainRecord(r).RegistryArn))
         .filter((a): a is string => !!a),
       azs: azsOf(list(at(p, 'NetworkConfiguration.AwsvpcConfiguration.Subnets'))),
     });
@@ -551,7 +538,7 @@ export function buildCostModel(app: LoadedApp, options: CostOptions = {}): CostM
   const loadBalancers: AlbInfo[] = [];
   for (const lb of resourcesOf(resolved, 'AWS::ElasticLoadBalancingV2::LoadBalancer')) {
     const p = lb.properties;
-    const type = str(p.Type) ?? 'application';
+    const type = plainText(p.Type) ?? 'application';
     if (type !== 'application') {
       notPriced.push({
         resource: idOf(lb),
@@ -559,13 +546,16 @@ export function buildCostModel(app: LoadedApp, options: CostOptions = {}): CostM
       });
       continue;
     }
-    const subnets = [...list(p.Subnets), ...list(p.SubnetMappings).map((m) => obj(m).SubnetId ?? null)];
-    const internetFacing = (str(p.Scheme) ?? 'internet-facing') === 'internet-facing';
-    const noIpv4 = str(p.IpAddressType) === 'dualstack-without-public-ipv4';
+    const subnets = [
+      ...list(p.Subnets),
+      ...list(p.SubnetMappings).map((m) => plainRecord(m).SubnetId ?? null),
+    ];
+    const internetFacing = (plainText(p.Scheme) ?? 'internet-facing') === 'internet-facing';
+    const noIpv4 = plainText(p.IpAddressType) === 'dualstack-without-public-ipv4';
     const azCount = Math.max(azsOf(subnets).length, 2);
-    const ownListeners = listeners.filter((l) => refersTo(str(l.properties.LoadBalancerArn), lb));
+    const ownListeners = listeners.filter((l) => refersTo(plainText(l.properties.LoadBalancerArn), lb));
     const rulesPerListener = ownListeners.map(
-      (l) => listenerRules.filter((r) => refersTo(str(r.properties.ListenerArn), l)).length,
+      (l) => listenerRules.filter((r) => refersTo(plainText(r.properties.ListenerArn), l)).length,
     );
     loadBalancers.push({
       id: idOf(lb),
@@ -578,7 +568,7 @@ export function buildCostModel(app: LoadedApp, options: CostOptions = {}): CostM
   const integrations = resourcesOf(resolved, 'AWS::ApiGatewayV2::Integration');
   const httpApis: HttpApiInfo[] = [];
   for (const api of resourcesOf(resolved, 'AWS::ApiGatewayV2::Api')) {
-    const protocol = str(api.properties.ProtocolType) ?? 'HTTP';
+    const protocol = plainText(api.properties.ProtocolType) ?? 'HTTP';
     if (protocol !== 'HTTP') {
       notPriced.push({
         resource: idOf(api),
@@ -586,34 +576,36 @@ export function buildCostModel(app: LoadedApp, options: CostOptions = {}): CostM
       });
       continue;
     }
-    const own = (r: ResolvedResource) => str(r.properties.ApiId) === api.ref;
+    const own = (r: ResolvedResource) => plainText(r.properties.ApiId) === api.ref;
     httpApis.push({
       id: idOf(api),
       ref: api.ref,
       routes: Math.max(1, routes.filter(own).length),
       cloudMapTargets: integrations
         .filter(own)
-        .filter((i) => str(i.properties.ConnectionType) === 'VPC_LINK')
-        .map((i) => str(i.properties.IntegrationUri) ?? '')
+        .filter((i) => plainText(i.properties.ConnectionType) === 'VPC_LINK')
+        .map((i) => plainText(i.properties.IntegrationUri) ?? '')
         .filter((uri) => uri.includes(':servicediscovery:')),
     });
   }
   const stages: StageInfo[] = resourcesOf(resolved, 'AWS::ApiGatewayV2::Stage').map((stage) => {
     const p = stage.properties;
-    const routeSettings = Object.values(obj(p.RouteSettings)).map(obj);
+    const routeSettings = Object.values(plainRecord(p.RouteSettings)).map(plainRecord);
     return {
       id: idOf(stage),
-      apiRef: str(p.ApiId) ?? '',
+      apiRef: plainText(p.ApiId) ?? '',
       detailedMetrics:
         at(p, 'DefaultRouteSettings.DetailedMetricsEnabled') === true ||
         routeSettings.some((s) => s.DetailedMetricsEnabled === true),
-      accessLogArn: str(at(p, 'AccessLogSettings.DestinationArn')),
+      accessLogArn: plainText(at(p, 'AccessLogSettings.DestinationArn')),
     };
   });
 
   const eipResources = resourcesOf(resolved, 'AWS::EC2::EIP');
   const natResources = resourcesOf(resolved, 'AWS::EC2::NatGateway');
-  const natAllocations = new Set(natResources.map((n) => str(n.properties.AllocationId)).filter(Boolean));
+  const natAllocations = new Set(
+    natResources.map((n) => plainText(n.properties.AllocationId)).filter(Boolean),
+  );
 
   const discoveryServices = resourcesOf(resolved, 'AWS::ServiceDiscovery::Service').map((s) => {
     if (s.properties.HealthCheckConfig !== undefined) {
@@ -624,8 +616,9 @@ export function buildCostModel(app: LoadedApp, options: CostOptions = {}): CostM
     }
     return {
       id: idOf(s),
-      arn: str(s.attributes.Arn) ?? s.ref,
-      namespaceId: str(at(s.properties, 'DnsConfig.NamespaceId')) ?? str(s.properties.NamespaceId) ?? '',
+      arn: plainText(s.attributes.Arn) ?? s.ref,
+      namespaceId:
+        plainText(at(s.properties, 'DnsConfig.NamespaceId')) ?? plainText(s.properties.NamespaceId) ?? '',
     };
   });
 
@@ -638,24 +631,24 @@ export function buildCostModel(app: LoadedApp, options: CostOptions = {}): CostM
   );
 
   const logGroups: LogGroupInfo[] = resourcesOf(resolved, 'AWS::Logs::LogGroup').map((lg) => {
-    const retention = num(lg.properties.RetentionInDays);
+    const retention = plainNumber(lg.properties.RetentionInDays);
     return {
       id: idOf(lg),
       name: lg.ref,
-      arn: str(lg.attributes.Arn) ?? lg.ref,
+      arn: plainText(lg.attributes.Arn) ?? lg.ref,
       ...(retention === undefined ? {} : { retentionDays: retention }),
     };
   });
 
   const clusters: ClusterInfo[] = resourcesOf(resolved, 'AWS::ECS::Cluster').map((cluster) => {
     const setting = list(cluster.properties.ClusterSettings)
-      .map(obj)
-      .find((s) => str(s.Name) === 'containerInsights');
-    const value = str(setting?.Value);
+      .map(plainRecord)
+      .find((s) => plainText(s.Name) === 'containerInsights');
+    const value = plainText(setting?.Value);
     return {
       id: idOf(cluster),
       ref: cluster.ref,
-      arn: str(cluster.attributes.Arn) ?? cluster.ref,
+      arn: plainText(cluster.attributes.Arn) ?? cluster.ref,
       insights: value === 'enabled' ? 'enabled' : value === 'enhanced' ? 'enhanced' : 'off',
     };
   });
@@ -692,7 +685,7 @@ export function buildCostModel(app: LoadedApp, options: CostOptions = {}): CostM
     natGateways: natResources.map(idOf),
     elasticIps: eipResources.map((eip) => ({
       id: idOf(eip),
-      forNat: natAllocations.has(str(eip.attributes.AllocationId)) || natAllocations.has(eip.ref),
+      forNat: natAllocations.has(plainText(eip.attributes.AllocationId)) || natAllocations.has(eip.ref),
     })),
     namespaces,
     discoveryServices,

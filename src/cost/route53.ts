@@ -13,6 +13,7 @@
  *   not priced.
  */
 
+import { plainText } from '../template/plain-values.js';
 import type { PlainValue, ResolvedApp, ResolvedResource } from '../template/resolved.js';
 import type { CostLine, NotPriced, ResourceId } from './estimate.js';
 import { line, type PricingContext, usd } from './pricing-line.js';
@@ -58,10 +59,6 @@ export const DOMAIN_TYPES: ReadonlySet<string> = new Set([
   'AWS::ApiGatewayV2::DomainName',
 ]);
 
-function str(value: PlainValue | undefined): string | undefined {
-  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
-}
-
 function domain(name: string): string {
   return name.toLowerCase().replace(/\.$/, '');
 }
@@ -93,7 +90,7 @@ export function domainInventory(
   const all = app.stacks.flatMap((stack) => [...stack.resources.values()]);
   const zones: HostedZoneInfo[] = all
     .filter((r) => r.type === 'AWS::Route53::HostedZone')
-    .map((r) => ({ id: idOf(r), ref: r.ref, name: domain(str(r.properties.Name) ?? r.ref) }));
+    .map((r) => ({ id: idOf(r), ref: r.ref, name: domain(plainText(r.properties.Name) ?? r.ref) }));
   const notes: CostNote[] = [];
   const notPriced: NotPriced[] = [];
   const free: ResolvedResource[] = [];
@@ -115,7 +112,8 @@ export function domainInventory(
       case 'AWS::Route53::RecordSet':
       case 'AWS::Route53::RecordSetGroup': {
         const entries = records(resource);
-        for (const entry of entries) external(resource, str(entry.HostedZoneId), str(entry.HostedZoneName));
+        for (const entry of entries)
+          external(resource, plainText(entry.HostedZoneId), plainText(entry.HostedZoneName));
         if (entries.every((entry) => entry.AliasTarget !== undefined && entry.AliasTarget !== null))
           free.push(resource);
         else
@@ -132,7 +130,7 @@ export function domainInventory(
           : [];
         for (const option of options) {
           if (typeof option === 'object' && option !== null && !Array.isArray(option))
-            external(resource, str(option.HostedZoneId));
+            external(resource, plainText(option.HostedZoneId));
         }
         if (resource.properties.CertificateAuthorityArn !== undefined)
           notPriced.push({

@@ -20,6 +20,7 @@
  * Traffic is spread evenly over the month (the profile's assumption), so peaks are not priced.
  */
 
+import { plainNumber, plainRecord, plainText } from '../template/plain-values.js';
 import type { PlainValue, ResolvedApp, ResolvedResource } from '../template/resolved.js';
 import type { PricingAssumptions } from './prices.js';
 import { requestsPerSecond, type TrafficProfile } from './traffic.js';
@@ -47,21 +48,6 @@ export interface TasksAtTraffic {
   readonly basis: string;
 }
 
-function str(value: PlainValue | undefined): string | undefined {
-  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
-}
-
-function num(value: PlainValue | undefined): number | undefined {
-  if (typeof value === 'number') return value;
-  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)))
-    return Number(value);
-  return undefined;
-}
-
-function obj(value: PlainValue | undefined): Record<string, PlainValue> {
-  return value && typeof value === 'object' && !Array.isArray(value) ? value : {};
-}
-
 function resourcesOf(app: ResolvedApp, type: string): ResolvedResource[] {
   return app.stacks.flatMap((stack) => [...stack.resources.values()].filter((r) => r.type === type));
 }
@@ -80,27 +66,34 @@ export function serviceScalingOf(
   const clusterName = cluster?.split('/').pop();
   for (const target of resourcesOf(app, 'AWS::ApplicationAutoScaling::ScalableTarget')) {
     const p = target.properties;
-    if (str(p.ServiceNamespace) !== 'ecs' || str(p.ScalableDimension) !== 'ecs:service:DesiredCount')
+    if (
+      plainText(p.ServiceNamespace) !== 'ecs' ||
+      plainText(p.ScalableDimension) !== 'ecs:service:DesiredCount'
+    )
       continue;
-    const resourceId = str(p.ResourceId) ?? '';
+    const resourceId = plainText(p.ResourceId) ?? '';
     const [, targetCluster, targetService] = /^service\/([^/]+)\/([^/]+)$/.exec(resourceId) ?? [];
     if (targetService !== name || (clusterName !== undefined && targetCluster !== clusterName)) continue;
-    const min = num(p.MinCapacity);
-    const max = num(p.MaxCapacity);
+    const min = plainNumber(p.MinCapacity);
+    const max = plainNumber(p.MaxCapacity);
     if (min === undefined || max === undefined) continue;
     const policies = resourcesOf(app, 'AWS::ApplicationAutoScaling::ScalingPolicy')
       .filter((policy) => {
         const q = policy.properties;
-        if (str(q.PolicyType) !== 'TargetTrackingScaling') return false;
-        const byId = str(q.ScalingTargetId);
+        if (plainText(q.PolicyType) !== 'TargetTrackingScaling') return false;
+        const byId = plainText(q.ScalingTargetId);
         if (byId !== undefined) return byId === target.ref;
-        return str(q.ResourceId) === resourceId && str(q.ScalableDimension) === 'ecs:service:DesiredCount';
+        return (
+          plainText(q.ResourceId) === resourceId &&
+          plainText(q.ScalableDimension) === 'ecs:service:DesiredCount'
+        );
       })
       .flatMap((policy): TrackingPolicy[] => {
-        const config = obj(policy.properties.TargetTrackingScalingPolicyConfiguration);
-        const value = num(config.TargetValue);
+        const config = plainRecord(policy.properties.TargetTrackingScalingPolicyConfiguration);
+        const value = plainNumber(config.TargetValue);
         if (value === undefined || value <= 0) return [];
-        const metric = str(obj(config.PredefinedMetricSpecification).PredefinedMetricType) ?? 'custom';
+        const metric =
+          plainText(plainRecord(config.PredefinedMetricSpecification).PredefinedMetricType) ?? 'custom';
         return [{ logicalId: policy.logicalId, metric, target: value }];
       });
     return { min, max, policies };

@@ -16,6 +16,7 @@ import type { HttpApiConfig } from '../local/apigateway/types.js';
 import type { ScalableTargetConfig } from '../local/autoscaling/types.js';
 import type { LoadBalancerConfig } from '../local/elb/types.js';
 import { resourcesOfType } from '../local/network/resolve.js';
+import { plainArray, plainRecord, plainText } from '../template/plain-values.js';
 import type { PlainValue, ResolvedApp, ResolvedResource } from '../template/resolved.js';
 import type { DiagramNode } from './model.js';
 
@@ -32,18 +33,6 @@ export interface IngressDomain {
   readonly defaultEndpointDisabled?: boolean;
 }
 
-function str(value: PlainValue | undefined): string | undefined {
-  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
-}
-
-function list(value: PlainValue | undefined): PlainValue[] {
-  return Array.isArray(value) ? value : [];
-}
-
-function obj(value: PlainValue | undefined): Record<string, PlainValue> {
-  return value && typeof value === 'object' && !Array.isArray(value) ? value : {};
-}
-
 function bare(name: string): string {
   return name.toLowerCase().replace(/\.$/, '');
 }
@@ -53,7 +42,7 @@ function certificateText(app: ResolvedApp, arn: string | undefined): string {
   if (arn === undefined) return 'no certificate';
   const created = resourcesOfType(app, 'AWS::CertificateManager::Certificate').find((c) => c.ref === arn);
   if (created) {
-    const method = str(created.properties.ValidationMethod) ?? 'EMAIL';
+    const method = plainText(created.properties.ValidationMethod) ?? 'EMAIL';
     return `certificate ${created.logicalId} (ACM, ${method === 'DNS' ? 'DNS-validated' : `${method} validation`})`;
   }
   const [, , service, region, , resource] = arn.split(':');
@@ -66,17 +55,17 @@ function recordsTo(app: ResolvedApp, targets: readonly string[]): { name: string
   const found: { name: string; zone?: string }[] = [];
   const wanted = new Set(targets.filter((t) => t !== '').map(bare));
   const consider = (record: Record<string, PlainValue>, group: Record<string, PlainValue>) => {
-    const alias = str(obj(record.AliasTarget).DNSName);
-    const values = list(record.ResourceRecords).map(str);
+    const alias = plainText(plainRecord(record.AliasTarget).DNSName);
+    const values = plainArray(record.ResourceRecords).map(plainText);
     const pointsHere = [alias, ...values].some((v) => v !== undefined && wanted.has(bare(v)));
-    const name = str(record.Name);
+    const name = plainText(record.Name);
     if (!pointsHere || name === undefined) return;
-    const zone = str(record.HostedZoneName) ?? str(group.HostedZoneName);
+    const zone = plainText(record.HostedZoneName) ?? plainText(group.HostedZoneName);
     found.push({ name: bare(name), ...(zone ? { zone: bare(zone) } : {}) });
   };
   for (const r of resourcesOfType(app, 'AWS::Route53::RecordSet')) consider(r.properties, {});
   for (const g of resourcesOfType(app, 'AWS::Route53::RecordSetGroup'))
-    for (const r of list(g.properties.RecordSets)) consider(obj(r), g.properties);
+    for (const r of plainArray(g.properties.RecordSets)) consider(plainRecord(r), g.properties);
   return found;
 }
 
@@ -93,17 +82,17 @@ function apiDomains(app: ResolvedApp, apis: readonly HttpApiConfig[]): IngressDo
   for (const api of apis) {
     const apiResource = resourcesOfType(app, 'AWS::ApiGatewayV2::Api').find((r) => r.ref === api.id);
     const disabled = apiResource?.properties.DisableExecuteApiEndpoint === true;
-    for (const mapping of mappings.filter((m) => str(m.properties.ApiId) === api.id)) {
-      const domain = domains.find((d) => d.ref === str(mapping.properties.DomainName));
-      const name = str(domain?.properties.DomainName) ?? str(mapping.properties.DomainName);
+    for (const mapping of mappings.filter((m) => plainText(m.properties.ApiId) === api.id)) {
+      const domain = domains.find((d) => d.ref === plainText(mapping.properties.DomainName));
+      const name = plainText(domain?.properties.DomainName) ?? plainText(mapping.properties.DomainName);
       if (name === undefined) continue;
-      const config = obj(list(domain?.properties.DomainNameConfigurations)[0]);
-      const stage = api.stages.find((s) => s.name === str(mapping.properties.Stage))?.name;
-      const key = str(mapping.properties.ApiMappingKey) ?? '';
-      const records = domain ? recordsTo(app, [str(domain.attributes.RegionalDomainName) ?? '']) : [];
+      const config = plainRecord(plainArray(domain?.properties.DomainNameConfigurations)[0]);
+      const stage = api.stages.find((s) => s.name === plainText(mapping.properties.Stage))?.name;
+      const key = plainText(mapping.properties.ApiMappingKey) ?? '';
+      const records = domain ? recordsTo(app, [plainText(domain.attributes.RegionalDomainName) ?? '']) : [];
       const details = [
-        `custom domain, ${str(config.EndpointType) ?? 'REGIONAL'} ${str(config.SecurityPolicy) ?? 'TLS_1_2'}`,
-        certificateText(app, str(config.CertificateArn)),
+        `custom domain, ${plainText(config.EndpointType) ?? 'REGIONAL'} ${plainText(config.SecurityPolicy) ?? 'TLS_1_2'}`,
+        certificateText(app, plainText(config.CertificateArn)),
         ...(recordLine(records, name)
           ? [recordLine(records, name) as string]
           : ['no DNS record in these templates']),
@@ -119,7 +108,7 @@ function apiDomains(app: ResolvedApp, apis: readonly HttpApiConfig[]): IngressDo
         },
         fromInternet: ['HTTPS :443'],
         toIngress: [
-          `API mapping ${key ? `/${key}` : '(none)'} → stage ${stage ?? str(mapping.properties.Stage) ?? '?'}`,
+          `API mapping ${key ? `/${key}` : '(none)'} → stage ${stage ?? plainText(mapping.properties.Stage) ?? '?'}`,
         ],
         defaultEndpointDisabled: disabled,
       });
@@ -135,23 +124,27 @@ function loadBalancerDomains(
   const listeners = resourcesOfType(app, 'AWS::ElasticLoadBalancingV2::Listener');
   const found: IngressDomain[] = [];
   for (const lb of loadBalancers) {
-    const own = listeners.filter((l) => str(l.properties.LoadBalancerArn) === lb.arn);
-    const https = own.find((l) => str(l.properties.Protocol) === 'HTTPS');
+    const own = listeners.filter((l) => plainText(l.properties.LoadBalancerArn) === lb.arn);
+    const https = own.find((l) => plainText(l.properties.Protocol) === 'HTTPS');
     if (!https) continue;
-    const certificateArn = str(obj(list(https.properties.Certificates)[0]).CertificateArn);
+    const certificateArn = plainText(
+      plainRecord(plainArray(https.properties.Certificates)[0]).CertificateArn,
+    );
     const records = recordsTo(app, [lb.dnsName]);
     const certificate = resourcesOfType(app, 'AWS::CertificateManager::Certificate').find(
       (c: ResolvedResource) => c.ref === certificateArn,
     );
-    const name = records[0]?.name ?? str(certificate?.properties.DomainName);
+    const name = records[0]?.name ?? plainText(certificate?.properties.DomainName);
     const redirect = own.find(
       (l) =>
-        str(l.properties.Protocol) === 'HTTP' &&
-        list(l.properties.DefaultActions).some(
-          (a) => str(obj(a).Type) === 'redirect' && str(obj(obj(a).RedirectConfig).Protocol) === 'HTTPS',
+        plainText(l.properties.Protocol) === 'HTTP' &&
+        plainArray(l.properties.DefaultActions).some(
+          (a) =>
+            plainText(plainRecord(a).Type) === 'redirect' &&
+            plainText(plainRecord(plainRecord(a).RedirectConfig).Protocol) === 'HTTPS',
         ),
     );
-    const policy = str(https.properties.SslPolicy);
+    const policy = plainText(https.properties.SslPolicy);
     const details = [
       certificateText(app, certificateArn),
       `TLS policy ${policy ?? 'ELBSecurityPolicy-2016-08 (CloudFormation default)'}`,
@@ -166,8 +159,8 @@ function loadBalancerDomains(
         details,
       },
       fromInternet: [
-        `HTTPS :${str(https.properties.Port) ?? '443'}`,
-        ...(redirect ? [`HTTP :${str(redirect.properties.Port) ?? '80'} → 301 to HTTPS`] : []),
+        `HTTPS :${plainText(https.properties.Port) ?? '443'}`,
+        ...(redirect ? [`HTTP :${plainText(redirect.properties.Port) ?? '80'} → 301 to HTTPS`] : []),
       ],
     });
   }
