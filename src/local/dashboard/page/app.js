@@ -349,7 +349,8 @@ async function act(url, body) {
     body: JSON.stringify(body),
   });
   const answer = await response.json().catch(() => ({ message: `HTTP ${response.status}` }));
-  const status = /** @type {HTMLElement} */ (document.getElementById('connection'));
+  const status = /** @type {HTMLElement} */ (document.getElementById('action-status'));
+  status.dataset.ok = String(response.ok);
   status.textContent = answer.message;
 }
 
@@ -456,6 +457,7 @@ function renderRate(aggregates) {
 function openDetail(title) {
   const panel = /** @type {HTMLElement} */ (document.getElementById('detail'));
   panel.hidden = false;
+  document.body.classList.add('detail-open');
   /** @type {HTMLElement} */ (document.getElementById('detail-title')).textContent = title;
   logStream?.close();
   logStream = undefined;
@@ -606,6 +608,7 @@ function closeDetail() {
   logStream = undefined;
   selected = undefined;
   /** @type {HTMLElement} */ (document.getElementById('detail')).hidden = true;
+  document.body.classList.remove('detail-open');
 }
 
 // ---- start ---------------------------------------------------------------------------------
