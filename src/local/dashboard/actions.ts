@@ -4,8 +4,9 @@
  * and force a new deployment (ECS `UpdateService --force-new-deployment`:
  * `ServiceScheduler.updateService`, as `LocalCloud.update` rolls a changed template).
  *
- * Fidelity (aws-behavior.md §3): a stopped task shows `stoppedReason` with the reason given, or
- * `Task stopped by user` by default, and stop code `UserInitiated`; a forced deployment starts a
+ * Fidelity (aws-behavior.md §3.5): a stopped task shows `stoppedReason` with the reason given (up to
+ * 255 characters, as `StopTask` allows), or `Task stopped by user` by default, and stop code
+ * `UserInitiated`; a forced deployment starts a
  * new PRIMARY deployment of the current task definition that rolls like any other.
  */
 

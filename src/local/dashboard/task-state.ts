@@ -2,7 +2,7 @@
  * The one word the dashboard colours a task by, from its ECS state and its load balancer target
  * health; and which task served a request, from the address the ingress sent it to.
  *
- * Fidelity (aws-behavior.md §3.1, §2.2): ECS's `lastStatus` runs PROVISIONING → PENDING →
+ * Fidelity (aws-behavior.md §3.5, §3.6): ECS's `lastStatus` runs PROVISIONING → PENDING →
  * ACTIVATING → RUNNING → DEACTIVATING → STOPPING → DEPROVISIONING → STOPPED; `DEACTIVATING` is
  * when the task is deregistered from its target groups and Cloud Map (the ALB drains it), shown
  * as `draining`, as is a target in the `draining` state. A RUNNING task is `healthy` when its
