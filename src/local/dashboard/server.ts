@@ -10,9 +10,10 @@
  * `requestsPerSecond` requests a second (`request-sampler.ts`).
  */
 
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildDiagramModel } from '../../diagram/model.js';
 import { renderSvg } from '../../diagram/svg.js';
@@ -64,11 +65,11 @@ export interface PageRequest extends SampledRequest {
 }
 
 const PAGE_DIR = fileURLToPath(new URL('./page/', import.meta.url));
-const PAGE_FILES: Readonly<Record<string, { file: string; type: string }>> = {
-  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
-  '/index.html': { file: 'index.html', type: 'text/html; charset=utf-8' },
-  '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
-  '/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
+/** Content types of the page's files, by extension; other files in `page/` are not served. */
+const PAGE_TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
 };
 const SECURITY_HEADERS = {
   'content-security-policy':
@@ -120,9 +121,14 @@ class Dashboard {
     private readonly options: DashboardOptions,
   ) {
     this.sampler = new RequestSampler({ perSecond: options.requestsPerSecond ?? 50 });
-    for (const [path, { file, type }] of Object.entries(PAGE_FILES)) {
-      this.pages.set(path, { body: readFileSync(`${PAGE_DIR}${file}`), type });
+    // The page's files, read once: the set served is fixed at start (no path from a request
+    // ever reaches the file system).
+    for (const file of readdirSync(PAGE_DIR)) {
+      const type = PAGE_TYPES[extname(file)];
+      if (type) this.pages.set(`/${file}`, { body: readFileSync(join(PAGE_DIR, file)), type });
     }
+    const index = this.pages.get('/index.html');
+    if (index) this.pages.set('/', index);
     this.server = createServer({ keepAlive: true }, (req, res) => this.handle(req, res));
   }
 
