@@ -24,6 +24,7 @@ import { EventStream } from './event-stream.js';
 import type { DashboardFeed } from './feed.js';
 import { guardRequest } from './request-guard.js';
 import { RequestSampler, type SampledRequest } from './request-sampler.js';
+import { BAD_BODY, json, readJsonBody, send, text } from './responses.js';
 import {
   indexTaskAddresses,
   type TaskRef,
@@ -71,16 +72,6 @@ const PAGE_TYPES: Readonly<Record<string, string>> = {
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
 };
-const SECURITY_HEADERS = {
-  'content-security-policy':
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
-  'cache-control': 'no-store',
-};
-const MAX_BODY_BYTES = 4096;
-const BAD_BODY = { status: 400, message: 'The body must be a JSON object of at most 4 KiB.' };
 const TASK_PATH = /^\/api\/tasks\/([0-9a-f]{32})\/(logs|stop)$/;
 const SERVICE_PATH = /^\/api\/services\/([^/]{1,255})\/force-new-deployment$/;
 const REQUEST_PATH = /^\/api\/requests\/([0-9]{1,15})$/;
@@ -355,53 +346,4 @@ class Dashboard {
       if (records.length > 0 || aggregates.length > 0) stream.send('requests', { records, aggregates });
     }
   }
-}
-
-function send(res: ServerResponse, status: number, type: string, body: string | Buffer): void {
-  res.writeHead(status, {
-    ...SECURITY_HEADERS,
-    'content-type': type,
-    'content-length': Buffer.byteLength(body),
-  });
-  res.end(body);
-}
-
-function text(res: ServerResponse, status: number, body: string): void {
-  send(res, status, 'text/plain; charset=utf-8', body);
-}
-
-function json(res: ServerResponse, status: number, value: unknown): void {
-  send(res, status, 'application/json; charset=utf-8', JSON.stringify(value));
-}
-
-/** Reads a small JSON object body (an empty body is `{}`); `undefined` for anything else. */
-function readJsonBody(req: IncomingMessage, done: (body: Record<string, unknown> | undefined) => void): void {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let failed = false;
-  req.on('data', (chunk: Buffer) => {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) {
-      failed = true;
-      req.removeAllListeners('data');
-      req.resume();
-      return;
-    }
-    chunks.push(chunk);
-  });
-  req.on('end', () => {
-    if (failed) return done(undefined);
-    const raw = Buffer.concat(chunks).toString('utf8').trim();
-    if (raw === '') return done({});
-    try {
-      const parsed = JSON.parse(raw) as unknown;
-      done(
-        parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
-          ? (parsed as Record<string, unknown>)
-          : undefined,
-      );
-    } catch {
-      done(undefined);
-    }
-  });
 }
