@@ -31,6 +31,7 @@ import type { EcsServiceConfig, TaskDefinitionConfig } from './ecs/types.js';
 import { processRuntimeVolumeWarnings } from './ecs/volume-warnings.js';
 import { startLoadBalancer } from './elb/load-balancer.js';
 import { TargetGroup } from './elb/target-group.js';
+import type { RequestTap } from './http/request-tap.js';
 import { httpsAccess, openLocalCa, startCustomDomains } from './https-wiring.js';
 import { LocalImageBuilds } from './image-builds.js';
 import { localOutputs } from './local-outputs.js';
@@ -136,6 +137,8 @@ export interface LocalCloud {
   readonly outputs: Readonly<Record<string, PlainValue>>;
   readonly logDir: string;
   readonly services: ReadonlyMap<string, ServiceScheduler>;
+  /** The ingresses hand finished requests to `requestTap.listener` while one is set (the dashboard). */
+  readonly requestTap: RequestTap;
   status(): LocalStatus;
   /**
    * Runs a task definition once as `aws ecs run-task` does (see `run-task.ts`): `reference` is an
@@ -282,6 +285,8 @@ async function startModel(
     blocked.add(message);
     io.notify({ level: 'error', code: 'WHARF_DEV_SG_BLOCKED', message });
   };
+  // The dashboard listens here while a page is open; the ingresses read it per request.
+  const requestTap: RequestTap = { listener: undefined };
   let nextPort = options.port;
   const takePort = () => (nextPort === undefined ? 0 : nextPort++);
 
@@ -305,6 +310,7 @@ async function startModel(
         accessLog: (line: string) =>
           logFiles.append(join(logDir, 'elb', logGroupFolder(config.name), 'access.log'), line),
         issueCertificate: ca && ((names) => ca.issue(names)),
+        requestTap,
       },
       { ports, sourceIp: eni.privateIp },
     );
@@ -341,6 +347,7 @@ async function startModel(
         onBlocked,
         accessLog: (logGroupName, line) =>
           logFiles.append(join(logDir, logGroupFolder(logGroupName), 'access.log'), line),
+        requestTap,
       },
       { port: takePort(), vpcLinkSourceIps, discoveryCacheMs: options.discoveryCacheMs ?? 0 },
     );
@@ -404,7 +411,15 @@ async function startModel(
         });
       },
       // Each stop once, with its reason and last log lines; a crash loop's repeats collapsed.
-      onTaskChange: (task) => stopReports.notifyStop(io, task, { service: config.name }),
+      onTaskChange: (task) => {
+        io.notify({
+          level: 'debug',
+          code: 'WHARF_DEV_TASK_CHANGE',
+          message: `${config.name}/${task.taskId.slice(0, 8)} ${task.lastStatus} ${task.healthStatus}`,
+          data: { service: config.name, task },
+        });
+        stopReports.notifyStop(io, task, { service: config.name });
+      },
       options: {
         logDir,
         environment: options.passed.environment,
@@ -467,6 +482,7 @@ async function startModel(
     outputs,
     logDir,
     services,
+    requestTap,
     status: () => describeStatus(services, targetGroups, registry, scheduled, scaling),
     runTask: (reference, runOptions) => scheduled.runTask(reference, runOptions),
     waitUntilReady: async (timeoutMs = 120_000, readyOptions = {}) => {

@@ -2,6 +2,8 @@ import { relative } from 'node:path';
 import { isWharfError, UsageError } from '../../errors.js';
 import type { IoHost } from '../../io/io-host.js';
 import { type LocalCloud, type LocalCloudOptions, startLocalCloud } from '../../local/cloud.js';
+import { DashboardFeed } from '../../local/dashboard/feed.js';
+import { type RunningDashboard, startDashboard } from '../../local/dashboard/server.js';
 import { probeIngresses } from '../../local/probe.js';
 import { renderRuleLines, renderScalingLines, renderTaskLines } from '../../local/status.js';
 import { watchApp } from '../../local/watch.js';
@@ -117,6 +119,14 @@ Images built from a Dockerfile (CDK Docker image assets) are built first, tagged
 of their folder (an unchanged folder is not built again); with --watch, a change in that folder
 rebuilds the image and rolls the service like an ECS deployment. A failed build exits 1.
 
+The live page: an interactive run serves a dashboard on 127.0.0.1 (printed with the outputs
+as "Dashboard: http://127.0.0.1:PORT/"; --dashboard-port picks the port, --no-dashboard serves
+none): the architecture with each task's state, each service's counts, deployments and events,
+the requests through the ingresses (sampled above 50 a second while a page is open; nothing is
+counted while none is), each task's log lines, the Cloud Map instances; it can stop a task and
+force a new deployment, as ECS StopTask and UpdateService do. It answers only requests addressed
+to its own 127.0.0.1:PORT, and actions only from its own page. --once and --run-task serve none.
+
 Examples:
   npx wharf dev examples/api-gateway-fargate
   npx wharf dev --template parent.yml --parameter DesiredCount=1 --image web=my/web:dev
@@ -222,6 +232,12 @@ Examples:
       value: '<ms>',
       description: 'How long API Gateway may use a stale Cloud Map answer (default 0)',
     },
+    'dashboard-port': {
+      type: 'string',
+      value: '<n>',
+      description: 'Port of the live page on 127.0.0.1 (default: a free port)',
+    },
+    'no-dashboard': { type: 'boolean', description: 'Do not serve the live page' },
     json: { type: 'boolean', description: 'With --once or --run-task: print the result as JSON' },
     verbose: { type: 'boolean', description: 'Show debug messages' },
   },
@@ -259,14 +275,38 @@ Examples:
       io,
     };
     const timeoutSeconds = parseNumber('timeout', options.timeout, 1, 3600) ?? 120;
-    const cloud = await startLocalCloud(cloudOptions);
+    const dashboardPort = parseNumber('dashboard-port', options['dashboard-port'], 1, 65_535);
+    const interactive = runTask === undefined && !options.once;
+    if (dashboardPort !== undefined && (!interactive || options['no-dashboard'])) {
+      throw new UsageError(
+        `wharf dev: --dashboard-port serves the live page of an interactive run; it does not apply with ${interactive ? '--no-dashboard' : '--once or --run-task (they stop before a page could be used)'}.`,
+      );
+    }
+    // The page hears the same messages the terminal prints (task logs, task changes).
+    const feed = interactive && !options['no-dashboard'] ? new DashboardFeed() : undefined;
+    const cloud = await startLocalCloud(feed ? { ...cloudOptions, io: feed.tee(io) } : cloudOptions);
     if (runTask !== undefined) return runTaskOnce(cloud, runTask, options.json === true, io, stdout);
     if (options.once) return runOnce(cloud, timeoutSeconds, options.json === true, io, stdout);
-    return runInteractive(cloud, cloudOptions, options.watch === true, io, stdout);
+    let dashboard: RunningDashboard | undefined;
+    if (feed) {
+      try {
+        dashboard = await startDashboard(cloud, feed, { port: dashboardPort });
+      } catch (error) {
+        await cloud.stop();
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EADDRINUSE' || code === 'EACCES') {
+          throw new UsageError(
+            `wharf dev: --dashboard-port ${dashboardPort}: the port is ${code === 'EADDRINUSE' ? 'in use' : 'not allowed'} on 127.0.0.1; give another or leave it out for a free one.`,
+          );
+        }
+        throw error;
+      }
+    }
+    return runInteractive(cloud, cloudOptions, options.watch === true, io, stdout, dashboard);
   },
 };
 
-function renderOutputs(cloud: LocalCloud): string {
+function renderOutputs(cloud: LocalCloud, dashboard?: RunningDashboard): string {
   const lines = [`Local cloud ${cloud.runId} (runtime: ${cloud.runtime.name})`, 'Outputs:'];
   for (const [key, value] of Object.entries(cloud.outputs)) lines.push(`  ${key}: ${String(value)}`);
   for (const endpoint of cloud.endpoints) {
@@ -276,6 +316,7 @@ function renderOutputs(cloud: LocalCloud): string {
     // HTTPS on a name only this run serves: how to reach it (the CA was printed once above).
     if (endpoint.https) lines.push(`    ${endpoint.https.curl}`);
   }
+  if (dashboard) lines.push(`Dashboard: ${dashboard.url}`);
   lines.push(`Logs: ${relative(process.cwd(), cloud.logDir) || '.'}`, '');
   return lines.join('\n');
 }
@@ -343,8 +384,9 @@ async function runInteractive(
   watchChanges: boolean,
   io: IoHost,
   stdout: (t: string) => void,
+  dashboard?: RunningDashboard,
 ): Promise<number> {
-  stdout(renderOutputs(cloud));
+  stdout(renderOutputs(cloud, dashboard));
   stdout('Press Ctrl-C to stop and remove everything.\n');
   let previous = new Set<string>();
   const timer = setInterval(() => {
@@ -379,6 +421,7 @@ async function runInteractive(
   });
   clearInterval(timer);
   watcher?.close();
+  await dashboard?.close();
   await cloud.stop();
   io.notify({ level: 'info', code: 'WHARF_DEV_STOPPED', message: 'Stopped; nothing left running.' });
   return EXIT.ok;

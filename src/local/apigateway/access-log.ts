@@ -127,3 +127,8 @@ export class AccessLogFormat {
     return line;
   }
 }
+
+/** The value of `$context.<name>` for one request; `undefined` for names the emulator does not fill. */
+export function accessLogValue(record: AccessLogRecord, name: string): string | number | undefined {
+  return (VARIABLES[name] ?? UNKNOWN)(record);
+}

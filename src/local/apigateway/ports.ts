@@ -9,6 +9,7 @@
 
 import type { Clock } from '../clock.js';
 import type { InstanceRecord } from '../cloudmap/types.js';
+import type { RequestTap } from '../http/request-tap.js';
 import type { NetworkPath } from '../network/types.js';
 
 /**
@@ -48,6 +49,8 @@ export interface HttpApiDeps {
   readonly clock?: Clock;
   /** Access-log destination; stages with `AccessLogSettings` log nothing when absent. */
   readonly accessLog?: AccessLogSink;
+  /** Hands finished requests to a live view (the dashboard) while it listens. */
+  readonly requestTap?: RequestTap;
   /** Called with the missing-rule message each time a security group blocks a request. */
   readonly onBlocked?: (message: string) => void;
   /** Called for every failure to reach a backend (blocked ones too). */

@@ -23,7 +23,9 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { RequestTap, TappedRequest } from '../http/request-tap.js';
 import { applyOriginForm, classifyRequestTarget } from '../http/request-target.js';
+import { ACCESS_LOG_VARIABLES, accessLogValue } from './access-log.js';
 import { type CompiledApi, type CompileOptions, compileApi } from './compiled-api.js';
 import { GATEWAY_ERRORS, rawGatewayError } from './errors.js';
 import type { HttpApiDeps } from './ports.js';
@@ -72,9 +74,11 @@ export class HttpApiEmulator {
   private requests = 0;
   private readonly responses: Record<number, number> = {};
   private closing: Promise<void> | undefined;
+  private readonly tap: RequestTap | undefined;
 
   constructor(config: HttpApiConfig, deps: HttpApiDeps, options: CompileOptions = {}) {
     this.api = compileApi(config, deps, options);
+    this.tap = deps.requestTap;
     this.server = createServer(
       // The Host check is the gateway's (request-steps.ts), so it answers in the gateway's shape.
       { maxHeaderSize: NODE_MAX_HEADER_BYTES, keepAlive: true, requireHostHeader: false },
@@ -154,10 +158,29 @@ export class HttpApiEmulator {
     }
     const stage = ctx.stage;
     const sink = this.api.accessLogSink;
-    if (!stage || !sink) return;
-    const log = this.api.accessLogs.get(stage);
-    if (log) sink(log.logGroupName, log.format.render(ctx));
+    const log = stage && sink ? this.api.accessLogs.get(stage) : undefined;
+    const line = log ? log.format.render(ctx) : undefined;
+    if (log && line !== undefined) sink?.(log.logGroupName, line);
+    const listener = this.tap?.listener;
+    if (listener?.observe(ctx.status ?? 0, ctx.responseLatencyMs)) listener.record(tapped(ctx, line));
   }
+}
+
+/** The tap's record of a finished request: the `$context` values access logs can show. */
+function tapped(ctx: RequestContext, line: string | undefined): TappedRequest {
+  return {
+    ingress: 'api-gateway',
+    ingressName: ctx.apiId,
+    timeMs: ctx.requestTimeEpoch,
+    method: ctx.httpMethod,
+    path: ctx.path,
+    status: ctx.status ?? 0,
+    latencyMs: ctx.responseLatencyMs ?? 0,
+    requestId: ctx.requestId,
+    upstream: ctx.upstream?.origin,
+    fields: Object.fromEntries(ACCESS_LOG_VARIABLES.map((name) => [name, accessLogValue(ctx, name)])),
+    line,
+  };
 }
 
 /**

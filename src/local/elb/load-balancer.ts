@@ -31,6 +31,7 @@ import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
 import { WharfError } from '../../errors.js';
 import { type Clock, SYSTEM_CLOCK } from '../clock.js';
+import type { RequestTap } from '../http/request-tap.js';
 import { applyOriginForm, classifyRequestTarget } from '../http/request-target.js';
 import type { ConnectionSource, NetworkPath } from '../network/types.js';
 import type { CertificateIssuer } from '../tls/certificate-authority.js';
@@ -60,6 +61,8 @@ export interface LoadBalancerDeps {
   readonly clock?: Clock;
   /** Receives one access log line per request. @default no access log */
   readonly accessLog?: AccessLogSink;
+  /** Hands finished requests to a live view (the dashboard) while it listens. */
+  readonly requestTap?: RequestTap;
   /** Called each time a security group blocks the load balancer (the caller deduplicates). */
   readonly onBlocked?: (message: string) => void;
   /** For weighted target groups; returns [0, 1). @default Math.random */
@@ -172,6 +175,7 @@ export async function startLoadBalancer(
         clock,
         elbLogName: elbLogName(config.arn, config.name),
         accessLog: deps.accessLog,
+        requestTap: deps.requestTap,
         onBlocked: deps.onBlocked,
         poolFor: (target, targetHost, targetPort) => pools.get(target, targetHost, targetPort),
         pendingTimers,

@@ -32,8 +32,9 @@ import type { Dispatcher, Pool } from 'undici';
 import type { Clock } from '../clock.js';
 import { watchRequestBody } from '../http/body-idle.js';
 import { connectionTokens, isHopByHop } from '../http/hop-by-hop.js';
+import type { RequestTap, TappedRequest } from '../http/request-tap.js';
 import type { ConnectionSource, NetworkPath } from '../network/types.js';
-import { type AccessLogSink, formatAccessLogLine } from './access-log.js';
+import { type AccessLogEntry, type AccessLogSink, formatAccessLogLine, formatLogTime } from './access-log.js';
 import { writeElbError } from './errors.js';
 import { buildForwardedHeaders, stripPort } from './forwarded-headers.js';
 import type { InFlightRequest, Target, TargetGroup } from './target-group.js';
@@ -55,6 +56,8 @@ export interface ListenerContext {
   /** `app/<name>/<id>` for access log lines. */
   readonly elbLogName: string;
   readonly accessLog?: AccessLogSink;
+  /** Hands finished requests to a live view while it listens. */
+  readonly requestTap?: RequestTap;
   readonly onBlocked?: (message: string) => void;
   /** The pool to a target's real address. */
   readonly poolFor: (target: Target, host: string, port: number) => Pool;
@@ -99,7 +102,10 @@ export function logRequest(
   elbStatus: number,
 ): void {
   const sink = context.accessLog;
-  if (!sink) return;
+  const listener = context.requestTap?.listener;
+  const endPerf = performance.now();
+  const tapped = listener?.observe(elbStatus, endPerf - record.startPerf) === true;
+  if (!sink && !tapped) return;
   const socket = req.socket as CountedSocket;
   const read = socket.bytesRead ?? 0;
   const written = socket.bytesWritten ?? 0;
@@ -107,39 +113,71 @@ export function logRequest(
   const sentBytes = written - (socket[kLastWritten] ?? 0);
   socket[kLastRead] = read;
   socket[kLastWritten] = written;
-  const endPerf = performance.now();
   const dispatched = record.sentPerf !== undefined;
   const answered = record.answeredPerf !== undefined;
   const host = req.headers.host ? stripPort(req.headers.host) : context.dnsName;
   const secure = req.socket instanceof TLSSocket ? req.socket : undefined;
   const cipher = secure?.getCipher()?.name;
   const protocol = secure?.getProtocol();
-  sink(
-    formatAccessLogLine({
-      type: context.proto,
-      ...(cipher && protocol ? { tls: { cipher, protocol } } : {}),
-      timeMs: record.startMs + (endPerf - record.startPerf),
-      elb: context.elbLogName,
-      client: `${clientAddress(req)}:${req.socket.remotePort ?? 0}`,
-      target: record.target?.key,
-      requestProcessingTime: dispatched ? ((record.sentPerf as number) - record.startPerf) / 1000 : -1,
-      targetProcessingTime:
-        dispatched && answered ? ((record.answeredPerf as number) - (record.sentPerf as number)) / 1000 : -1,
-      responseProcessingTime: answered ? 0 : -1,
-      elbStatusCode: elbStatus,
-      targetStatusCode: record.targetStatus,
-      receivedBytes,
-      sentBytes,
-      request: `${req.method} ${context.proto}://${host}:${context.awsPort}${req.url} HTTP/${req.httpVersion}`,
-      userAgent: req.headers['user-agent'],
-      targetGroupArn: record.targetGroupArn,
-      traceId: record.traceId,
-      requestCreationTimeMs: record.startMs,
-      actionsExecuted: record.actionsExecuted,
-      redirectUrl: record.redirectUrl,
-      matchedRulePriority: record.matchedRulePriority,
-    }),
-  );
+  const entry: AccessLogEntry = {
+    type: context.proto,
+    ...(cipher && protocol ? { tls: { cipher, protocol } } : {}),
+    timeMs: record.startMs + (endPerf - record.startPerf),
+    elb: context.elbLogName,
+    client: `${clientAddress(req)}:${req.socket.remotePort ?? 0}`,
+    target: record.target?.key,
+    requestProcessingTime: dispatched ? ((record.sentPerf as number) - record.startPerf) / 1000 : -1,
+    targetProcessingTime:
+      dispatched && answered ? ((record.answeredPerf as number) - (record.sentPerf as number)) / 1000 : -1,
+    responseProcessingTime: answered ? 0 : -1,
+    elbStatusCode: elbStatus,
+    targetStatusCode: record.targetStatus,
+    receivedBytes,
+    sentBytes,
+    request: `${req.method} ${context.proto}://${host}:${context.awsPort}${req.url} HTTP/${req.httpVersion}`,
+    userAgent: req.headers['user-agent'],
+    targetGroupArn: record.targetGroupArn,
+    traceId: record.traceId,
+    requestCreationTimeMs: record.startMs,
+    actionsExecuted: record.actionsExecuted,
+    redirectUrl: record.redirectUrl,
+    matchedRulePriority: record.matchedRulePriority,
+  };
+  const line = formatAccessLogLine(entry);
+  sink?.(line);
+  if (tapped) listener?.record(tappedRequest(context, req, entry, line));
+}
+
+/** The tap's record of a finished request: its access log entry, field by field. */
+function tappedRequest(
+  context: ListenerContext,
+  req: IncomingMessage,
+  entry: AccessLogEntry,
+  line: string,
+): TappedRequest {
+  const url = req.url ?? '/';
+  const query = url.indexOf('?');
+  const { timeMs, requestCreationTimeMs, tls, ...fields } = entry;
+  return {
+    ingress: 'load-balancer',
+    ingressName: context.elbLogName.split('/')[1] ?? context.elbLogName,
+    timeMs: requestCreationTimeMs,
+    method: req.method ?? 'GET',
+    path: query < 0 ? url : url.slice(0, query),
+    status: entry.elbStatusCode,
+    latencyMs: timeMs - requestCreationTimeMs,
+    requestId: entry.traceId,
+    upstream: entry.target,
+    fields: {
+      ...fields,
+      // The access log's ssl_cipher and ssl_protocol fields (`-` on an HTTP listener).
+      sslCipher: tls?.cipher,
+      sslProtocol: tls?.protocol,
+      time: formatLogTime(timeMs),
+      requestCreationTime: formatLogTime(requestCreationTimeMs),
+    },
+    line,
+  };
 }
 
 /** Answers `status` from the load balancer itself and logs it. */
