@@ -21,7 +21,7 @@
  */
 
 import { plainNumber, plainRecord, plainText } from '../template/plain-values.js';
-import type { PlainValue, ResolvedApp, ResolvedResource } from '../template/resolved.js';
+import type { ResolvedApp, ResolvedResource } from '../template/resolved.js';
 import type { PricingAssumptions } from './prices.js';
 import { requestsPerSecond, type TrafficProfile } from './traffic.js';
 
