@@ -7,7 +7,7 @@
 import type { IoHost } from '../io/io-host.js';
 import { type RunningCustomDomain, startCustomDomain } from './apigateway/custom-domain.js';
 import type { HttpApiEmulator } from './apigateway/server.js';
-import type { LocalEndpoint } from './cloud.js';
+import type { LocalEndpoint } from './cloud-types.js';
 import type { LocalModel } from './model.js';
 import { caDirectory, curlCommand, trustInstructions } from './tls/ca-location.js';
 import { LocalCertificateAuthority } from './tls/certificate-authority.js';
