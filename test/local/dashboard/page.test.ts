@@ -6,16 +6,13 @@
  * done-when says. Runs (never skips) when CI=true.
  */
 
-import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RecordingIoHost } from '../../../src/io/io-host.js';
-import { DashboardFeed } from '../../../src/local/dashboard/feed.js';
-import { type RunningDashboard, startDashboard } from '../../../src/local/dashboard/server.js';
+import type { RunningDashboard } from '../../../src/local/dashboard/server.js';
 import { launchChromium, requireChromium } from '../../support/chromium.js';
-import { get, ingressUrl, type StartedCloud, startCloud } from '../dev/support.js';
+import { get, ingressUrl, type StartedCloud } from '../dev/support.js';
+import { startExampleDashboard } from './example-dashboard.js';
 
-const ROOT = resolve(import.meta.dirname, '../../..');
 const hasChromium = requireChromium();
 
 describe.skipIf(!hasChromium)('the dashboard page in Chromium (API Gateway example, process runtime)', () => {
@@ -26,19 +23,10 @@ describe.skipIf(!hasChromium)('the dashboard page in Chromium (API Gateway examp
   const problems: string[] = [];
 
   beforeAll(async () => {
-    const feed = new DashboardFeed();
-    const [cloud, chromium] = await Promise.all([
-      startCloud({
-        dir: join(ROOT, 'examples', 'api-gateway-fargate'),
-        runtime: 'process',
-        io: feed.tee(new RecordingIoHost()),
-      }),
-      launchChromium(),
-    ]);
-    started = cloud;
+    const [example, chromium] = await Promise.all([startExampleDashboard(), launchChromium()]);
+    started = example.started;
+    dashboard = example.dashboard;
     browser = chromium;
-    await started.cloud.waitUntilReady(60_000);
-    dashboard = await startDashboard(started.cloud, feed);
     page = await browser.newPage();
     // CSP violations, script errors and failed requests would show here.
     page.on('console', (message) => {
