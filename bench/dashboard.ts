@@ -54,6 +54,12 @@ function parse(argv: readonly string[]) {
   return args;
 }
 
+/** `, failed: 3 timeout, 1 status` when a run had failures, else nothing. */
+function failuresOf(wrk: WrkResult): string {
+  const kinds = Object.entries(wrk.failures).filter(([, n]) => n > 0);
+  return kinds.length === 0 ? '' : `, failed: ${kinds.map(([kind, n]) => `${n} ${kind}`).join(', ')}`;
+}
+
 /** `[ppid, CPU seconds (user + system)]` of one process. */
 function statOf(pid: number): [number, number] {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -176,7 +182,7 @@ async function main(): Promise<void> {
       const measured = await measure(mode, ingress, dashboard, pid, args.seconds);
       results.push(measured);
       process.stderr.write(
-        `run ${run + 1}/${args.runs} ${mode}: ${Math.round(measured.wrk.rps)} req/s, p99 ${measured.wrk.latencyMs.p99.toFixed(2)} ms\n`,
+        `run ${run + 1}/${args.runs} ${mode}: ${Math.round(measured.wrk.rps)} req/s, p99 ${measured.wrk.latencyMs.p99.toFixed(2)} ms${failuresOf(measured.wrk)}\n`,
       );
     }
   }

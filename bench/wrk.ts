@@ -51,6 +51,14 @@ export interface WrkResult {
   readonly requests: number;
   /** Non-2xx/3xx responses, and connect/read/write errors and timeouts. */
   readonly failed: number;
+  /** {@link failed} by kind, as wrk counts them. */
+  readonly failures: {
+    readonly connect: number;
+    readonly read: number;
+    readonly write: number;
+    readonly status: number;
+    readonly timeout: number;
+  };
   /** Seconds wrk measured for. */
   readonly seconds: number;
   /** Good responses per second. */
@@ -167,6 +175,13 @@ export function runWrk(options: WrkOptions): Promise<WrkResult> {
       resolve({
         requests: raw.requests,
         failed,
+        failures: {
+          connect: raw.connect,
+          read: raw.read,
+          write: raw.write,
+          status: raw.status,
+          timeout: raw.timeout,
+        },
         seconds,
         rps: (raw.requests - raw.status) / seconds,
         latencyMs: {

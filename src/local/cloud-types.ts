@@ -37,6 +37,12 @@ export interface LocalCloudOptions extends TemplateSource {
   readonly logDir?: string;
   /** How long API Gateway may use a stale Cloud Map answer. @default 0 */
   readonly discoveryCacheMs?: number;
+  /**
+   * API Gateway's account-level throttle, shared by every HTTP API of the run (over it: 429).
+   * Benchmarks lift it to measure the data path rather than the limit.
+   * @default - AWS's: 10,000 requests/s, burst 5,000 (aws-behavior-2.md §2.5)
+   */
+  readonly apiGatewayAccountThrottle?: { readonly rateLimit: number; readonly burstLimit: number };
   /** Delay before Cloud Map applies a custom health update (AWS: about 30 s). @default 0 */
   readonly healthPropagationMs?: number;
   /** Also serve the Cloud Map API (AWS JSON 1.1) for SDK clients. @default true */

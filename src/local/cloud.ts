@@ -184,6 +184,7 @@ async function startModel(
     requestTap,
     caDir: options.caDir,
     discoveryCacheMs: options.discoveryCacheMs,
+    apiGatewayAccountThrottle: options.apiGatewayAccountThrottle,
     takePort,
     endpoints,
     cleanups,

@@ -9,6 +9,7 @@
 import { join } from 'node:path';
 import type { IoHost } from '../io/io-host.js';
 import { type HttpApiEmulator, startHttpApi } from './apigateway/server.js';
+import { TokenBucket } from './apigateway/throttle.js';
 import type { Clock } from './clock.js';
 import type { LocalEndpoint } from './cloud-types.js';
 import type { CloudMapRegistry } from './cloudmap/registry.js';
@@ -42,6 +43,8 @@ export interface IngressWiring {
   readonly cleanups: Array<() => Promise<void> | void>;
   /** How long API Gateway may use a stale Cloud Map answer. @default 0 */
   readonly discoveryCacheMs?: number;
+  /** API Gateway's account-level throttle. @default - AWS's, per API */
+  readonly apiGatewayAccountThrottle?: { readonly rateLimit: number; readonly burstLimit: number };
 }
 
 /** Starts every load balancer, HTTP API and custom domain of the model. */
@@ -90,6 +93,8 @@ export async function startIngresses(
 
   // HTTP APIs, reaching tasks through their VPC links.
   const emulators = new Map<string, HttpApiEmulator>();
+  const accountThrottle =
+    wiring.apiGatewayAccountThrottle && new TokenBucket(wiring.apiGatewayAccountThrottle, clock);
   for (const config of model.httpApis) {
     const vpcLinkSourceIps: Record<string, string> = {};
     for (const link of config.vpcLinks) {
@@ -110,7 +115,12 @@ export async function startIngresses(
           logFiles.append(join(logDir, logGroupFolder(logGroupName), 'access.log'), line),
         requestTap,
       },
-      { port: takePort(), vpcLinkSourceIps, discoveryCacheMs: wiring.discoveryCacheMs ?? 0 },
+      {
+        port: takePort(),
+        vpcLinkSourceIps,
+        discoveryCacheMs: wiring.discoveryCacheMs ?? 0,
+        ...(accountThrottle ? { accountThrottle } : {}),
+      },
     );
     cleanups.push(() => running.close());
     emulators.set(config.id, running.emulator);

@@ -24,6 +24,7 @@ function run(
     wrk: {
       requests: rps * 5,
       failed: 0,
+      failures: { connect: 0, read: 0, write: 0, status: 0, timeout: 0 },
       seconds: 5,
       rps,
       latencyMs: { p50: 1, p90: 2, p99: 3, p999: 4, max: 5, mean: 1.2 },
