@@ -1,8 +1,29 @@
 /**
  * DNS names as the services of an app use them: does a value (an environment variable, a URL)
- * name a host? Shared by `wharf check` (who calls a private service) and `wharf diagram` (its
- * caller edges), so both agree on who the callers are.
+ * name a host (`wharf check`'s callers of a private service and `wharf diagram`'s caller edges
+ * agree through it), when are two names the same, and is a name in a hosted zone (check, cost,
+ * diagram and `wharf dev` all compare record, certificate and domain names this way).
  */
+
+/** `api.example.com.` and `API.Example.com` are the same name: lower case, no trailing dot. */
+export function canonicalDomainName(name: string): string {
+  return name.trim().toLowerCase().replace(/\.$/, '');
+}
+
+/**
+ * True when `name` is `zone` or a name under it (`api.example.com` in `example.com`); a wildcard
+ * `*.example.com` is under `example.com`, not equal to it. Case and trailing dots do not matter.
+ *
+ * @example
+ * isWithinZone('api.example.com', 'example.com.') // true
+ * isWithinZone('api.example.org', 'example.com')  // false
+ * isWithinZone('badexample.com', 'example.com')   // false
+ */
+export function isWithinZone(name: string, zone: string): boolean {
+  const n = canonicalDomainName(name);
+  const z = canonicalDomainName(zone);
+  return n === z || n.endsWith(`.${z}`);
+}
 
 /**
  * True when `text` names `host` as a host name, not as part of a longer name: the characters
@@ -14,6 +35,10 @@
  * mentionsHost('http://a.inventory.internal/', 'inventory.internal'); // false
  */
 export function mentionsHost(text: string, host: string): boolean {
-  const escaped = host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(^|[^a-z0-9.-])${escaped}\\.?($|[^a-z0-9.-])`, 'i').test(text);
+  return new RegExp(`(^|[^a-z0-9.-])${hostPattern(host)}\\.?($|[^a-z0-9.-])`, 'i').test(text);
+}
+
+/** A host name as a regular expression source matching it literally (its dots escaped). */
+export function hostPattern(host: string): string {
+  return host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -6,16 +6,17 @@
 import type { CostLine, IngressPattern, ResourceId } from './estimate.js';
 import { fmt, line, type PricingContext, usd } from './pricing-line.js';
 
-/** Route 53 hosted zone line of a DNS namespace. */
+/** Route 53 hosted zone line: a DNS namespace's, or (with `what`) a zone the templates create. */
 export function hostedZoneLine(
   ctx: PricingContext,
   resource: ResourceId,
   ingress?: IngressPattern,
+  what = 'hosted zone created by the DNS namespace',
 ): CostLine {
   return line({
     resource,
     service: 'Route 53',
-    what: 'hosted zone created by the DNS namespace',
+    what,
     quantity: 1,
     unit: 'zone-month',
     price: ctx.prices.route53.hostedZoneMonth,

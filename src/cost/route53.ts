@@ -13,10 +13,12 @@
  *   not priced.
  */
 
-import { plainText } from '../template/plain-values.js';
+import { canonicalDomainName } from '../aws/dns-names.js';
+import { plainArray, plainText } from '../template/plain-values.js';
 import type { PlainValue, ResolvedApp, ResolvedResource } from '../template/resolved.js';
+import { hostedZoneLine } from './cloud-map.js';
 import type { CostLine, NotPriced, ResourceId } from './estimate.js';
-import { line, type PricingContext, usd } from './pricing-line.js';
+import type { PricingContext } from './pricing-line.js';
 
 /** A hosted zone the templates create. */
 export interface HostedZoneInfo {
@@ -59,15 +61,10 @@ export const DOMAIN_TYPES: ReadonlySet<string> = new Set([
   'AWS::ApiGatewayV2::DomainName',
 ]);
 
-function domain(name: string): string {
-  return name.toLowerCase().replace(/\.$/, '');
-}
-
 function records(resource: ResolvedResource): Record<string, PlainValue>[] {
   if (resource.type === 'AWS::Route53::RecordSet') return [resource.properties];
   const group = resource.properties;
-  const entries = Array.isArray(group.RecordSets) ? group.RecordSets : [];
-  return entries
+  return plainArray(group.RecordSets)
     .filter((e): e is Record<string, PlainValue> => typeof e === 'object' && e !== null && !Array.isArray(e))
     .map((entry) => ({
       HostedZoneId: group.HostedZoneId ?? null,
@@ -90,7 +87,11 @@ export function domainInventory(
   const all = app.stacks.flatMap((stack) => [...stack.resources.values()]);
   const zones: HostedZoneInfo[] = all
     .filter((r) => r.type === 'AWS::Route53::HostedZone')
-    .map((r) => ({ id: idOf(r), ref: r.ref, name: domain(plainText(r.properties.Name) ?? r.ref) }));
+    .map((r) => ({
+      id: idOf(r),
+      ref: r.ref,
+      name: canonicalDomainName(plainText(r.properties.Name) ?? r.ref),
+    }));
   const notes: CostNote[] = [];
   const notPriced: NotPriced[] = [];
   const free: ResolvedResource[] = [];
@@ -98,8 +99,8 @@ export function domainInventory(
   /** Notes a zone this app names but does not create, once per zone. */
   const external = (resource: ResolvedResource, zoneId?: string, zoneName?: string) => {
     if (zoneId !== undefined && zones.some((z) => z.ref === zoneId || zoneId.endsWith(`/${z.ref}`))) return;
-    if (zoneName !== undefined && zones.some((z) => z.name === domain(zoneName))) return;
-    const zone = zoneId ?? (zoneName === undefined ? undefined : domain(zoneName));
+    if (zoneName !== undefined && zones.some((z) => z.name === canonicalDomainName(zoneName))) return;
+    const zone = zoneId ?? (zoneName === undefined ? undefined : canonicalDomainName(zoneName));
     if (zone === undefined || noted.has(zone)) return;
     noted.add(zone);
     notes.push({
@@ -125,10 +126,7 @@ export function domainInventory(
         break;
       }
       case 'AWS::CertificateManager::Certificate': {
-        const options = Array.isArray(resource.properties.DomainValidationOptions)
-          ? resource.properties.DomainValidationOptions
-          : [];
-        for (const option of options) {
+        for (const option of plainArray(resource.properties.DomainValidationOptions)) {
           if (typeof option === 'object' && option !== null && !Array.isArray(option))
             external(resource, plainText(option.HostedZoneId));
         }
@@ -151,13 +149,5 @@ export function domainInventory(
 
 /** The monthly line of a hosted zone the templates create. */
 export function createdZoneLine(ctx: PricingContext, zone: HostedZoneInfo): CostLine {
-  return line({
-    resource: zone.id,
-    service: 'Route 53',
-    what: `hosted zone ${zone.name} (queries to alias records free)`,
-    quantity: 1,
-    unit: 'zone-month',
-    price: ctx.prices.route53.hostedZoneMonth,
-    formula: `1 zone × ${usd(ctx.prices.route53.hostedZoneMonth.value)}`,
-  });
+  return hostedZoneLine(ctx, zone.id, undefined, `hosted zone ${zone.name} (queries to alias records free)`);
 }

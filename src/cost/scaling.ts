@@ -20,6 +20,7 @@
  * Traffic is spread evenly over the month (the profile's assumption), so peaks are not priced.
  */
 
+import { clampCapacity } from '../local/autoscaling/cooldowns.js';
 import { plainNumber, plainRecord, plainText } from '../template/plain-values.js';
 import type { ResolvedApp, ResolvedResource } from '../template/resolved.js';
 import type { PricingAssumptions } from './prices.js';
@@ -144,7 +145,7 @@ export function tasksAtTraffic(
   if (wanted.length === 0)
     return { tasks: min, basis: `no target tracking policy: priced at the minimum ${min}` };
   const highest = Math.max(...wanted.map((w) => w.tasks));
-  const tasks = Math.min(max, Math.max(min, highest));
+  const tasks = clampCapacity(highest, min, max);
   const clamp =
     tasks > highest
       ? `, raised to the minimum ${min}`

@@ -12,6 +12,8 @@
  * Facts: docs/reference/aws-behavior-2.md §1.2, §2.1–§2.4, §3.1–§3.5.
  */
 
+import { canonicalDomainName } from '../aws/dns-names.js';
+import { CLOUDFORMATION_DEFAULT_SSL_POLICY } from '../aws/elb-security-policies.js';
 import type { HttpApiConfig } from '../local/apigateway/types.js';
 import type { ScalableTargetConfig } from '../local/autoscaling/types.js';
 import type { LoadBalancerConfig } from '../local/elb/types.js';
@@ -33,10 +35,6 @@ export interface IngressDomain {
   readonly defaultEndpointDisabled?: boolean;
 }
 
-function bare(name: string): string {
-  return name.toLowerCase().replace(/\.$/, '');
-}
-
 /** `certificate Certificate (ACM, DNS-validated)` or `certificate ACM eu-west-1 …/1111…`. */
 function certificateText(app: ResolvedApp, arn: string | undefined): string {
   if (arn === undefined) return 'no certificate';
@@ -53,15 +51,15 @@ function certificateText(app: ResolvedApp, arn: string | undefined): string {
 /** The alias (or CNAME) records whose target is `targets` (a DNS name), with the zone each is in. */
 function recordsTo(app: ResolvedApp, targets: readonly string[]): { name: string; zone?: string }[] {
   const found: { name: string; zone?: string }[] = [];
-  const wanted = new Set(targets.filter((t) => t !== '').map(bare));
+  const wanted = new Set(targets.filter((t) => t !== '').map(canonicalDomainName));
   const consider = (record: Record<string, PlainValue>, group: Record<string, PlainValue>) => {
     const alias = plainText(plainRecord(record.AliasTarget).DNSName);
     const values = plainArray(record.ResourceRecords).map(plainText);
-    const pointsHere = [alias, ...values].some((v) => v !== undefined && wanted.has(bare(v)));
+    const pointsHere = [alias, ...values].some((v) => v !== undefined && wanted.has(canonicalDomainName(v)));
     const name = plainText(record.Name);
     if (!pointsHere || name === undefined) return;
     const zone = plainText(record.HostedZoneName) ?? plainText(group.HostedZoneName);
-    found.push({ name: bare(name), ...(zone ? { zone: bare(zone) } : {}) });
+    found.push({ name: canonicalDomainName(name), ...(zone ? { zone: canonicalDomainName(zone) } : {}) });
   };
   for (const r of resourcesOfType(app, 'AWS::Route53::RecordSet')) consider(r.properties, {});
   for (const g of resourcesOfType(app, 'AWS::Route53::RecordSetGroup'))
@@ -70,9 +68,9 @@ function recordsTo(app: ResolvedApp, targets: readonly string[]): { name: string
 }
 
 function recordLine(records: readonly { name: string; zone?: string }[], name: string): string | undefined {
-  const record = records.find((r) => r.name === bare(name)) ?? records[0];
+  const record = records.find((r) => r.name === canonicalDomainName(name)) ?? records[0];
   if (!record) return undefined;
-  return `Route 53 alias${record.zone ? ` in ${record.zone}` : ''}${record.name === bare(name) ? '' : ` (${record.name})`}`;
+  return `Route 53 alias${record.zone ? ` in ${record.zone}` : ''}${record.name === canonicalDomainName(name) ? '' : ` (${record.name})`}`;
 }
 
 function apiDomains(app: ResolvedApp, apis: readonly HttpApiConfig[]): IngressDomain[] {
@@ -101,9 +99,9 @@ function apiDomains(app: ResolvedApp, apis: readonly HttpApiConfig[]): IngressDo
       found.push({
         ingressId: `api:${api.id}`,
         node: {
-          id: `domain:${bare(name)}`,
+          id: `domain:${canonicalDomainName(name)}`,
           kind: 'domain',
-          label: `https://${bare(name)}${key ? `/${key}` : ''}`,
+          label: `https://${canonicalDomainName(name)}${key ? `/${key}` : ''}`,
           details,
         },
         fromInternet: ['HTTPS :443'],
@@ -147,15 +145,15 @@ function loadBalancerDomains(
     const policy = plainText(https.properties.SslPolicy);
     const details = [
       certificateText(app, certificateArn),
-      `TLS policy ${policy ?? 'ELBSecurityPolicy-2016-08 (CloudFormation default)'}`,
+      `TLS policy ${policy ?? `${CLOUDFORMATION_DEFAULT_SSL_POLICY} (CloudFormation default)`}`,
       ...(name !== undefined && recordLine(records, name) ? [recordLine(records, name) as string] : []),
     ];
     found.push({
       ingressId: `alb:${lb.name}`,
       node: {
-        id: `domain:${name === undefined ? lb.name : bare(name)}`,
+        id: `domain:${name === undefined ? lb.name : canonicalDomainName(name)}`,
         kind: 'domain',
-        label: name === undefined ? 'HTTPS (no domain name)' : `https://${bare(name)}`,
+        label: name === undefined ? 'HTTPS (no domain name)' : `https://${canonicalDomainName(name)}`,
         details,
       },
       fromInternet: [

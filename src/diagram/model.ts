@@ -16,6 +16,7 @@ import { type IoHost, SILENT_IO } from '../io/io-host.js';
 import { parseCloudMapServiceArn } from '../local/apigateway/integration-target.js';
 import { resolveHttpApis } from '../local/apigateway/resolve.js';
 import type { HttpApiConfig } from '../local/apigateway/types.js';
+import { clampCapacity } from '../local/autoscaling/cooldowns.js';
 import { resolveScalableTargets } from '../local/autoscaling/resolve.js';
 import type { ScalableTargetConfig } from '../local/autoscaling/types.js';
 import { resolveDiscoveryServices, resolveNamespaces } from '../local/cloudmap/resolve.js';
@@ -361,7 +362,7 @@ export function buildDiagramModel(app: ResolvedApp): DiagramModel {
     // A scaled service runs its desired count clamped to the range (registering the scalable
     // target moves it in: aws-behavior-2.md §1.1), e.g. 2 tasks for DesiredCount left out and min 2.
     const running = scaled
-      ? Math.min(scaled.maxCapacity, Math.max(scaled.minCapacity, service.desiredCount))
+      ? clampCapacity(service.desiredCount, scaled.minCapacity, scaled.maxCapacity)
       : service.desiredCount;
     const counts = spreadTasks(running, Math.max(1, subnetIds.length));
     const container = service.taskDefinition.containers[0];

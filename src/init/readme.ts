@@ -3,6 +3,7 @@
  * test it), what each file is, why Wharf is a `file:` link, how to build offline, how to deploy.
  */
 
+import { shellQuote } from '../io/shell-quote.js';
 import type { ProjectSpec } from './options.js';
 import { HEALTH_PATH, type ProjectFile, SERVICE_BASE_IMAGE, SERVICE_PORT } from './service-files.js';
 
@@ -86,12 +87,4 @@ With AWS credentials: once per account and region \`npx wharf bootstrap\`, then 
 (it runs \`npx wharf check\` first). \`npx wharf cost\` prices what this deploys; \`npx wharf --help\`
 lists every command. See Wharf's README (\`${spec.wharfDir}/README.md\`) for each of them.
 `;
-}
-
-/**
- * `text` as one shell word: as it is when it holds only safe characters, else single-quoted.
- * @example shellQuote('/home/me/My Wharf') // "'/home/me/My Wharf'"
- */
-export function shellQuote(text: string): string {
-  return /^[\w./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }

@@ -6,6 +6,7 @@
  * `https://api.example.com` → `https://api.example.com:8443`.
  */
 
+import { hostPattern } from '../aws/dns-names.js';
 import type { PlainValue } from '../template/resolved.js';
 import type { LocalEndpoint } from './cloud.js';
 import type { LocalModel } from './model.js';
@@ -20,7 +21,7 @@ export function localOutputs(
   const domains: Array<[RegExp, string]> = [];
   const addDomain = (name: string, port: string) => {
     if (name.startsWith('*.')) return;
-    const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const escaped = hostPattern(name);
     // A record's `Ref` keeps a trailing dot as written (`https://api.example.com./x`): same name.
     domains.push([new RegExp(`https://${escaped}\\.?(?![\\w.:-])`, 'gi'), `https://${name}:${port}`]);
   };

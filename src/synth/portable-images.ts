@@ -10,6 +10,7 @@
  */
 
 import { isAbsolute, relative, sep } from 'node:path';
+import { shellQuote } from '../io/shell-quote.js';
 import type { CfnTemplate, CfnValue, LoadedApp, LoadedStack } from '../template/model.js';
 import type { DockerImageAssetSource } from './image-assets.js';
 
@@ -284,9 +285,4 @@ function pascal(text: string): string {
 function shown(file: string, cwd: string): string {
   const rel = relative(cwd, file);
   return rel !== '' && rel.split(sep)[0] !== '..' && !isAbsolute(rel) ? rel : file;
-}
-
-/** Quotes for a POSIX shell when needed: `app`, `'hello world'`, `'it'\''s'`. */
-export function shellQuote(text: string): string {
-  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { check } from '../../src/check/check.js';
 import { renderCheckReport } from '../../src/check/report.js';
 import { RecordingIoHost } from '../../src/io/io-host.js';
-import { runWharf } from '../support/cli.js';
+import { runMain } from '../support/in-process-cli.js';
 
 describe('wharf check on the example CDK apps', () => {
   it.each([
@@ -37,8 +37,8 @@ describe('wharf check on the example CDK apps', () => {
 });
 
 describe('wharf check --template on hand-written CloudFormation', () => {
-  it('fails with exit 1 and names the trap, resource and fix', () => {
-    const result = runWharf([
+  it('fails with exit 1 and names the trap, resource and fix', async () => {
+    const result = await runMain([
       'check',
       '--template',
       'test/fixtures/traps/apigw-cloudmap-not-srv/trips/parent.yml',
@@ -50,8 +50,8 @@ describe('wharf check --template on hand-written CloudFormation', () => {
     expect(result.stdout).toMatch(/^FAILED: 2 errors/m);
   });
 
-  it('passes a seed-shaped app with warnings only, listing them by nested stack', () => {
-    const result = runWharf(['check', '--template', 'test/fixtures/seeds-like/alb/parent.yml']);
+  it('passes a seed-shaped app with warnings only, listing them by nested stack', async () => {
+    const result = await runMain(['check', '--template', 'test/fixtures/seeds-like/alb/parent.yml']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('alb-sg-all-protocols');
     expect(result.stdout).toContain('log-retention-missing');
@@ -59,8 +59,8 @@ describe('wharf check --template on hand-written CloudFormation', () => {
     expect(result.stdout).toMatch(/^PASSED: 0 errors, \d+ warnings/m);
   });
 
-  it('prints the whole result as JSON with --json', () => {
-    const result = runWharf([
+  it('prints the whole result as JSON with --json', async () => {
+    const result = await runMain([
       'check',
       '--json',
       '--template',
@@ -90,15 +90,15 @@ describe('wharf check --template on hand-written CloudFormation', () => {
     ['test/fixtures/templates/broken/not-yaml.txt', 'not-yaml.txt'],
     ['test/fixtures/templates/missing-nested/parent.yml', 'Properties.'],
     ['test/fixtures/does-not-exist.yml', 'does-not-exist.yml'],
-  ])('exits 2 with a message naming the file for %s', (file, named) => {
-    const result = runWharf(['check', '--template', file]);
+  ])('exits 2 with a message naming the file for %s', async (file, named) => {
+    const result = await runMain(['check', '--template', file]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(named);
     expect(result.stdout).toBe('');
   });
 
-  it('exits 2 when given both a folder and --template', () => {
-    const result = runWharf(['check', 'examples/api-gateway-fargate', '--template', 'x.yml']);
+  it('exits 2 when given both a folder and --template', async () => {
+    const result = await runMain(['check', 'examples/api-gateway-fargate', '--template', 'x.yml']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('not both');
   });

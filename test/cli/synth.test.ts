@@ -19,10 +19,21 @@ describe('wharf synth --portable', () => {
     },
   ];
 
+  // Each example is synthesized once (a CDK app run takes 10-20 s); both of its specs read the output.
+  const synthesized = new Map<string, { out: string; result: ReturnType<typeof runWharf> }>();
+  const synthOnce = (example: string) => {
+    let done = synthesized.get(example);
+    if (!done) {
+      const out = tempDir();
+      done = { out, result: runWharf(['synth', `examples/${example}`, '--portable', '--out', out]) };
+      synthesized.set(example, done);
+    }
+    return done;
+  };
+
   for (const { example, files, stacks } of cases) {
     it(`writes parent.yml and one file per nested stack for ${example}, each referenced by a relative path`, () => {
-      const out = tempDir();
-      const result = runWharf(['synth', `examples/${example}`, '--portable', '--out', out]);
+      const { out, result } = synthOnce(example);
       expect(result.stderr).not.toMatch(/error/i);
       expect(result.code).toBe(0);
       expect(readdirSync(out).sort()).toEqual([...files].sort());
@@ -44,8 +55,8 @@ describe('wharf synth --portable', () => {
     });
 
     it(`produces templates AWS's CloudFormation validator accepts without errors for ${example}`, () => {
-      const out = tempDir();
-      expect(runWharf(['synth', `examples/${example}`, '--portable', '--out', out]).code).toBe(0);
+      const { out, result } = synthOnce(example);
+      expect(result.code).toBe(0);
       const findings = validateWithCfnValidator(loadTemplateFile(join(out, 'parent.yml')));
       expect(findings.filter((f) => f.severity === 'error')).toEqual([]);
       expect(findings.filter((f) => f.severity === 'warning')).toEqual([]);

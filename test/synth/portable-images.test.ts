@@ -11,13 +11,13 @@ import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { describe, expect, it } from 'vitest';
 import { ApiGatewayFargateService, type FargatePatternProps, isWharfError } from '../../src/index.js';
+import { shellQuote } from '../../src/io/shell-quote.js';
 import { readDockerImageAssets } from '../../src/synth/image-assets.js';
 import { toPortable } from '../../src/synth/portable.js';
 import {
   imageDeployCommands,
   type PortableImage,
   repositoryName,
-  shellQuote,
   unbuildableReason,
 } from '../../src/synth/portable-images.js';
 import { PORTABLE_CONTEXT } from '../../src/synth/synth.js';

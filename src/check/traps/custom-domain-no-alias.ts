@@ -15,11 +15,12 @@
  * Does not catch: records in templates `wharf check` was not given.
  */
 
+import { canonicalDomainName } from '../../aws/dns-names.js';
 import type { LoadedApp } from '../../template/model.js';
 import { listResources, sameResource } from '../../template/query.js';
 import { resourceOf, traceList } from '../../template/references.js';
 import type { Finding } from '../finding.js';
-import { normalizeDomain, type RecordEntry, recordEntries } from './domains.js';
+import { type RecordEntry, recordEntries } from './domains.js';
 import type { TrapRule } from './rule.js';
 import { type At, literalAt, stringOf, trapFinding } from './support.js';
 
@@ -46,13 +47,13 @@ function check(app: LoadedApp): Finding[] {
       return (
         typeof name === 'string' &&
         recordName !== undefined &&
-        normalizeDomain(recordName) === normalizeDomain(name)
+        canonicalDomainName(recordName) === canonicalDomainName(name)
       );
     });
     for (const record of pointing) {
       const recordName = stringOf(record.at.stack, record.get('Name'));
       if (typeof name !== 'string' || recordName === undefined) continue;
-      if (normalizeDomain(recordName) === normalizeDomain(name)) continue;
+      if (canonicalDomainName(recordName) === canonicalDomainName(name)) continue;
       findings.push(
         trapFinding(customDomainNoAlias, record.at, {
           propertyPath: `${record.path}.Name`,

@@ -19,11 +19,12 @@
  * records (§3.4).
  */
 
+import { canonicalDomainName, isWithinZone } from '../../aws/dns-names.js';
 import type { LoadedApp } from '../../template/model.js';
 import { getPath, listResources } from '../../template/query.js';
 import { traceList } from '../../template/references.js';
 import type { Finding } from '../finding.js';
-import { isWithinZone, normalizeDomain, recordEntries, zoneNameOf } from './domains.js';
+import { recordEntries, zoneNameOf } from './domains.js';
 import type { TrapRule } from './rule.js';
 import { literalAt, stringOf, trapFinding } from './support.js';
 
@@ -36,8 +37,8 @@ function recordFindings(app: LoadedApp): Finding[] {
     findings.push(
       trapFinding(domainOutsideHostedZone, record.at, {
         propertyPath: `${record.path}.Name`,
-        message: `Record ${record.at.logicalId} is named ${name}, which is not in its hosted zone (${record.zone.from}): Route 53 allows only the zone's name or names under it (*.${normalizeDomain(zone)}), and rejects the change, failing the stack.`,
-        fix: `Name the record ${normalizeDomain(zone)} or a name ending in .${normalizeDomain(zone)}, or put it in the hosted zone of ${normalizeDomain(name)} (Wharf's constructs: domain.hostedZone must be the zone of domain.name).`,
+        message: `Record ${record.at.logicalId} is named ${name}, which is not in its hosted zone (${record.zone.from}): Route 53 allows only the zone's name or names under it (*.${canonicalDomainName(zone)}), and rejects the change, failing the stack.`,
+        fix: `Name the record ${canonicalDomainName(zone)} or a name ending in .${canonicalDomainName(zone)}, or put it in the hosted zone of ${canonicalDomainName(name)} (Wharf's constructs: domain.hostedZone must be the zone of domain.name).`,
       }),
     );
   }
@@ -55,7 +56,7 @@ function certificateFindings(app: LoadedApp): Finding[] {
       ...traceList(at.stack, getPath(at.resource, 'Properties.SubjectAlternativeNames'))
         .map((t) => (t.kind === 'literal' ? String(t.value) : undefined))
         .filter((n): n is string => n !== undefined),
-    ].map(normalizeDomain);
+    ].map(canonicalDomainName);
     const validated = options.map((_, i) => ({
       index: i,
       name: literalAt(at, `Properties.DomainValidationOptions.${i}.DomainName`),
@@ -63,7 +64,7 @@ function certificateFindings(app: LoadedApp): Finding[] {
     if (
       typeof domain === 'string' &&
       validated.every((v) => typeof v.name === 'string') &&
-      !validated.some((v) => normalizeDomain(String(v.name)) === normalizeDomain(domain))
+      !validated.some((v) => canonicalDomainName(String(v.name)) === canonicalDomainName(domain))
     ) {
       findings.push(
         trapFinding(domainOutsideHostedZone, at, {
@@ -76,7 +77,7 @@ function certificateFindings(app: LoadedApp): Finding[] {
     for (const { index, name } of validated) {
       if (typeof name !== 'string') continue;
       const path = `Properties.DomainValidationOptions.${index}`;
-      if (names.length > 0 && !names.includes(normalizeDomain(name))) {
+      if (names.length > 0 && !names.includes(canonicalDomainName(name))) {
         findings.push(
           trapFinding(domainOutsideHostedZone, at, {
             propertyPath: `${path}.DomainName`,
@@ -92,7 +93,7 @@ function certificateFindings(app: LoadedApp): Finding[] {
         trapFinding(domainOutsideHostedZone, at, {
           propertyPath: `${path}.HostedZoneId`,
           message: `Certificate ${at.logicalId} validates ${name} in ${zone.from}, which does not contain it: ACM writes the validation CNAME into that zone, where it cannot prove ${name}, so the certificate stays PENDING_VALIDATION and the stack waits until it fails (72 hours at most).`,
-          fix: `Give ${name} the hosted zone of its own domain (${normalizeDomain(zone.name)} holds only ${normalizeDomain(zone.name)} and names ending in .${normalizeDomain(zone.name)}).`,
+          fix: `Give ${name} the hosted zone of its own domain (${canonicalDomainName(zone.name)} holds only ${canonicalDomainName(zone.name)} and names ending in .${canonicalDomainName(zone.name)}).`,
         }),
       );
     }

@@ -13,26 +13,6 @@ import { type At, stringOf } from './support.js';
 /** A region name, e.g. `us-east-1`, `ap-southeast-2`, `us-gov-west-1`. */
 export const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
-/** `api.example.com.` and `API.Example.com` are the same name: lower case, no trailing dot. */
-export function normalizeDomain(name: string): string {
-  return name.trim().toLowerCase().replace(/\.$/, '');
-}
-
-/**
- * True when `name` is `zone` or a name under it (`api.example.com` in `example.com`); a wildcard
- * `*.example.com` is under `example.com`, not equal to it.
- *
- * @example
- * isWithinZone('api.example.com', 'example.com.') // true
- * isWithinZone('api.example.org', 'example.com')  // false
- * isWithinZone('badexample.com', 'example.com')   // false
- */
-export function isWithinZone(name: string, zone: string): boolean {
-  const n = normalizeDomain(name);
-  const z = normalizeDomain(zone);
-  return n === z || n.endsWith(`.${z}`);
-}
-
 /**
  * The region field of an ARN (`arn:aws:acm:eu-west-1:123456789012:certificate/…` → `eu-west-1`),
  * or `undefined` when it has none (IAM server certificates are global) or it is not a literal

@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { type InitResult, initProject } from '../../init/init.js';
 import { INIT_PATTERNS } from '../../init/options.js';
-import { shellQuote } from '../../init/readme.js';
+import { shellQuote } from '../../io/shell-quote.js';
 import { type Command, EXIT } from '../command.js';
 
 /** The commands to run next, from the current folder. */

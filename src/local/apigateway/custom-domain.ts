@@ -19,6 +19,7 @@ import type { AddressInfo } from 'node:net';
 import { WharfError } from '../../errors.js';
 import { applyOriginForm, classifyRequestTarget } from '../http/request-target.js';
 import type { ServerCertificate } from '../tls/certificate-authority.js';
+import { urlHost } from '../tls/server-names.js';
 import { HTTP_API_DOMAIN_VERSIONS } from '../tls/tls-policy.js';
 import { selectApiMapping } from './api-mapping-selector.js';
 import { GATEWAY_ERRORS, sendGatewayError } from './errors.js';
@@ -113,7 +114,7 @@ export async function startCustomDomain(
   let closing: Promise<void> | undefined;
   return {
     name: config.name,
-    url: `https://${urlHost(config.name)}:${port}`,
+    url: `https://${urlHost([config.name])}:${port}`,
     port,
     close: () => {
       closing ??= new Promise<void>((resolve) => {
@@ -123,9 +124,4 @@ export async function startCustomDomain(
       return closing;
     },
   };
-}
-
-/** A host name for the URL: a wildcard domain is shown with `www` in place of `*`. */
-export function urlHost(domain: string): string {
-  return domain.startsWith('*.') ? `www.${domain.slice(2)}` : domain;
 }

@@ -7,6 +7,7 @@
  */
 
 import type { ServerResponse } from 'node:http';
+import { SECURITY_HEADERS } from './responses.js';
 
 /** Options of {@link EventStream}. */
 export interface EventStreamOptions {
@@ -31,10 +32,9 @@ export class EventStream {
   ) {
     this.maxBuffered = options.maxBufferedBytes ?? 1024 * 1024;
     res.writeHead(200, {
+      ...SECURITY_HEADERS,
       'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store',
       connection: 'keep-alive',
-      'x-content-type-options': 'nosniff',
     });
     res.write(`retry: ${options.retryMs ?? 1000}\n\n`);
     this.heartbeat = setInterval(() => this.write(': keep-alive\n\n'), options.heartbeatMs ?? 15_000);
@@ -49,8 +49,15 @@ export class EventStream {
 
   /** Sends one event with a JSON payload; false when the stream is closed (now or before). */
   send(event: string, data: unknown): boolean {
-    // JSON.stringify never emits a raw newline, so one `data:` line carries the whole payload.
-    return this.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    return this.sendJson(event, JSON.stringify(data));
+  }
+
+  /**
+   * Sends one event whose payload is already JSON text (serialized once for every open page).
+   * `JSON.stringify` never emits a raw newline, so one `data:` line carries the whole payload.
+   */
+  sendJson(event: string, json: string): boolean {
+    return this.write(`event: ${event}\ndata: ${json}\n\n`);
   }
 
   /** Runs `listener` once the stream closes. */

@@ -341,9 +341,11 @@ class Dashboard {
     const records = this.sampler.since(this.lastSeq).map((r) => this.withTask(r));
     this.lastSeq = this.sampler.lastSeq;
     const aggregates = this.sampler.aggregates().slice(-5);
+    const requestsJson =
+      records.length > 0 || aggregates.length > 0 ? JSON.stringify({ records, aggregates }) : undefined;
     for (const stream of this.streams) {
-      if (changed) stream.send('status', live);
-      if (records.length > 0 || aggregates.length > 0) stream.send('requests', { records, aggregates });
+      if (changed) stream.sendJson('status', statusJson);
+      if (requestsJson !== undefined) stream.sendJson('requests', requestsJson);
     }
   }
 }

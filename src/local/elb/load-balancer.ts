@@ -35,6 +35,7 @@ import type { RequestTap } from '../http/request-tap.js';
 import { applyOriginForm, classifyRequestTarget } from '../http/request-target.js';
 import type { ConnectionSource, NetworkPath } from '../network/types.js';
 import type { CertificateIssuer } from '../tls/certificate-authority.js';
+import { urlHost } from '../tls/server-names.js';
 import { type AccessLogSink, elbLogName } from './access-log.js';
 import { groupStickinessCookies, selectTargetGroup, stickyTargetGroup } from './balancer.js';
 import { ELB_STATUS_TEXT, elbErrorPage } from './errors.js';
@@ -192,7 +193,7 @@ export async function startLoadBalancer(
       servers.push(server);
       const port = await listen(server, host, options.ports?.[listener.port] ?? 0, config.name, listener);
       localPorts.set(listener.port, port);
-      const serverName = certificates?.[0]?.names.find((name) => !name.startsWith('*.'));
+      const serverName = certificates?.[0] && urlHost(certificates[0].names);
       listeners.push({
         awsPort: listener.port,
         protocol: listener.protocol,

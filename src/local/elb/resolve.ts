@@ -17,6 +17,7 @@
  * served with the default policy's versions.
  */
 
+import { CLOUDFORMATION_DEFAULT_SSL_POLICY } from '../../aws/elb-security-policies.js';
 import type { ResolvedApp, ResolvedResource } from '../../template/resolved.js';
 import type { EcsServiceConfig } from '../ecs/types.js';
 import { resourcesOfType } from '../network/resolve.js';
@@ -62,7 +63,7 @@ function resolveListenerTls(
   if (sslPolicy !== undefined && !sslPolicyVersions(sslPolicy)) {
     const resource = props.resource;
     sources.warnings.push(
-      `${resource.stack.loaded.file}: ${resource.logicalId}: SslPolicy '${sslPolicy}' is not a policy Wharf knows: served locally with the TLS versions of ELBSecurityPolicy-2016-08 (TLS 1.0 to 1.2)`,
+      `${resource.stack.loaded.file}: ${resource.logicalId}: SslPolicy '${sslPolicy}' is not a policy Wharf knows: served locally with the TLS versions of ${CLOUDFORMATION_DEFAULT_SSL_POLICY} (TLS 1.0 to 1.2)`,
     );
   }
   return {

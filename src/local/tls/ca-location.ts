@@ -9,6 +9,7 @@
 
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { shellQuote } from '../../io/shell-quote.js';
 
 /** Environment variable that overrides the CA folder (tests, shared machines). */
 export const CA_DIR_VARIABLE = 'WHARF_CA_DIR';
@@ -60,8 +61,4 @@ export function trustInstructions(caFile: string, created: boolean): string[] {
     `  macOS:            sudo security add-trusted-cert -d -r trustRoot -k /Library/Keychains/System.keychain ${file}`,
     `  Node.js clients:  NODE_EXTRA_CA_CERTS=${file}`,
   ];
-}
-
-function shellQuote(text: string): string {
-  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
 }

@@ -11,11 +11,12 @@
  * validated the way ACM validates ownership.
  */
 
+import { canonicalDomainName } from '../../aws/dns-names.js';
 import { TemplateError } from '../../errors.js';
 import type { ResolvedApp, ResolvedResource } from '../../template/resolved.js';
 import { resourcesOfType } from '../network/resolve.js';
 import { PropertyReader } from '../props.js';
-import { canonicalName, isCertificateName } from './server-names.js';
+import { isCertificateName } from './server-names.js';
 
 /** The names ACM certificates and alias records give, read once per app. */
 export class CertificateNames {
@@ -33,14 +34,14 @@ export class CertificateNames {
             `got '${name}'; allowed: a DNS name of letters, digits and hyphens, optionally starting with '*.'`,
           );
       });
-      this.byArn.set(resource.ref, [...new Set(names.map(canonicalName))]);
+      this.byArn.set(resource.ref, [...new Set(names.map(canonicalDomainName))]);
     }
     for (const resource of resourcesOfType(app, 'AWS::Route53::RecordSet')) {
       const props: PropertyReader = new PropertyReader(resource);
       const target = props.optionalString('AliasTarget.DNSName');
       const name = props.optionalString('Name');
       if (target && name && isCertificateName(name))
-        this.aliases.push({ target: aliasTarget(target), name: canonicalName(name) });
+        this.aliases.push({ target: aliasTarget(target), name: canonicalDomainName(name) });
     }
   }
 
@@ -63,13 +64,13 @@ export class CertificateNames {
     const declared = this.ofCertificate(arn);
     if (declared) return [...declared];
     const aliases = this.aliasesOf(dnsName);
-    return aliases.length > 0 ? aliases : [canonicalName(dnsName)];
+    return aliases.length > 0 ? aliases : [canonicalDomainName(dnsName)];
   }
 }
 
 /** `dualstack.My-LB-1.us-east-1.elb.amazonaws.com.` → `my-lb-1.us-east-1.elb.amazonaws.com`. */
 function aliasTarget(dnsName: string): string {
-  return canonicalName(dnsName).replace(/^dualstack\./, '');
+  return canonicalDomainName(dnsName).replace(/^dualstack\./, '');
 }
 
 /** Throws a TemplateError for a name a certificate cannot carry. */

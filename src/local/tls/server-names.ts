@@ -10,6 +10,7 @@
  * reproduced: the first covering certificate serves.
  */
 
+import { canonicalDomainName } from '../../aws/dns-names.js';
 /** A DNS name a certificate may carry: labels of letters, digits and hyphens, an optional leading `*.`. */
 export function isCertificateName(name: string): boolean {
   if (name.length === 0 || name.length > 253) return false;
@@ -18,11 +19,6 @@ export function isCertificateName(name: string): boolean {
     labels.length >= 1 &&
     labels.every((label) => /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(label))
   );
-}
-
-/** `name` without a trailing dot, lower case (`API.Example.com.` → `api.example.com`). */
-export function canonicalName(name: string): string {
-  return name.replace(/\.$/, '').toLowerCase();
 }
 
 /**
@@ -34,8 +30,8 @@ export function canonicalName(name: string): string {
  * coversName('api.example.com', 'API.example.com'); // true
  */
 export function coversName(certificateName: string, host: string): boolean {
-  const pattern = canonicalName(certificateName);
-  const name = canonicalName(host);
+  const pattern = canonicalDomainName(certificateName);
+  const name = canonicalDomainName(host);
   if (!pattern.startsWith('*.')) return pattern === name;
   const dot = name.indexOf('.');
   return dot > 0 && name.slice(dot + 1) === pattern.slice(2);
@@ -56,4 +52,19 @@ export function selectCertificate(
   if (!serverName) return 0;
   const index = certificates.findIndex((names) => names.some((name) => coversName(name, serverName)));
   return Math.max(index, 0);
+}
+
+/**
+ * A host name to put in a local URL for a certificate's names: the first that is not a wildcard,
+ * else the first wildcard with `www` in place of `*` (a name the certificate covers).
+ *
+ * @example
+ * urlHost(['*.example.com', 'api.example.com']); // 'api.example.com'
+ * urlHost(['*.example.com']); // 'www.example.com'
+ */
+export function urlHost(names: readonly string[]): string | undefined {
+  const plain = names.find((name) => !name.startsWith('*.'));
+  if (plain !== undefined) return plain;
+  const wildcard = names[0];
+  return wildcard === undefined ? undefined : `www.${wildcard.slice(2)}`;
 }
