@@ -9,7 +9,12 @@ import { selectApiMapping } from '../../../src/local/apigateway/api-mapping-sele
 import { keyProblem } from '../../../src/local/apigateway/domain-names.js';
 import { localRedirectLocation } from '../../../src/local/elb/listener-actions.js';
 import { caDirectory, curlCommand, trustInstructions } from '../../../src/local/tls/ca-location.js';
-import { coversName, isCertificateName, selectCertificate } from '../../../src/local/tls/server-names.js';
+import {
+  coversName,
+  isCertificateName,
+  selectCertificate,
+  urlHost,
+} from '../../../src/local/tls/server-names.js';
 import { sslPolicyVersions } from '../../../src/local/tls/tls-policy.js';
 
 describe('selectApiMapping (§2.3)', () => {
@@ -123,6 +128,15 @@ describe('certificate names and SNI (§3.1)', () => {
     ['', false],
   ])('%j is a certificate name: %s', (name, valid) => {
     expect(isCertificateName(name)).toBe(valid);
+  });
+});
+
+describe('urlHost: the host name of a local HTTPS URL', () => {
+  it('takes the first name that is not a wildcard, else the wildcard with www, a name it covers', () => {
+    expect(urlHost(['*.example.com', 'api.example.com'])).toBe('api.example.com');
+    expect(urlHost(['*.example.com'])).toBe('www.example.com');
+    expect(coversName('*.example.com', urlHost(['*.example.com']) ?? '')).toBe(true);
+    expect(urlHost([])).toBeUndefined();
   });
 });
 
