@@ -11,6 +11,17 @@ export function canonicalDomainName(name: string): string {
 }
 
 /**
+ * The host an alias record's `AliasTarget.DNSName` points at, comparable with a load balancer's or
+ * API domain's DNS name: canonical, without the `dualstack.` prefix Route 53 accepts for load
+ * balancers (aws-behavior-2.md §3.5).
+ *
+ * @example aliasTargetName('dualstack.My-LB-1.us-east-1.elb.amazonaws.com.') // 'my-lb-1.us-east-1.elb.amazonaws.com'
+ */
+export function aliasTargetName(dnsName: string): string {
+  return canonicalDomainName(dnsName).replace(/^dualstack\./, '');
+}
+
+/**
  * True when `name` is `zone` or a name under it (`api.example.com` in `example.com`); a wildcard
  * `*.example.com` is under `example.com`, not equal to it. Case and trailing dots do not matter.
  *

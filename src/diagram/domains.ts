@@ -12,7 +12,7 @@
  * Facts: docs/reference/aws-behavior-2.md §1.2, §2.1–§2.4, §3.1–§3.5.
  */
 
-import { canonicalDomainName } from '../aws/dns-names.js';
+import { aliasTargetName, canonicalDomainName } from '../aws/dns-names.js';
 import { CLOUDFORMATION_DEFAULT_SSL_POLICY } from '../aws/elb-security-policies.js';
 import type { HttpApiConfig } from '../local/apigateway/types.js';
 import type { ScalableTargetConfig } from '../local/autoscaling/types.js';
@@ -51,11 +51,11 @@ function certificateText(app: ResolvedApp, arn: string | undefined): string {
 /** The alias (or CNAME) records whose target is `targets` (a DNS name), with the zone each is in. */
 function recordsTo(app: ResolvedApp, targets: readonly string[]): { name: string; zone?: string }[] {
   const found: { name: string; zone?: string }[] = [];
-  const wanted = new Set(targets.filter((t) => t !== '').map(canonicalDomainName));
+  const wanted = new Set(targets.filter((t) => t !== '').map(aliasTargetName));
   const consider = (record: Record<string, PlainValue>, group: Record<string, PlainValue>) => {
     const alias = plainText(plainRecord(record.AliasTarget).DNSName);
     const values = plainArray(record.ResourceRecords).map(plainText);
-    const pointsHere = [alias, ...values].some((v) => v !== undefined && wanted.has(canonicalDomainName(v)));
+    const pointsHere = [alias, ...values].some((v) => v !== undefined && wanted.has(aliasTargetName(v)));
     const name = plainText(record.Name);
     if (!pointsHere || name === undefined) return;
     const zone = plainText(record.HostedZoneName) ?? plainText(group.HostedZoneName);

@@ -11,8 +11,9 @@
  * validated the way ACM validates ownership.
  */
 
-import { canonicalDomainName } from '../../aws/dns-names.js';
+import { aliasTargetName, canonicalDomainName } from '../../aws/dns-names.js';
 import { TemplateError } from '../../errors.js';
+import { plainArray, plainRecord, plainText } from '../../template/plain-values.js';
 import type { ResolvedApp, ResolvedResource } from '../../template/resolved.js';
 import { resourcesOfType } from '../network/resolve.js';
 import { PropertyReader } from '../props.js';
@@ -36,12 +37,19 @@ export class CertificateNames {
       });
       this.byArn.set(resource.ref, [...new Set(names.map(canonicalDomainName))]);
     }
+    const addAlias = (target: string | undefined, name: string | undefined) => {
+      if (target && name && isCertificateName(name))
+        this.aliases.push({ target: aliasTargetName(target), name: canonicalDomainName(name) });
+    };
     for (const resource of resourcesOfType(app, 'AWS::Route53::RecordSet')) {
       const props: PropertyReader = new PropertyReader(resource);
-      const target = props.optionalString('AliasTarget.DNSName');
-      const name = props.optionalString('Name');
-      if (target && name && isCertificateName(name))
-        this.aliases.push({ target: aliasTarget(target), name: canonicalDomainName(name) });
+      addAlias(props.optionalString('AliasTarget.DNSName'), props.optionalString('Name'));
+    }
+    // A RecordSetGroup's entries are record sets too.
+    for (const group of resourcesOfType(app, 'AWS::Route53::RecordSetGroup')) {
+      for (const entry of plainArray(group.properties.RecordSets).map(plainRecord)) {
+        addAlias(plainText(plainRecord(entry.AliasTarget).DNSName), plainText(entry.Name));
+      }
     }
   }
 
@@ -52,7 +60,7 @@ export class CertificateNames {
 
   /** The alias record names that point at `dnsName` (a load balancer's, an API domain's). */
   aliasesOf(dnsName: string): string[] {
-    const target = aliasTarget(dnsName);
+    const target = aliasTargetName(dnsName);
     return [...new Set(this.aliases.filter((alias) => alias.target === target).map((alias) => alias.name))];
   }
 
@@ -66,11 +74,6 @@ export class CertificateNames {
     const aliases = this.aliasesOf(dnsName);
     return aliases.length > 0 ? aliases : [canonicalDomainName(dnsName)];
   }
-}
-
-/** `dualstack.My-LB-1.us-east-1.elb.amazonaws.com.` → `my-lb-1.us-east-1.elb.amazonaws.com`. */
-function aliasTarget(dnsName: string): string {
-  return canonicalDomainName(dnsName).replace(/^dualstack\./, '');
 }
 
 /** Throws a TemplateError for a name a certificate cannot carry. */
