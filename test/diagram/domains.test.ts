@@ -74,7 +74,7 @@ describe('a public ALB on its own domain', () => {
   it("finds the alias record when it points at the load balancer's dualstack name (§3.5)", async () => {
     const file = edited(ALB, [
       '        DNSName: !GetAtt LoadBalancer.DNSName\n',
-      "        DNSName: !Sub 'dualstack.${LoadBalancer.DNSName}'\n",
+      `        DNSName: !Sub 'dualstack.\${LoadBalancer.DNSName}'\n`,
     ]);
     const dualstack = await loadDiagramModel({ template: file });
     expect(node(dualstack, 'domain')[0]?.details).toContain('Route 53 alias in example.com');
